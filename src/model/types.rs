@@ -1,0 +1,507 @@
+//! The resolved model: plain owned data, no pest and no Z3 types.
+//!
+//! Invariants, established by `model::resolve` and relied on by every analysis:
+//! - every index (`ActorId`, `BodyId`, `VarId`, `ClauseRef`, member index) is in range;
+//! - every body has at least one member, every member is a declared actor, listed once;
+//! - every member has a value for every dimension of its body, and each dimension's total
+//!   fits comfortably in `u64` (at most `MAX_DIMENSION_TOTAL`);
+//! - rules only name dimensions of their body and members of their body, and every count
+//!   is at most the body's size (or dimension total);
+//! - formulas are well typed (`Expr` for booleans, `IntExpr` for integers) and linear;
+//! - lists are in source order (files in load order), so output built from them is stable.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// The largest total a dimension may have, so that exact threshold arithmetic
+/// (`total * 100 * 10^6`) stays inside `u128`.
+pub const MAX_DIMENSION_TOTAL: u64 = 1_000_000_000_000_000_000;
+
+/// Index of a loaded source file in `Model::files`.
+pub type FileId = usize;
+pub type ActorId = usize;
+pub type BodyId = usize;
+pub type VarId = usize;
+pub type PositionId = usize;
+pub type TreatyId = usize;
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Where something was written: a file and a byte range in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Loc {
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// A loaded source file. `display` is the path as the user should read it.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub display: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+
+    /// The text of the 1-based line `line`, without its newline.
+    pub fn line_text(&self, line: usize) -> &str {
+        self.text
+            .split('\n')
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    pub doc: Option<String>,
+    pub loc: Loc,
+}
+
+/// One member of a body, with its value in each of the body's dimensions
+/// (in the order of `Body::dimensions`).
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub actor: ActorId,
+    pub weights: Vec<u64>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub id: String,
+    pub name: String,
+    pub doc: Option<String>,
+    pub members: Vec<Member>,
+    /// Named numeric dimensions (`votes`, `population`, ...). The head count
+    /// (`members`) is implicit and never listed here.
+    pub dimensions: Vec<String>,
+    /// The rule of `decides by`; unanimity when the body does not say.
+    pub default_rule: NamedRule,
+    /// The rules of `rule NAME: ...`, in source order.
+    pub rules: Vec<NamedRule>,
+    pub loc: Loc,
+}
+
+impl Body {
+    /// Total of a dimension over all members.
+    pub fn total(&self, dim: Dim) -> u64 {
+        match dim {
+            Dim::Members => self.members.len() as u64,
+            Dim::Weight(d) => self.members.iter().map(|m| m.weights[d]).sum(),
+        }
+    }
+
+    /// Weight of member `i` in dimension `dim` (1 for the head count).
+    pub fn weight(&self, i: usize, dim: Dim) -> u64 {
+        match dim {
+            Dim::Members => 1,
+            Dim::Weight(d) => self.members[i].weights[d],
+        }
+    }
+
+    pub fn dim_name(&self, dim: Dim) -> &str {
+        match dim {
+            Dim::Members => "members",
+            Dim::Weight(d) => &self.dimensions[d],
+        }
+    }
+
+    /// The rule with this name; `None` names the default rule.
+    pub fn rule(&self, name: Option<&str>) -> Option<&NamedRule> {
+        match name {
+            None => Some(&self.default_rule),
+            Some(n) => self.rules.iter().find(|r| r.name == n),
+        }
+    }
+
+    pub fn member_index(&self, actor: ActorId) -> Option<usize> {
+        self.members.iter().position(|m| m.actor == actor)
+    }
+}
+
+/// A voting rule with its name (`default` for `decides by`).
+#[derive(Clone, Debug)]
+pub struct NamedRule {
+    pub name: String,
+    pub rule: Rule,
+    pub doc: Option<String>,
+    /// Where the rule was written; for an implicit default, the body's header.
+    pub loc: Loc,
+}
+
+/// A dimension of a body: the head count or a named weight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dim {
+    Members,
+    Weight(usize),
+}
+
+/// An exact percentage: `numer / denom` percent, e.g. 72.5% is 725 / 10.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Percent {
+    pub numer: u64,
+    pub denom: u64,
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // denom is a power of ten (from the decimal literal), so this is exact.
+        let int = self.numer / self.denom;
+        let frac = self.numer % self.denom;
+        if frac == 0 {
+            write!(f, "{int}%")
+        } else {
+            let digits = self.denom.to_string().len() - 1;
+            let s = format!("{frac:0digits$}");
+            write!(f, "{int}.{}%", s.trim_end_matches('0'))
+        }
+    }
+}
+
+/// A voting rule over the set of yes voters. Every form is monotone: adding a
+/// yes voter never turns a pass into a fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// Every member votes yes.
+    Unanimity,
+    /// More than half of the members vote yes.
+    Majority,
+    /// Yes share of `dim` at least (`strict == false`) or more than (`strict`) `percent`.
+    Share {
+        dim: Dim,
+        strict: bool,
+        percent: Percent,
+    },
+    /// Yes total of `dim` at least (`strict == false`) or more than `count`.
+    Count { dim: Dim, strict: bool, count: u64 },
+    /// At most `n` members vote no.
+    AtMostAgainst(u64),
+    /// None of these members (indices into `Body::members`) votes no.
+    NoVetoFrom(Vec<usize>),
+    /// All of these members vote yes (same condition as `NoVetoFrom`, stated positively).
+    AllOf(Vec<usize>),
+    And(Vec<Rule>),
+    Or(Vec<Rule>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum VarType {
+    #[serde(rename = "bool")]
+    Bool,
+    #[serde(rename = "int")]
+    Int,
+}
+
+#[derive(Clone, Debug)]
+pub struct Var {
+    pub name: String,
+    pub ty: VarType,
+    pub doc: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// A boolean formula over the declared variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expr {
+    Const(bool),
+    Var(VarId),
+    Not(Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Implies(Box<Expr>, Box<Expr>),
+    Iff(Box<Expr>, Box<Expr>),
+    Cmp(CmpOp, IntExpr, IntExpr),
+}
+
+/// A linear integer term over the declared variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IntExpr {
+    Const(i64),
+    Var(VarId),
+    Add(Box<IntExpr>, Box<IntExpr>),
+    Sub(Box<IntExpr>, Box<IntExpr>),
+    Neg(Box<IntExpr>),
+    /// A constant times a term (linearity is checked at resolution).
+    Scale(i64, Box<IntExpr>),
+}
+
+/// A formula as written: the resolved expression and where it stands.
+#[derive(Clone, Debug)]
+pub struct Formula {
+    pub expr: Expr,
+    /// The formula's source text, whitespace-normalised, for reports.
+    pub text: String,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub formula: Formula,
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Treaty {
+    pub id: String,
+    pub title: Option<String>,
+    pub doc: Option<String>,
+    pub parties: Vec<ActorId>,
+    pub clauses: Vec<Clause>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Clause {
+    pub id: String,
+    pub title: Option<String>,
+    pub doc: Option<String>,
+    /// The content: all of these must hold for the clause to hold.
+    pub formulas: Vec<Formula>,
+    pub requires: Vec<Requirement>,
+    pub loc: Loc,
+}
+
+/// A clause names treaty `treaty`, clause number `clause` in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClauseRef {
+    pub treaty: TreatyId,
+    pub clause: usize,
+}
+
+#[derive(Clone, Debug)]
+pub enum Requirement {
+    /// A decision of `body` under the rule named `rule` (`None`: its default rule).
+    Body {
+        body: BodyId,
+        rule: Option<String>,
+        loc: Loc,
+    },
+    /// The consent of one actor (a state that must act, e.g. a host country).
+    Actor { actor: ActorId, loc: Loc },
+}
+
+impl Requirement {
+    pub fn loc(&self) -> Loc {
+        match self {
+            Requirement::Body { loc, .. } | Requirement::Actor { loc, .. } => *loc,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedLineKind {
+    /// The formula must hold.
+    Must,
+    /// The formula must remain possible.
+    Possible,
+}
+
+#[derive(Clone, Debug)]
+pub struct RedLine {
+    pub label: String,
+    pub kind: RedLineKind,
+    pub formula: Formula,
+    pub doc: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StanceKind {
+    Supports,
+    Opposes,
+}
+
+#[derive(Clone, Debug)]
+pub struct Stance {
+    pub kind: StanceKind,
+    pub clause: ClauseRef,
+    pub loc: Loc,
+}
+
+/// Who holds a position: the actors named, or every member of a body.
+#[derive(Clone, Debug)]
+pub enum Holders {
+    Actors(Vec<ActorId>),
+    EachOf(BodyId),
+}
+
+#[derive(Clone, Debug)]
+pub struct Position {
+    pub id: String,
+    pub source: Option<String>,
+    pub doc: Option<String>,
+    pub holders: Holders,
+    /// The holders as actors, sorted by id index and without repeats.
+    pub held_by: Vec<ActorId>,
+    pub red_lines: Vec<RedLine>,
+    pub stances: Vec<Stance>,
+    pub loc: Loc,
+}
+
+/// One item of an expected conflict.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConflictItem {
+    Clause(ClauseRef),
+    /// Red line `index` of position `position`.
+    RedLine { position: PositionId, index: usize },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PowerIndex {
+    /// Raw swing count (an integer).
+    Swings,
+    /// Normalised Banzhaf index (shares summing to 1).
+    Banzhaf,
+    /// Absolute Banzhaf index (swings / 2^(n-1)).
+    BanzhafAbsolute,
+    ShapleyShubik,
+}
+
+/// An exact rational value written in an expectation: `numer / denom`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExpectedValue {
+    pub numer: i128,
+    pub denom: i128,
+    /// For `==` against a decimal: the number of decimals written, so that
+    /// equality means "equal when rounded to that many decimals". `None` for
+    /// fractions and integers, which compare exactly.
+    pub decimals: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Expectation {
+    /// A minimal conflict with exactly these items exists.
+    Conflict(Vec<ConflictItem>),
+    /// There is no conflict at all.
+    Consistent,
+    /// `actor` can alone block `clause` (`expected == false`: it cannot).
+    Veto {
+        actor: ActorId,
+        clause: ClauseRef,
+        expected: bool,
+    },
+    /// The clause cannot be adopted (`Blocked`) or can (`Adoptable`).
+    Blocked(ClauseRef),
+    Adoptable(ClauseRef),
+    /// The treaty is feasible (`true`) or infeasible.
+    Feasible { treaty: TreatyId, expected: bool },
+    /// A power index of `actor` in `body` under `rule` compares to `value`.
+    Power {
+        body: BodyId,
+        rule: Option<String>,
+        actor: ActorId,
+        index: PowerIndex,
+        op: CmpOp,
+        value: ExpectedValue,
+    },
+    /// The number of clauses of `treaty` that need action by actors who are not parties.
+    NonPartyClauses { treaty: TreatyId, count: usize },
+}
+
+#[derive(Clone, Debug)]
+pub struct Expect {
+    pub expectation: Expectation,
+    /// The expectation's source text, whitespace-normalised.
+    pub text: String,
+    pub loc: Loc,
+}
+
+/// Everything loaded from one run's files, resolved.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub files: Vec<SourceFile>,
+    pub actors: Vec<Actor>,
+    pub bodies: Vec<Body>,
+    pub vars: Vec<Var>,
+    pub facts: Vec<Fact>,
+    pub treaties: Vec<Treaty>,
+    pub positions: Vec<Position>,
+    pub expects: Vec<Expect>,
+}
+
+impl Model {
+    pub fn clause(&self, r: ClauseRef) -> &Clause {
+        &self.treaties[r.treaty].clauses[r.clause]
+    }
+
+    pub fn actor_id(&self, id: &str) -> Option<ActorId> {
+        self.actors.iter().position(|a| a.id == id)
+    }
+
+    pub fn body_id(&self, id: &str) -> Option<BodyId> {
+        self.bodies.iter().position(|b| b.id == id)
+    }
+
+    /// All clauses of all treaties, in order.
+    pub fn clause_refs(&self) -> impl Iterator<Item = ClauseRef> + '_ {
+        self.treaties.iter().enumerate().flat_map(|(t, tr)| {
+            (0..tr.clauses.len()).map(move |c| ClauseRef {
+                treaty: t,
+                clause: c,
+            })
+        })
+    }
+
+    /// `file:line:column` of a location.
+    pub fn describe_loc(&self, loc: Loc) -> String {
+        let f = &self.files[loc.file];
+        let (l, c) = f.line_col(loc.span.start);
+        format!("{}:{l}:{c}", f.display)
+    }
+}
