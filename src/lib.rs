@@ -3,4 +3,28 @@
 //! The pipeline runs one way: text -> syntax tree (`syntax`) -> resolved model (`model`)
 //! -> analyses (`voting` without a solver, `solve` with Z3) -> report (`report`).
 
+pub mod diag;
 pub mod model;
+pub mod report;
+pub mod syntax;
+
+use std::path::PathBuf;
+
+use diag::Diagnostic;
+use model::{Model, SourceFile};
+
+/// Loads the files (and their imports), parses and resolves them. On failure: the files
+/// read (to render diagnostics against) and every problem found.
+pub fn load(paths: &[PathBuf]) -> Result<Model, (Vec<SourceFile>, Vec<Diagnostic>)> {
+    model::build(model::load_files(paths))
+}
+
+/// Loads source text given directly (no file system, except for its `use` imports).
+pub fn load_str(display: &str, text: &str) -> Result<Model, (Vec<SourceFile>, Vec<Diagnostic>)> {
+    model::build(model::load_text(display, text))
+}
+
+/// `treaty --version`: this crate's version and the linked Z3's.
+pub fn version_text() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,246 @@
+//! Reading files and following `use` imports. Each file is read once (by canonical path);
+//! a cycle or an unreadable import is an error at its `use` line. Files come out with
+//! their imports first, so that declarations are in a stable, dependency-first order.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use super::types::{FileId, Loc, SourceFile, Span};
+use crate::diag::Diagnostic;
+use crate::syntax::ast::{Item, SourceAst};
+use crate::syntax::parse_source;
+
+/// The largest file read, so that a mistaken argument (a disk image) fails fast.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Every file of a run with its syntax tree (when it parsed).
+pub struct Loaded {
+    pub files: Vec<SourceFile>,
+    /// Parsed files in dependency-first order.
+    pub asts: Vec<(FileId, SourceAst)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    InProgress,
+    Done,
+}
+
+struct Loader {
+    files: Vec<SourceFile>,
+    asts: Vec<(FileId, SourceAst)>,
+    diagnostics: Vec<Diagnostic>,
+    by_path: HashMap<PathBuf, (FileId, State)>,
+    /// Display names of the files being loaded, outermost first, for cycle messages.
+    stack: Vec<String>,
+}
+
+/// Loads the files named on the command line and everything they import.
+pub fn load_files(paths: &[PathBuf]) -> Loaded {
+    let mut loader = Loader {
+        files: Vec::new(),
+        asts: Vec::new(),
+        diagnostics: Vec::new(),
+        by_path: HashMap::new(),
+        stack: Vec::new(),
+    };
+    for p in paths {
+        loader.load(p, &display_path(p), None);
+    }
+    Loaded {
+        files: loader.files,
+        asts: loader.asts,
+        diagnostics: loader.diagnostics,
+    }
+}
+
+/// Loads source text given directly (tests, tools): `use` is resolved against the
+/// current directory.
+pub fn load_text(display: &str, text: &str) -> Loaded {
+    let mut loader = Loader {
+        files: Vec::new(),
+        asts: Vec::new(),
+        diagnostics: Vec::new(),
+        by_path: HashMap::new(),
+        stack: Vec::new(),
+    };
+    loader.add_text(Path::new(display), display, text.as_bytes().to_vec());
+    Loaded {
+        files: loader.files,
+        asts: loader.asts,
+        diagnostics: loader.diagnostics,
+    }
+}
+
+impl Loader {
+    fn load(&mut self, path: &Path, display: &str, used_at: Option<Loc>) {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        match self.by_path.get(&key) {
+            Some((_, State::Done)) => return,
+            Some((_, State::InProgress)) => {
+                let mut chain = self.stack.clone();
+                chain.push(display.to_string());
+                let start = chain.iter().position(|d| d == display).unwrap_or(0);
+                let msg = format!("import cycle: {}", chain[start..].join(" -> "));
+                let d = match used_at {
+                    Some(loc) => {
+                        Diagnostic::error(msg, loc).with_label("this `use` closes the cycle")
+                    }
+                    None => Diagnostic::bare(msg),
+                }
+                .with_help("move the shared declarations into a file that both can `use`");
+                self.diagnostics.push(d);
+                return;
+            }
+            None => {}
+        }
+        let bytes = match read_limited(path) {
+            Ok(b) => b,
+            Err(reason) => {
+                let msg = format!("cannot read `{display}`: {reason}");
+                self.diagnostics.push(match used_at {
+                    Some(loc) => Diagnostic::error(msg, loc)
+                        .with_label("imported here")
+                        .with_help("`use` paths are relative to the file that contains them"),
+                    None => Diagnostic::bare(msg),
+                });
+                return;
+            }
+        };
+        self.by_path
+            .insert(key.clone(), (self.files.len(), State::InProgress));
+        self.add_text(path, display, bytes);
+        if let Some(entry) = self.by_path.get_mut(&key) {
+            entry.1 = State::Done;
+        }
+    }
+
+    /// Parses one file's bytes, loads its imports, then records its syntax tree.
+    fn add_text(&mut self, path: &Path, display: &str, bytes: Vec<u8>) {
+        let file = self.files.len();
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let bad = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                // The lossy text has U+FFFD (3 bytes) where the bad bytes were; valid_up_to
+                // is the same offset in both.
+                self.files.push(SourceFile {
+                    display: display.to_string(),
+                    text,
+                });
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        format!("`{display}` is not valid UTF-8 (byte {bad})"),
+                        Loc {
+                            file,
+                            span: Span {
+                                start: bad,
+                                end: bad + '\u{FFFD}'.len_utf8(),
+                            },
+                        },
+                    )
+                    .with_label("invalid UTF-8 here")
+                    .with_help("save the file as UTF-8"),
+                );
+                return;
+            }
+        };
+        self.files.push(SourceFile {
+            display: display.to_string(),
+            text,
+        });
+        let (ast, diags) = parse_source(&self.files[file].text, file);
+        self.diagnostics.extend(diags);
+        let Some(ast) = ast else { return };
+        self.stack.push(display.to_string());
+        let base = path.parent().unwrap_or(Path::new(""));
+        let display_base = Path::new(display).parent().unwrap_or(Path::new(""));
+        for item in &ast.items {
+            if let Item::Use(target) = item {
+                let loc = Loc {
+                    file,
+                    span: target.span,
+                };
+                if target.value.is_empty() {
+                    self.diagnostics.push(
+                        Diagnostic::error("`use` needs a file path", loc).with_label("empty path"),
+                    );
+                    continue;
+                }
+                let next = base.join(&target.value);
+                let next_display = display_path(&display_base.join(&target.value));
+                self.load(&next, &next_display, Some(loc));
+            }
+        }
+        self.stack.pop();
+        self.asts.push((file, ast));
+    }
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if meta.is_dir() {
+        return Err("it is a directory".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "it is larger than {} MiB",
+            MAX_FILE_BYTES / 1024 / 1024
+        ));
+    }
+    std::fs::read(path).map_err(|e| io_reason(&e))
+}
+
+/// An OS-independent reason, so that messages (and snapshots) are the same everywhere.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::InvalidData => "not valid text".into(),
+        _ => "it could not be read".into(),
+    }
+}
+
+/// A path as the user should read it: lexically normalised (`a/./b/../c` -> `a/c`),
+/// with `/` separators on every platform.
+pub fn display_path(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut absolute = false;
+    for c in path.components() {
+        match c {
+            Component::RootDir => absolute = true,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.last().is_some_and(|p| p != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..".into());
+                }
+            }
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".into()
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_display_paths() {
+        assert_eq!(display_path(Path::new("./a/b/../c.treaty")), "a/c.treaty");
+        assert_eq!(display_path(Path::new("../x/./y")), "../x/y");
+        assert_eq!(display_path(Path::new("/r/a/../b")), "/r/b");
+    }
+}

@@ -1,0 +1,1306 @@
+//! Syntax trees -> `Model`: names resolved across all loaded files, types and ranges
+//! checked. Every problem becomes a diagnostic and resolution carries on, so one run
+//! reports them all; a model is returned only when there is none.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::types::*;
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::syntax::ast::{self, FormulaAst, FormulaKind, Ident, Item, Lit, RuleAst, RuleKind};
+
+/// Decimal places accepted in a percentage (`72.123456%`).
+const MAX_PERCENT_DECIMALS: usize = 6;
+
+pub fn resolve(
+    files: Vec<SourceFile>,
+    asts: &[(FileId, ast::SourceAst)],
+) -> Result<Model, Vec<Diagnostic>> {
+    let mut r = Resolver {
+        model: Model {
+            files,
+            ..Model::default()
+        },
+        diags: Vec::new(),
+        file: 0,
+    };
+    // Declarations first (actors, vars, bodies need each other in that order), then the
+    // items that refer to them.
+    r.each(asts, |r, item| {
+        if let Item::Actor(a) = item {
+            r.actor(a)
+        }
+    });
+    r.each(asts, |r, item| {
+        if let Item::Var(v) = item {
+            r.var(v)
+        }
+    });
+    r.each(asts, |r, item| {
+        if let Item::Body(b) = item {
+            r.body(b)
+        }
+    });
+    r.each(asts, |r, item| match item {
+        Item::Fact(f) => r.fact(f),
+        Item::Treaty(t) => r.treaty(t),
+        _ => {}
+    });
+    r.each(asts, |r, item| {
+        if let Item::Position(p) = item {
+            r.position(p)
+        }
+    });
+    r.each(asts, |r, item| {
+        if let Item::Expect(e) = item {
+            let _ = r.expect(e);
+        }
+    });
+    if r.diags.is_empty() {
+        Ok(r.model)
+    } else {
+        Err(r.diags)
+    }
+}
+
+struct Resolver {
+    model: Model,
+    diags: Vec<Diagnostic>,
+    /// The file whose items are being resolved.
+    file: FileId,
+}
+
+impl Resolver {
+    fn each(&mut self, asts: &[(FileId, ast::SourceAst)], mut f: impl FnMut(&mut Self, &Item)) {
+        for (file, ast) in asts {
+            self.file = *file;
+            for item in &ast.items {
+                f(self, item);
+            }
+        }
+    }
+
+    fn loc(&self, span: Span) -> Loc {
+        Loc {
+            file: self.file,
+            span,
+        }
+    }
+
+    fn error(&mut self, message: impl Into<String>, span: Span) -> &mut Diagnostic {
+        let d = Diagnostic::error(message, self.loc(span));
+        self.diags.push(d);
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    fn duplicate(&mut self, what: &str, name: &str, span: Span, first: Loc) {
+        let d = Diagnostic::error(format!("{what} `{name}` is declared twice"), self.loc(span))
+            .with_label("declared again here")
+            .with_related(first, "first declared here")
+            .with_help(format!(
+                "give each {what} its own name, or remove one declaration"
+            ));
+        self.diags.push(d);
+    }
+
+    // ------------------------------------------------------------ declarations
+
+    fn actor(&mut self, a: &ast::ActorDecl) {
+        if let Some(prev) = self.model.actors.iter().find(|x| x.id == a.id.text) {
+            let first = prev.loc;
+            self.duplicate("actor", &a.id.text, a.id.span, first);
+            return;
+        }
+        self.model.actors.push(Actor {
+            id: a.id.text.clone(),
+            name: a.name.value.clone(),
+            doc: a.doc.clone(),
+            loc: self.loc(a.span),
+        });
+    }
+
+    fn var(&mut self, v: &ast::VarDecl) {
+        for name in &v.names {
+            if let Some(prev) = self.model.vars.iter().find(|x| x.name == name.text) {
+                let first = prev.loc;
+                self.duplicate("variable", &name.text, name.span, first);
+                continue;
+            }
+            self.model.vars.push(Var {
+                name: name.text.clone(),
+                ty: v.ty,
+                doc: v.doc.clone(),
+                loc: self.loc(name.span),
+            });
+        }
+    }
+
+    fn lookup_actor(&mut self, id: &Ident) -> Option<ActorId> {
+        if let Some(i) = self.model.actor_id(&id.text) {
+            return Some(i);
+        }
+        let hint = did_you_mean(&id.text, self.model.actors.iter().map(|a| a.id.as_str()));
+        let d = self.error(format!("unknown actor `{}`", id.text), id.span);
+        d.label = Some("not declared".into());
+        d.help = Some(match hint {
+            Some(h) => format!("did you mean `{h}`?"),
+            None => format!("declare it: actor {} \"Full name\"", id.text),
+        });
+        None
+    }
+
+    fn body(&mut self, b: &ast::BodyDecl) {
+        if let Some(prev) = self.model.bodies.iter().find(|x| x.id == b.id.text) {
+            let first = prev.loc;
+            self.duplicate("body", &b.id.text, b.id.span, first);
+            return;
+        }
+        if let Some(a) = self.model.actors.iter().find(|a| a.id == b.id.text) {
+            let first = a.loc;
+            let d = Diagnostic::error(
+                format!("body `{}` has the same name as an actor", b.id.text),
+                self.loc(b.id.span),
+            )
+            .with_label("body declared here")
+            .with_related(first, "actor declared here")
+            .with_help("`requires` names bodies and actors alike, so their names must differ");
+            self.diags.push(d);
+            return;
+        }
+        let errors_before = self.diags.len();
+        if b.member_lists.len() > 1 {
+            let first = self.loc(b.member_lists[0].1);
+            let d = Diagnostic::error(
+                format!("body `{}` lists its members twice", b.id.text),
+                self.loc(b.member_lists[1].1),
+            )
+            .with_label("second `members` list")
+            .with_related(first, "first `members` list")
+            .with_help("put all members in one `members` list");
+            self.diags.push(d);
+        }
+        let Some((decls, list_span)) = b.member_lists.first() else {
+            let d = self.error(format!("body `{}` has no members", b.id.text), b.id.span);
+            d.label = Some("empty body".into());
+            d.help = Some("add a members list, e.g. `members USA, GBR`".into());
+            return;
+        };
+        if decls.is_empty() {
+            let d = self.error(format!("body `{}` has no members", b.id.text), *list_span);
+            d.label = Some("empty list".into());
+            d.help = Some("a body needs at least one member".into());
+            return;
+        }
+        // Dimensions, in order of first appearance.
+        let mut dimensions: Vec<String> = Vec::new();
+        for m in decls {
+            for (d, _) in &m.weights {
+                if d.text == "members" {
+                    let e =
+                        self.error("`members` is the head count and cannot be a weight", d.span);
+                    e.help = Some("name the weight something else, e.g. `seats`".into());
+                } else if !dimensions.contains(&d.text) {
+                    dimensions.push(d.text.clone());
+                }
+            }
+        }
+        let mut members: Vec<Member> = Vec::new();
+        for m in decls {
+            let Some(actor) = self.lookup_actor(&m.actor) else {
+                continue;
+            };
+            if let Some(prev) = members.iter().find(|x| x.actor == actor) {
+                let first = prev.loc;
+                let d = Diagnostic::error(
+                    format!(
+                        "`{}` is listed twice as a member of `{}`",
+                        m.actor.text, b.id.text
+                    ),
+                    self.loc(m.actor.span),
+                )
+                .with_label("listed again")
+                .with_related(first, "first listed here");
+                self.diags.push(d);
+                continue;
+            }
+            let mut weights = vec![None; dimensions.len()];
+            for (d, v) in &m.weights {
+                let Some(i) = dimensions.iter().position(|x| *x == d.text) else {
+                    continue;
+                };
+                if weights[i].is_some() {
+                    let e = self.error(
+                        format!("member `{}` gives `{}` twice", m.actor.text, d.text),
+                        d.span,
+                    );
+                    e.label = Some("given again".into());
+                    continue;
+                }
+                weights[i] = self.unsigned(v);
+            }
+            let mut full = Vec::with_capacity(dimensions.len());
+            for (i, w) in weights.into_iter().enumerate() {
+                match w {
+                    Some(w) => full.push(w),
+                    None => {
+                        let missing_value = m.weights.iter().any(|(d, _)| d.text == dimensions[i]);
+                        if !missing_value {
+                            let e = self.error(
+                                format!(
+                                    "member `{}` of `{}` has no `{}`",
+                                    m.actor.text, b.id.text, dimensions[i]
+                                ),
+                                m.span,
+                            );
+                            e.label = Some(format!("`{}` missing", dimensions[i]));
+                            e.help = Some(format!(
+                                "other members give `{}`; every member needs a value, e.g. `{} {} 0`",
+                                dimensions[i], m.actor.text, dimensions[i]
+                            ));
+                        }
+                        full.push(0);
+                    }
+                }
+            }
+            members.push(Member {
+                actor,
+                weights: full,
+                loc: self.loc(m.span),
+            });
+        }
+        for (i, d) in dimensions.iter().enumerate() {
+            let total: u128 = members.iter().map(|m| u128::from(m.weights[i])).sum();
+            if total > u128::from(MAX_DIMENSION_TOTAL) {
+                let e = self.error(
+                    format!("the total `{d}` of `{}` is too large ({total})", b.id.text),
+                    b.id.span,
+                );
+                e.help = Some(format!(
+                    "totals up to {MAX_DIMENSION_TOTAL} are supported; scale the figures down"
+                ));
+            }
+        }
+        let mut body = Body {
+            id: b.id.text.clone(),
+            name: b
+                .name
+                .as_ref()
+                .map_or_else(|| b.id.text.clone(), |n| n.value.clone()),
+            doc: b.doc.clone(),
+            members,
+            dimensions,
+            default_rule: NamedRule {
+                name: "default".into(),
+                rule: Rule::Unanimity,
+                doc: None,
+                loc: self.loc(b.id.span),
+            },
+            rules: Vec::new(),
+            loc: self.loc(b.span),
+        };
+        if self.diags.len() > errors_before {
+            // Member errors would make rule checks misleading (wrong sizes, unknown members).
+            // The body is still recorded so that references to it raise no further errors;
+            // a model with errors is never analysed.
+            self.model.bodies.push(body);
+            return;
+        }
+        for (i, d) in b.decides.iter().enumerate() {
+            if i > 0 {
+                let first = self.loc(b.decides[0].span);
+                let e = Diagnostic::error(
+                    format!("body `{}` has two `decides by` rules", b.id.text),
+                    self.loc(d.span),
+                )
+                .with_label("second default rule")
+                .with_related(first, "first default rule")
+                .with_help("name the other rule: `rule NAME: ...`");
+                self.diags.push(e);
+                continue;
+            }
+            if let Some(rule) = self.rule(&body, &d.rule) {
+                body.default_rule = NamedRule {
+                    name: "default".into(),
+                    rule,
+                    doc: d.doc.clone(),
+                    loc: self.loc(d.span),
+                };
+            }
+        }
+        for d in &b.rules {
+            let Some(name) = &d.name else { continue };
+            if name.text == "default" {
+                let e = self.error("a rule cannot be named `default`", name.span);
+                e.help = Some("`default` means the `decides by` rule; pick another name".into());
+                continue;
+            }
+            if let Some(prev) = body.rules.iter().find(|r| r.name == name.text) {
+                let first = prev.loc;
+                self.duplicate("rule", &name.text, name.span, first);
+                continue;
+            }
+            // A rule with errors is recorded as unanimity (never analysed: the run has
+            // errors) so that its uses raise no further "no rule" errors.
+            let rule = self.rule(&body, &d.rule).unwrap_or(Rule::Unanimity);
+            body.rules.push(NamedRule {
+                name: name.text.clone(),
+                rule,
+                doc: d.doc.clone(),
+                loc: self.loc(d.span),
+            });
+        }
+        self.model.bodies.push(body);
+    }
+
+    /// A non-negative integer literal (`_` separators) that fits in u64.
+    fn unsigned(&mut self, lit: &Lit) -> Option<u64> {
+        let digits: String = lit.text.chars().filter(|c| *c != '_').collect();
+        match digits.parse::<u64>() {
+            Ok(v) if v <= i64::MAX as u64 => Some(v),
+            _ => {
+                let e = self.error(format!("the number `{}` is too large", lit.text), lit.span);
+                e.label = Some("does not fit in 64 bits".into());
+                e.help = Some(format!("numbers must be at most {}", i64::MAX));
+                None
+            }
+        }
+    }
+
+    fn dim(&mut self, body: &Body, id: &Ident) -> Option<Dim> {
+        if id.text == "members" {
+            return Some(Dim::Members);
+        }
+        if let Some(i) = body.dimensions.iter().position(|d| *d == id.text) {
+            return Some(Dim::Weight(i));
+        }
+        let mut names: Vec<&str> = vec!["members"];
+        names.extend(body.dimensions.iter().map(String::as_str));
+        let hint = did_you_mean(&id.text, names.iter().copied());
+        let known = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let e = self.error(
+            format!("body `{}` has no dimension `{}`", body.id, id.text),
+            id.span,
+        );
+        e.label = Some("unknown dimension".into());
+        e.help = Some(match hint {
+            Some(h) => format!("did you mean `{h}`? (known: {known})"),
+            None => format!(
+                "known dimensions: {known}; give members a weight such as `{} 100`",
+                id.text
+            ),
+        });
+        None
+    }
+
+    fn members_of(&mut self, body: &Body, ids: &[Ident]) -> Option<Vec<usize>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for id in ids {
+            let Some(actor) = self.lookup_actor(id) else {
+                ok = false;
+                continue;
+            };
+            match body.member_index(actor) {
+                Some(i) => {
+                    if !out.contains(&i) {
+                        out.push(i);
+                    }
+                }
+                None => {
+                    let e = self.error(
+                        format!("`{}` is not a member of `{}`", id.text, body.id),
+                        id.span,
+                    );
+                    e.label = Some("not a member".into());
+                    e.help = Some(format!("add `{}` to the members of `{}`", id.text, body.id));
+                    ok = false;
+                }
+            }
+        }
+        out.sort_unstable();
+        ok.then_some(out)
+    }
+
+    fn rule(&mut self, body: &Body, r: &RuleAst) -> Option<Rule> {
+        let n = body.members.len() as u64;
+        Some(match &r.kind {
+            RuleKind::Unanimity => Rule::Unanimity,
+            RuleKind::Majority => Rule::Majority,
+            RuleKind::Share {
+                strict,
+                percent,
+                dim,
+            } => {
+                let dim = self.dim(body, dim);
+                let percent = self.percent(percent)?;
+                Rule::Share {
+                    dim: dim?,
+                    strict: *strict,
+                    percent,
+                }
+            }
+            RuleKind::Count { strict, count, dim } => {
+                let d = self.dim(body, dim);
+                let c = self.unsigned(count)?;
+                let d = d?;
+                let total = body.total(d);
+                if c > total || (*strict && c >= total) {
+                    let e = self.error(
+                        format!(
+                            "`{}` can never be reached: `{}` has {} {} in total",
+                            count.text,
+                            body.id,
+                            total,
+                            body.dim_name(d)
+                        ),
+                        count.span,
+                    );
+                    e.label = Some("larger than the body".into());
+                    e.help = Some("check the figure, or the members list".into());
+                    return None;
+                }
+                Rule::Count {
+                    dim: d,
+                    strict: *strict,
+                    count: c,
+                }
+            }
+            RuleKind::AtMostAgainst(lit) => {
+                let c = self.unsigned(lit)?;
+                if c >= n {
+                    let e = self.error(
+                        format!(
+                            "`at most {} members against` always holds: `{}` has {} members",
+                            lit.text, body.id, n
+                        ),
+                        lit.span,
+                    );
+                    e.label = Some("larger than the body".into());
+                    e.help = Some(format!("use a number below {n}"));
+                    return None;
+                }
+                Rule::AtMostAgainst(c)
+            }
+            RuleKind::NoVetoFrom(ids) => Rule::NoVetoFrom(self.members_of(body, ids)?),
+            RuleKind::AllOf(ids) => Rule::AllOf(self.members_of(body, ids)?),
+            RuleKind::And(parts) | RuleKind::Or(parts) => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for p in parts {
+                    match self.rule(body, p) {
+                        Some(x) => out.push(x),
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                if matches!(r.kind, RuleKind::And(_)) {
+                    Rule::And(out)
+                } else {
+                    Rule::Or(out)
+                }
+            }
+        })
+    }
+
+    fn percent(&mut self, lit: &Lit) -> Option<Percent> {
+        let text = lit.text.trim_end_matches('%');
+        let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+        if frac.len() > MAX_PERCENT_DECIMALS || int.len() > 6 {
+            let e = self.error(
+                format!("the percentage `{}` is too precise", lit.text),
+                lit.span,
+            );
+            e.help = Some(format!("use at most {MAX_PERCENT_DECIMALS} decimal places"));
+            return None;
+        }
+        let denom = 10u64.pow(frac.len() as u32);
+        let numer = format!("{int}{frac}").parse::<u64>().ok()?;
+        if numer > 100 * denom {
+            let e = self.error(
+                format!("the percentage `{}` is outside 0-100%", lit.text),
+                lit.span,
+            );
+            e.label = Some("more than 100%".into());
+            e.help = Some("a share of a body is at most 100%".into());
+            return None;
+        }
+        Some(Percent { numer, denom })
+    }
+
+    // ------------------------------------------------------------ formulas
+
+    fn formula(&mut self, f: &FormulaAst) -> Option<Formula> {
+        let expr = self.bool_expr(f)?;
+        let text = self.model.files[self.file]
+            .slice(f.span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(Formula {
+            expr,
+            text,
+            loc: self.loc(f.span),
+        })
+    }
+
+    fn var_of(&mut self, name: &str, span: Span) -> Option<(VarId, VarType)> {
+        if let Some(i) = self.model.vars.iter().position(|v| v.name == name) {
+            return Some((i, self.model.vars[i].ty));
+        }
+        let hint = did_you_mean(name, self.model.vars.iter().map(|v| v.name.as_str()));
+        let e = self.error(format!("unknown variable `{name}`"), span);
+        e.label = Some("not declared".into());
+        e.help = Some(match hint {
+            Some(h) => format!("did you mean `{h}`?"),
+            None => format!("declare it: `var {name}: bool` or `var {name}: int`"),
+        });
+        None
+    }
+
+    /// The type a formula would have, if it can be told from its top node.
+    fn type_of(&self, f: &FormulaAst) -> Option<VarType> {
+        match &f.kind {
+            FormulaKind::Int(_)
+            | FormulaKind::Add(..)
+            | FormulaKind::Sub(..)
+            | FormulaKind::Neg(_)
+            | FormulaKind::Mul(..) => Some(VarType::Int),
+            FormulaKind::Name(n) => self.model.vars.iter().find(|v| v.name == *n).map(|v| v.ty),
+            _ => Some(VarType::Bool),
+        }
+    }
+
+    fn bool_expr(&mut self, f: &FormulaAst) -> Option<Expr> {
+        Some(match &f.kind {
+            FormulaKind::Bool(b) => Expr::Const(*b),
+            FormulaKind::Name(n) => {
+                let (v, ty) = self.var_of(n, f.span)?;
+                if ty != VarType::Bool {
+                    let e = self.error(
+                        format!("`{n}` is a number, but a true/false formula is expected here"),
+                        f.span,
+                    );
+                    e.label = Some("int variable".into());
+                    e.help = Some(format!("compare it, e.g. `{n} > 0`"));
+                    return None;
+                }
+                Expr::Var(v)
+            }
+            FormulaKind::Int(_)
+            | FormulaKind::Add(..)
+            | FormulaKind::Sub(..)
+            | FormulaKind::Neg(_)
+            | FormulaKind::Mul(..) => {
+                let e = self.error(
+                    "a number is used where a true/false formula is expected",
+                    f.span,
+                );
+                e.label = Some("this is a number".into());
+                e.help = Some("compare it with something, e.g. `... <= 600_000`".into());
+                return None;
+            }
+            FormulaKind::Not(a) => Expr::Not(Box::new(self.bool_expr(a)?)),
+            FormulaKind::And(xs) | FormulaKind::Or(xs) => {
+                let parts: Vec<Option<Expr>> = xs.iter().map(|x| self.bool_expr(x)).collect();
+                let parts: Option<Vec<Expr>> = parts.into_iter().collect();
+                if matches!(f.kind, FormulaKind::And(_)) {
+                    Expr::And(parts?)
+                } else {
+                    Expr::Or(parts?)
+                }
+            }
+            FormulaKind::Implies(a, b) | FormulaKind::Iff(a, b) => {
+                let (a, b) = (self.bool_expr(a), self.bool_expr(b));
+                let (a, b) = (Box::new(a?), Box::new(b?));
+                if matches!(f.kind, FormulaKind::Implies(..)) {
+                    Expr::Implies(a, b)
+                } else {
+                    Expr::Iff(a, b)
+                }
+            }
+            FormulaKind::Cmp(op, a, b) => {
+                let both_bool = self.type_of(a) == Some(VarType::Bool)
+                    && self.type_of(b) == Some(VarType::Bool);
+                if both_bool && matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    let (x, y) = (self.bool_expr(a), self.bool_expr(b));
+                    let iff = Expr::Iff(Box::new(x?), Box::new(y?));
+                    return Some(if *op == CmpOp::Eq {
+                        iff
+                    } else {
+                        Expr::Not(Box::new(iff))
+                    });
+                }
+                let (x, y) = (self.int_expr(a), self.int_expr(b));
+                Expr::Cmp(*op, x?, y?)
+            }
+        })
+    }
+
+    fn int_expr(&mut self, f: &FormulaAst) -> Option<IntExpr> {
+        Some(match &f.kind {
+            FormulaKind::Int(lit) => IntExpr::Const(self.unsigned(lit)? as i64),
+            FormulaKind::Name(n) => {
+                let (v, ty) = self.var_of(n, f.span)?;
+                if ty != VarType::Int {
+                    let e = self.error(
+                        format!("`{n}` is true/false, but a number is expected here"),
+                        f.span,
+                    );
+                    e.label = Some("bool variable".into());
+                    e.help = Some(format!("declare it as `var {n}: int` if it is a quantity"));
+                    return None;
+                }
+                IntExpr::Var(v)
+            }
+            FormulaKind::Add(a, b) | FormulaKind::Sub(a, b) => {
+                let (x, y) = (self.int_expr(a), self.int_expr(b));
+                let (x, y) = (Box::new(x?), Box::new(y?));
+                if matches!(f.kind, FormulaKind::Add(..)) {
+                    IntExpr::Add(x, y)
+                } else {
+                    IntExpr::Sub(x, y)
+                }
+            }
+            FormulaKind::Neg(a) => IntExpr::Neg(Box::new(self.int_expr(a)?)),
+            FormulaKind::Mul(a, b) => {
+                let (x, y) = (self.int_expr(a), self.int_expr(b));
+                let (x, y) = (x?, y?);
+                match (self.constant(&x, f.span), self.constant(&y, f.span)) {
+                    (Some(Ok(k)), _) => IntExpr::Scale(k, Box::new(y)),
+                    (_, Some(Ok(k))) => IntExpr::Scale(k, Box::new(x)),
+                    (Some(Err(())), _) | (_, Some(Err(()))) => return None,
+                    (None, None) => {
+                        let e =
+                            self.error("only multiplication by a constant is supported", f.span);
+                        e.label = Some("both sides are variables".into());
+                        e.help = Some("formulas are linear: write `2 * x`, not `x * y`".into());
+                        return None;
+                    }
+                }
+            }
+            _ => {
+                let e = self.error(
+                    "a true/false formula is used where a number is expected",
+                    f.span,
+                );
+                e.label = Some("not a number".into());
+                e.help = Some("arithmetic and comparisons take numbers or int variables".into());
+                return None;
+            }
+        })
+    }
+
+    /// The value of a variable-free term: `None` if it has variables, `Err` (reported)
+    /// if it overflows.
+    fn constant(&mut self, x: &IntExpr, span: Span) -> Option<Result<i64, ()>> {
+        fn fold(x: &IntExpr) -> Option<Option<i64>> {
+            Some(match x {
+                IntExpr::Const(c) => Some(*c),
+                IntExpr::Var(_) => return None,
+                IntExpr::Add(a, b) => fold(a)?.zip(fold(b)?).and_then(|(a, b)| a.checked_add(b)),
+                IntExpr::Sub(a, b) => fold(a)?.zip(fold(b)?).and_then(|(a, b)| a.checked_sub(b)),
+                IntExpr::Neg(a) => fold(a)?.and_then(i64::checked_neg),
+                IntExpr::Scale(k, a) => fold(a)?.and_then(|a| a.checked_mul(*k)),
+            })
+        }
+        match fold(x)? {
+            Some(v) => Some(Ok(v)),
+            None => {
+                let e = self.error("this constant overflows 64-bit integers", span);
+                e.help = Some("use smaller numbers (e.g. thousands instead of units)".into());
+                Some(Err(()))
+            }
+        }
+    }
+
+    fn fact(&mut self, f: &ast::FactDecl) {
+        if let Some(formula) = self.formula(&f.formula) {
+            self.model.facts.push(Fact {
+                formula,
+                doc: f.doc.clone(),
+            });
+        }
+    }
+
+    // ------------------------------------------------------------ treaties
+
+    fn treaty(&mut self, t: &ast::TreatyDecl) {
+        if let Some(prev) = self.model.treaties.iter().find(|x| x.id == t.id.text) {
+            let first = prev.loc;
+            self.duplicate("treaty", &t.id.text, t.id.span, first);
+            return;
+        }
+        let mut parties = Vec::new();
+        for p in &t.parties {
+            if let Some(a) = self.lookup_actor(p) {
+                if parties.contains(&a) {
+                    let e = self.error(format!("party `{}` is listed twice", p.text), p.span);
+                    e.label = Some("listed again".into());
+                } else {
+                    parties.push(a);
+                }
+            }
+        }
+        let mut clauses: Vec<Clause> = Vec::new();
+        for c in &t.clauses {
+            if let Some(prev) = clauses.iter().find(|x| x.id == c.id.text) {
+                let first = prev.loc;
+                self.duplicate("clause", &c.id.text, c.id.span, first);
+                continue;
+            }
+            let formulas = c.formulas.iter().filter_map(|f| self.formula(f)).collect();
+            let requires = c
+                .requires
+                .iter()
+                .filter_map(|r| self.requirement(r))
+                .collect();
+            clauses.push(Clause {
+                id: c.id.text.clone(),
+                title: c.title.as_ref().map(|s| s.value.clone()),
+                doc: c.doc.clone(),
+                formulas,
+                requires,
+                loc: self.loc(c.span),
+            });
+        }
+        self.model.treaties.push(Treaty {
+            id: t.id.text.clone(),
+            title: t.title.as_ref().map(|s| s.value.clone()),
+            doc: t.doc.clone(),
+            parties,
+            clauses,
+            loc: self.loc(t.span),
+        });
+    }
+
+    fn requirement(&mut self, r: &ast::RequiresDecl) -> Option<Requirement> {
+        let loc = self.loc(r.span);
+        if let Some(b) = self.model.body_id(&r.target.text) {
+            if let Some(rule) = &r.rule {
+                if self.model.bodies[b].rule(Some(&rule.text)).is_none() {
+                    let names: Vec<&str> = self.model.bodies[b]
+                        .rules
+                        .iter()
+                        .map(|x| x.name.as_str())
+                        .collect();
+                    let hint = did_you_mean(&rule.text, names.iter().copied());
+                    let known = if names.is_empty() {
+                        "it has only its default rule".to_string()
+                    } else {
+                        format!(
+                            "its rules: {}",
+                            names
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    };
+                    let msg = format!("body `{}` has no rule `{}`", r.target.text, rule.text);
+                    let e = self.error(msg, rule.span);
+                    e.label = Some("unknown rule".into());
+                    e.help = Some(match hint {
+                        Some(h) => format!("did you mean `{h}`? ({known})"),
+                        None => known,
+                    });
+                    return None;
+                }
+            }
+            return Some(Requirement::Body {
+                body: b,
+                rule: r.rule.as_ref().map(|x| x.text.clone()),
+                loc,
+            });
+        }
+        if let Some(a) = self.model.actor_id(&r.target.text) {
+            if let Some(rule) = &r.rule {
+                let e = self.error(
+                    format!(
+                        "`{}` is an actor, so it has no voting rule `{}`",
+                        r.target.text, rule.text
+                    ),
+                    rule.span,
+                );
+                e.label = Some("rules belong to bodies".into());
+                e.help = Some(format!(
+                    "write `requires {}`, or declare a body for it with a rule `{}`",
+                    r.target.text, rule.text
+                ));
+                return None;
+            }
+            return Some(Requirement::Actor { actor: a, loc });
+        }
+        let names = self
+            .model
+            .bodies
+            .iter()
+            .map(|b| b.id.as_str())
+            .chain(self.model.actors.iter().map(|a| a.id.as_str()));
+        let hint = did_you_mean(&r.target.text, names);
+        let e = self.error(
+            format!("unknown body or actor `{}`", r.target.text),
+            r.target.span,
+        );
+        e.label = Some("not declared".into());
+        e.help = Some(match hint {
+            Some(h) => format!("did you mean `{h}`?"),
+            None => {
+                "`requires` names a declared body (for a vote) or actor (for its consent)".into()
+            }
+        });
+        None
+    }
+
+    fn clause_ref(&mut self, c: &ast::ClauseRefAst) -> Option<ClauseRef> {
+        if let Some(t) = &c.treaty {
+            let Some(ti) = self.model.treaties.iter().position(|x| x.id == t.text) else {
+                let hint = did_you_mean(&t.text, self.model.treaties.iter().map(|x| x.id.as_str()));
+                let e = self.error(format!("unknown treaty `{}`", t.text), t.span);
+                e.label = Some("not declared".into());
+                if let Some(h) = hint {
+                    e.help = Some(format!("did you mean `{h}`?"));
+                }
+                return None;
+            };
+            return match self.model.treaties[ti]
+                .clauses
+                .iter()
+                .position(|x| x.id == c.id.text)
+            {
+                Some(ci) => Some(ClauseRef {
+                    treaty: ti,
+                    clause: ci,
+                }),
+                None => {
+                    let hint = did_you_mean(
+                        &c.id.text,
+                        self.model.treaties[ti]
+                            .clauses
+                            .iter()
+                            .map(|x| x.id.as_str()),
+                    );
+                    let msg = format!("treaty `{}` has no clause `{}`", t.text, c.id.text);
+                    let e = self.error(msg, c.id.span);
+                    e.label = Some("unknown clause".into());
+                    if let Some(h) = hint {
+                        e.help = Some(format!("did you mean `{h}`?"));
+                    }
+                    None
+                }
+            };
+        }
+        let found: Vec<ClauseRef> = self
+            .model
+            .clause_refs()
+            .filter(|r| self.model.clause(*r).id == c.id.text)
+            .collect();
+        match found.as_slice() {
+            [one] => Some(*one),
+            [] => {
+                let hint = did_you_mean(
+                    &c.id.text,
+                    self.model
+                        .clause_refs()
+                        .map(|r| self.model.clause(r).id.as_str()),
+                );
+                let no_treaty = self.model.treaties.is_empty();
+                let e = self.error(format!("unknown clause `{}`", c.id.text), c.id.span);
+                e.label = Some("no clause has this id".into());
+                e.help = Some(match hint {
+                    Some(h) => format!("did you mean `{h}`?"),
+                    None if no_treaty => "no treaty is declared in the loaded files".into(),
+                    None => "clause ids are the ones after `clause` in a treaty".into(),
+                });
+                None
+            }
+            many => {
+                let ts: Vec<String> = many
+                    .iter()
+                    .map(|r| format!("`{}.{}`", self.model.treaties[r.treaty].id, c.id.text))
+                    .collect();
+                let e = self.error(
+                    format!("clause `{}` is in more than one treaty", c.id.text),
+                    c.id.span,
+                );
+                e.label = Some("ambiguous".into());
+                e.help = Some(format!("write one of {}", ts.join(", ")));
+                None
+            }
+        }
+    }
+
+    fn treaty_ref(&mut self, t: Option<&Ident>, span: Span) -> Option<TreatyId> {
+        match t {
+            Some(t) => {
+                let found = self.model.treaties.iter().position(|x| x.id == t.text);
+                if found.is_none() {
+                    let hint =
+                        did_you_mean(&t.text, self.model.treaties.iter().map(|x| x.id.as_str()));
+                    let e = self.error(format!("unknown treaty `{}`", t.text), t.span);
+                    e.label = Some("not declared".into());
+                    if let Some(h) = hint {
+                        e.help = Some(format!("did you mean `{h}`?"));
+                    }
+                }
+                found
+            }
+            None => match self.model.treaties.len() {
+                1 => Some(0),
+                0 => {
+                    let e = self.error(
+                        "this expectation needs a treaty, and none is declared",
+                        span,
+                    );
+                    e.help = Some("declare one: treaty ID \"title\" { ... }".into());
+                    None
+                }
+                _ => {
+                    let ids: Vec<String> = self
+                        .model
+                        .treaties
+                        .iter()
+                        .map(|t| format!("`{}`", t.id))
+                        .collect();
+                    let e = self.error("several treaties are loaded: say which one", span);
+                    e.help = Some(format!(
+                        "add one of {} after the expectation",
+                        ids.join(", ")
+                    ));
+                    None
+                }
+            },
+        }
+    }
+
+    // ------------------------------------------------------------ positions
+
+    fn position(&mut self, p: &ast::PositionDecl) {
+        if let Some(prev) = self.model.positions.iter().find(|x| x.id == p.id.text) {
+            let first = prev.loc;
+            self.duplicate("position", &p.id.text, p.id.span, first);
+            return;
+        }
+        let mut holders_form = None;
+        let mut held: BTreeSet<ActorId> = BTreeSet::new();
+        let mut named: Vec<ActorId> = Vec::new();
+        for (h, _) in &p.held_by {
+            match h {
+                ast::HeldBy::Actors(ids) => {
+                    for id in ids {
+                        if let Some(a) = self.lookup_actor(id) {
+                            held.insert(a);
+                            named.push(a);
+                        }
+                    }
+                }
+                ast::HeldBy::EachOf(b) => match self.model.body_id(&b.text) {
+                    Some(bi) => {
+                        held.extend(self.model.bodies[bi].members.iter().map(|m| m.actor));
+                        holders_form = Some(Holders::EachOf(bi));
+                    }
+                    None => {
+                        let hint =
+                            did_you_mean(&b.text, self.model.bodies.iter().map(|x| x.id.as_str()));
+                        let e = self.error(format!("unknown body `{}`", b.text), b.span);
+                        e.label = Some("not declared".into());
+                        e.help = Some(match hint {
+                            Some(h) => format!("did you mean `{h}`?"),
+                            None => {
+                                "`held by each of` names a body whose members all hold the position"
+                                    .into()
+                            }
+                        });
+                    }
+                },
+            }
+        }
+        if p.held_by.is_empty() {
+            let e = self.error(
+                format!("position `{}` is held by no one", p.id.text),
+                p.id.span,
+            );
+            e.label = Some("no `held by`".into());
+            e.help = Some("add `held by ACTOR, ...` or `held by each of BODY`".into());
+        }
+        let holders = match (holders_form, named.is_empty()) {
+            (Some(h), true) => h,
+            _ => Holders::Actors(held.iter().copied().collect()),
+        };
+        let mut red_lines: Vec<RedLine> = Vec::new();
+        for r in &p.red_lines {
+            if let Some(prev) = red_lines.iter().find(|x| x.label == r.label.value) {
+                let first = prev.loc;
+                self.duplicate("red line", &r.label.value, r.label.span, first);
+                continue;
+            }
+            if let Some(formula) = self.formula(&r.formula) {
+                red_lines.push(RedLine {
+                    label: r.label.value.clone(),
+                    kind: if r.possible {
+                        RedLineKind::Possible
+                    } else {
+                        RedLineKind::Must
+                    },
+                    formula,
+                    doc: r.doc.clone(),
+                    loc: self.loc(r.span),
+                });
+            }
+        }
+        let mut stances: Vec<Stance> = Vec::new();
+        for s in &p.stances {
+            let Some(clause) = self.clause_ref(&s.clause) else {
+                continue;
+            };
+            if let Some(prev) = stances.iter().find(|x| x.clause == clause) {
+                let first = prev.loc;
+                let d = Diagnostic::error(
+                    format!(
+                        "position `{}` states its stance on clause `{}` twice",
+                        p.id.text, s.clause.id.text
+                    ),
+                    self.loc(s.span),
+                )
+                .with_label("stated again")
+                .with_related(first, "first stated here");
+                self.diags.push(d);
+                continue;
+            }
+            stances.push(Stance {
+                kind: s.kind,
+                clause,
+                loc: self.loc(s.span),
+            });
+        }
+        self.model.positions.push(Position {
+            id: p.id.text.clone(),
+            source: p.source.as_ref().map(|s| s.value.clone()),
+            doc: p.doc.clone(),
+            holders,
+            held_by: held.into_iter().collect(),
+            red_lines,
+            stances,
+            loc: self.loc(p.span),
+        });
+    }
+
+    // ------------------------------------------------------------ expectations
+
+    fn expect(&mut self, e: &ast::ExpectDecl) -> Option<()> {
+        use ast::ExpectKind as K;
+        let expectation = match &e.kind {
+            K::Conflict(items) => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for it in items {
+                    match self.conflict_item(it) {
+                        Some(x) if !out.contains(&x) => out.push(x),
+                        Some(_) => {}
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                out.sort();
+                Expectation::Conflict(out)
+            }
+            K::Consistent => Expectation::Consistent,
+            K::Veto {
+                actor,
+                clause,
+                expected,
+            } => {
+                let (a, c) = (self.lookup_actor(actor), self.clause_ref(clause));
+                Expectation::Veto {
+                    actor: a?,
+                    clause: c?,
+                    expected: *expected,
+                }
+            }
+            K::Blocked(c) => Expectation::Blocked(self.clause_ref(c)?),
+            K::Adoptable(c) => Expectation::Adoptable(self.clause_ref(c)?),
+            K::Feasible { treaty, expected } => Expectation::Feasible {
+                treaty: self.treaty_ref(treaty.as_ref(), e.span)?,
+                expected: *expected,
+            },
+            K::Power {
+                body,
+                rule,
+                actor,
+                index,
+                op,
+                value,
+            } => {
+                let Some(b) = self.model.body_id(&body.text) else {
+                    let hint =
+                        did_you_mean(&body.text, self.model.bodies.iter().map(|x| x.id.as_str()));
+                    let d = self.error(format!("unknown body `{}`", body.text), body.span);
+                    d.label = Some("not declared".into());
+                    if let Some(h) = hint {
+                        d.help = Some(format!("did you mean `{h}`?"));
+                    }
+                    return None;
+                };
+                if let Some(r) = rule {
+                    if self.model.bodies[b].rule(Some(&r.text)).is_none() {
+                        let d = self.error(
+                            format!("body `{}` has no rule `{}`", body.text, r.text),
+                            r.span,
+                        );
+                        d.label = Some("unknown rule".into());
+                        return None;
+                    }
+                }
+                let a = self.lookup_actor(actor)?;
+                if self.model.bodies[b].member_index(a).is_none() {
+                    let d = self.error(
+                        format!("`{}` is not a member of `{}`", actor.text, body.text),
+                        actor.span,
+                    );
+                    d.label = Some("not a member".into());
+                    return None;
+                }
+                let value = self.expected_value(value)?;
+                let index = match index.text.as_str() {
+                    "swings" => PowerIndex::Swings,
+                    "banzhaf" => PowerIndex::Banzhaf,
+                    "banzhaf_absolute" => PowerIndex::BanzhafAbsolute,
+                    _ => PowerIndex::ShapleyShubik,
+                };
+                Expectation::Power {
+                    body: b,
+                    rule: rule.as_ref().map(|r| r.text.clone()),
+                    actor: a,
+                    index,
+                    op: *op,
+                    value,
+                }
+            }
+            K::NonPartyClauses { treaty, count } => {
+                let t = self.treaty_ref(treaty.as_ref(), e.span);
+                let c = self.unsigned(count);
+                Expectation::NonPartyClauses {
+                    treaty: t?,
+                    count: c? as usize,
+                }
+            }
+        };
+        let text = self.model.files[self.file]
+            .slice(e.span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.model.expects.push(Expect {
+            expectation,
+            text,
+            loc: self.loc(e.span),
+        });
+        Some(())
+    }
+
+    fn conflict_item(&mut self, it: &ast::ConflictItemAst) -> Option<ConflictItem> {
+        match it {
+            ast::ConflictItemAst::Clause(c) => Some(ConflictItem::Clause(self.clause_ref(c)?)),
+            ast::ConflictItemAst::RedLine { position, label } => {
+                let Some(p) = self
+                    .model
+                    .positions
+                    .iter()
+                    .position(|x| x.id == position.text)
+                else {
+                    let hint = did_you_mean(
+                        &position.text,
+                        self.model.positions.iter().map(|x| x.id.as_str()),
+                    );
+                    let e = self.error(
+                        format!("unknown position `{}`", position.text),
+                        position.span,
+                    );
+                    e.label = Some("not declared".into());
+                    if let Some(h) = hint {
+                        e.help = Some(format!("did you mean `{h}`?"));
+                    }
+                    return None;
+                };
+                let pos = &self.model.positions[p];
+                match pos.red_lines.iter().position(|r| r.label == label.value) {
+                    Some(index) => Some(ConflictItem::RedLine { position: p, index }),
+                    None => {
+                        let labels: Vec<&str> =
+                            pos.red_lines.iter().map(|r| r.label.as_str()).collect();
+                        let hint = did_you_mean(&label.value, labels.iter().copied());
+                        let msg = format!(
+                            "position `{}` has no red line \"{}\"",
+                            position.text, label.value
+                        );
+                        let e = self.error(msg, label.span);
+                        e.label = Some("unknown label".into());
+                        e.help = Some(match hint {
+                            Some(h) => format!("did you mean \"{h}\"?"),
+                            None => "use the label exactly as written after `red line`".into(),
+                        });
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn expected_value(&mut self, lit: &Lit) -> Option<ExpectedValue> {
+        let t: String = lit.text.chars().filter(|c| *c != '_').collect();
+        let bad = |r: &mut Self| {
+            let e = r.error(
+                format!("the number `{}` cannot be used", lit.text),
+                lit.span,
+            );
+            e.help = Some(
+                "write a fraction `421/2145`, a decimal `0.1963` or a percentage `19.63%`".into(),
+            );
+            None
+        };
+        if let Some((n, d)) = t.split_once('/') {
+            let (Ok(n), Ok(d)) = (n.parse::<i128>(), d.parse::<i128>()) else {
+                return bad(self);
+            };
+            if d == 0 || n > i128::from(i64::MAX) || d > i128::from(i64::MAX) {
+                return bad(self);
+            }
+            return Some(ExpectedValue {
+                numer: n,
+                denom: d,
+                decimals: None,
+            });
+        }
+        let (body, scale) = match t.strip_suffix('%') {
+            Some(b) => (b, 100i128),
+            None => (t.as_str(), 1),
+        };
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        if frac.len() > 12 || int.len() > 12 {
+            return bad(self);
+        }
+        let Ok(numer) = format!("{int}{frac}").parse::<i128>() else {
+            return bad(self);
+        };
+        let denom = 10i128.pow(frac.len() as u32) * scale;
+        let written = frac.len() as u32 + if scale == 100 { 2 } else { 0 };
+        Some(ExpectedValue {
+            numer,
+            denom,
+            decimals: (!frac.is_empty() || scale == 100).then_some(written),
+        })
+    }
+}
+
+/// Groups items by name for quick lookups in tests.
+#[allow(dead_code)]
+fn index_by_name<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    names.enumerate().map(|(i, n)| (n, i)).collect()
+}

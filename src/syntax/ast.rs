@@ -1,0 +1,252 @@
+//! The syntax tree: what the text says, with byte spans, before any name is resolved.
+//! Literals keep their text so that range checks happen (and are reported) at resolution.
+
+use crate::model::{CmpOp, Span, StanceKind, VarType};
+
+/// A name as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A string literal, unescaped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Str {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A number literal as written (`600_000`, `72.5%`, `421/2145`, `0.1963`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lit {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct SourceAst {
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Item {
+    Use(Str),
+    Actor(ActorDecl),
+    Body(BodyDecl),
+    Var(VarDecl),
+    Fact(FactDecl),
+    Treaty(TreatyDecl),
+    Position(PositionDecl),
+    Expect(ExpectDecl),
+}
+
+#[derive(Clone, Debug)]
+pub struct ActorDecl {
+    pub id: Ident,
+    pub name: Str,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct BodyDecl {
+    pub id: Ident,
+    pub name: Option<Str>,
+    pub doc: Option<String>,
+    /// Every `members` statement (more than one is an error reported at resolution).
+    pub member_lists: Vec<(Vec<MemberDecl>, Span)>,
+    pub decides: Vec<RuleDecl>,
+    pub rules: Vec<RuleDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct MemberDecl {
+    pub actor: Ident,
+    /// `votes 358_498`: dimension name and value.
+    pub weights: Vec<(Ident, Lit)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct RuleDecl {
+    /// `None` for `decides by`.
+    pub name: Option<Ident>,
+    pub rule: RuleAst,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct RuleAst {
+    pub kind: RuleKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum RuleKind {
+    Unanimity,
+    Majority,
+    Share {
+        strict: bool,
+        percent: Lit,
+        dim: Ident,
+    },
+    Count {
+        strict: bool,
+        count: Lit,
+        dim: Ident,
+    },
+    AtMostAgainst(Lit),
+    NoVetoFrom(Vec<Ident>),
+    AllOf(Vec<Ident>),
+    And(Vec<RuleAst>),
+    Or(Vec<RuleAst>),
+}
+
+#[derive(Clone, Debug)]
+pub struct VarDecl {
+    pub names: Vec<Ident>,
+    pub ty: VarType,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FactDecl {
+    pub formula: FormulaAst,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FormulaAst {
+    pub kind: FormulaKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum FormulaKind {
+    Bool(bool),
+    Int(Lit),
+    Name(String),
+    Not(Box<FormulaAst>),
+    And(Vec<FormulaAst>),
+    Or(Vec<FormulaAst>),
+    Implies(Box<FormulaAst>, Box<FormulaAst>),
+    Iff(Box<FormulaAst>, Box<FormulaAst>),
+    Cmp(CmpOp, Box<FormulaAst>, Box<FormulaAst>),
+    Add(Box<FormulaAst>, Box<FormulaAst>),
+    Sub(Box<FormulaAst>, Box<FormulaAst>),
+    Neg(Box<FormulaAst>),
+    Mul(Box<FormulaAst>, Box<FormulaAst>),
+}
+
+#[derive(Clone, Debug)]
+pub struct TreatyDecl {
+    pub id: Ident,
+    pub title: Option<Str>,
+    pub doc: Option<String>,
+    pub parties: Vec<Ident>,
+    pub clauses: Vec<ClauseDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClauseDecl {
+    pub id: Ident,
+    pub title: Option<Str>,
+    pub doc: Option<String>,
+    pub formulas: Vec<FormulaAst>,
+    pub requires: Vec<RequiresDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct RequiresDecl {
+    pub target: Ident,
+    pub rule: Option<Ident>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClauseRefAst {
+    pub treaty: Option<Ident>,
+    pub id: Ident,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum HeldBy {
+    Actors(Vec<Ident>),
+    EachOf(Ident),
+}
+
+#[derive(Clone, Debug)]
+pub struct PositionDecl {
+    pub id: Ident,
+    pub source: Option<Str>,
+    pub doc: Option<String>,
+    pub held_by: Vec<(HeldBy, Span)>,
+    pub red_lines: Vec<RedLineDecl>,
+    pub stances: Vec<StanceDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct RedLineDecl {
+    pub label: Str,
+    pub possible: bool,
+    pub formula: FormulaAst,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct StanceDecl {
+    pub kind: StanceKind,
+    pub clause: ClauseRefAst,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExpectDecl {
+    pub kind: ExpectKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ConflictItemAst {
+    Clause(ClauseRefAst),
+    RedLine { position: Ident, label: Str },
+}
+
+#[derive(Clone, Debug)]
+pub enum ExpectKind {
+    Conflict(Vec<ConflictItemAst>),
+    Consistent,
+    Veto {
+        actor: Ident,
+        clause: ClauseRefAst,
+        expected: bool,
+    },
+    Blocked(ClauseRefAst),
+    Adoptable(ClauseRefAst),
+    Feasible {
+        treaty: Option<Ident>,
+        expected: bool,
+    },
+    Power {
+        body: Ident,
+        rule: Option<Ident>,
+        actor: Ident,
+        index: Ident,
+        op: CmpOp,
+        value: Lit,
+    },
+    NonPartyClauses {
+        treaty: Option<Ident>,
+        count: Lit,
+    },
+}
