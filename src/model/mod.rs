@@ -17,8 +17,25 @@ use crate::diag::Diagnostic;
 /// Loads, parses and resolves; on any error, every diagnostic found, with the files
 /// (needed to render them).
 pub fn build(loaded: Loaded) -> Result<Model, (Vec<SourceFile>, Vec<Diagnostic>)> {
-    if !loaded.diagnostics.is_empty() {
-        return Err((loaded.files, loaded.diagnostics));
+    let mut diagnostics = loaded.diagnostics;
+    for (file, ast) in &loaded.asts {
+        if ast.items.is_empty() {
+            let name = &loaded.files[*file].display;
+            diagnostics.push(
+                Diagnostic::error(
+                    format!("`{name}` declares nothing"),
+                    Loc {
+                        file: *file,
+                        span: Span { start: 0, end: 0 },
+                    },
+                )
+                .with_label("no declarations in this file")
+                .with_help("a treaty file declares actors, bodies, variables, treaties or positions; is this the right file?"),
+            );
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err((loaded.files, diagnostics));
     }
     let files = loaded.files.clone();
     resolve(loaded.files, &loaded.asts).map_err(|d| (files, d))

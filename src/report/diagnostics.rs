@@ -48,8 +48,41 @@ impl miette::Diagnostic for Rendered {
     }
 }
 
+/// Lines longer than this are shown cut, by a plain renderer, rather than in full.
+const MAX_SHOWN_LINE: usize = 160;
+
+/// A compact rendering for a span on a very long line (generated input, minified files).
+fn render_long_line(file: &SourceFile, d: &Diagnostic, start: usize) -> String {
+    let (line, col) = file.line_col(start);
+    let text = file.line_text(line);
+    let from = col.saturating_sub(40).max(1);
+    let shown: String = text.chars().skip(from - 1).take(100).collect();
+    let gutter = line.to_string().len();
+    let mut out = format!("error: {}\n", d.message);
+    out.push_str(&format!("{:gutter$}--> {}:{line}:{col}\n", "", file.display));
+    out.push_str(&format!("{line} | {}{shown} ...\n", if from > 1 { "... " } else { "" }));
+    let pad = col - from + if from > 1 { 4 } else { 0 };
+    out.push_str(&format!(
+        "{:gutter$} | {:pad$}^ {}\n",
+        "",
+        "",
+        d.label.as_deref().unwrap_or("")
+    ));
+    if let Some(h) = &d.help {
+        out.push_str(&format!("  help: {h}\n"));
+    }
+    out
+}
+
 /// Renders one diagnostic to text (ending with a newline).
 pub fn render(files: &[SourceFile], d: &Diagnostic, color: bool) -> String {
+    if let Some(loc) = d.loc {
+        let file = &files[loc.file];
+        let (line, _) = file.line_col(loc.span.start);
+        if file.line_text(line).chars().count() > MAX_SHOWN_LINE {
+            return render_long_line(file, d, loc.span.start);
+        }
+    }
     let mut help = d.help.clone();
     let mut labels = Vec::new();
     let mut source = None;

@@ -225,6 +225,20 @@ fn syntax_error(text: &str, file: FileId, pos: usize, e: &pest::error::Error<Rul
     }
     let mut seen = std::collections::BTreeSet::new();
     expected.retain(|x| seen.insert(x.clone()));
+    // Tokens that a description already covers only lengthen the message.
+    let covered: &[(&str, &[&str])] = &[
+        ("a formula", &["`(`", "`-`", "`_`", "`true`", "`false`", "`not`"]),
+        ("a voting rule", &["`(`", "`all`", "`at`", "`majority`", "`more`", "`no`", "`unanimity`"]),
+        ("a name", &["`_`"]),
+        ("a quoted string", &["`\"`"]),
+        ("`decides by`", &["`decides`"]),
+    ];
+    let drop: Vec<&str> = covered
+        .iter()
+        .filter(|(d, _)| expected.iter().any(|e| e == d))
+        .flat_map(|(_, toks)| toks.iter().copied())
+        .collect();
+    expected.retain(|x| !drop.contains(&x.as_str()));
     let (found, len) = found_at(text, pos);
     let what = match expected.len() {
         0 => "valid syntax".to_string(),
@@ -247,6 +261,9 @@ fn syntax_error(text: &str, file: FileId, pos: usize, e: &pest::error::Error<Rul
                 d = d.with_help(format!("did you mean the keyword `{k}`?"));
             }
         }
+    }
+    if d.help.is_none() && expected.iter().any(|e| e == "`,`") && found.starts_with('`') {
+        d = d.with_help("lists are separated by commas: `A, B, C`");
     }
     if d.help.is_none() && found == "end of file" {
         d = d.with_help("the file ends in the middle of a declaration: is a `}` missing?");
@@ -1009,10 +1026,13 @@ impl Builder<'_, '_> {
                         format!("formula nested more than {MAX_FORMULA_DEPTH} levels deep"),
                         Loc {
                             file: self.file,
-                            span,
+                            span: Span {
+                                start: span.start,
+                                end: span.start + 1,
+                            },
                         },
                     )
-                    .with_label("too deep")
+                    .with_label("this formula")
                     .with_help("split it into several clauses, facts or variables"),
                 );
                 None
