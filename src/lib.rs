@@ -6,6 +6,7 @@
 pub mod diag;
 pub mod model;
 pub mod report;
+pub mod solve;
 pub mod syntax;
 
 use std::path::PathBuf;
@@ -26,5 +27,5 @@ pub fn load_str(display: &str, text: &str) -> Result<Model, (Vec<SourceFile>, Ve
 
 /// `treaty --version`: this crate's version and the linked Z3's.
 pub fn version_text() -> String {
-    env!("CARGO_PKG_VERSION").to_string()
+    format!("{} (Z3 {})", env!("CARGO_PKG_VERSION"), solve::z3_version())
 }

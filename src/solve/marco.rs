@@ -1,0 +1,217 @@
+//! Enumeration of all minimal unsatisfiable subsets (MUSes) of one component of soft items,
+//! with MARCO (Liffiton, Previti, Malik, Marques-Silva 2016).
+//!
+//! The map solver (a second Z3 solver, over one Boolean per item) holds the unexplored part
+//! of the power set: a blocking clause "not all of this MUS" for each MUS found (its
+//! supersets are unsatisfiable and explored) and "at least one item outside" for each
+//! maximal satisfiable subset (MSS) found (its subsets are satisfiable and explored).
+//! Besides, a "family" of pairwise incompatible items (a possible red line never meets
+//! another position's must-lines nor another possible line) is excluded up front; the
+//! family is closed under subsets, so MARCO over it stays complete.
+//!
+//! Each map model is first made maximal by adding items in item order (a cheap check in
+//! Rust: the map's clauses are exactly the known MUSes and the family pairs, and adding an
+//! item never falsifies an "at least one outside" clause). A maximal unexplored seed that is
+//! satisfiable is an MSS, so no grow step is needed; one that is unsatisfiable is shrunk to
+//! a MUS, first by Z3's core and then by deletion in item order. Every MUS inside an
+//! unexplored seed is new, and the loop ends when the map is unsatisfiable: complete.
+
+use z3::ast::Bool;
+use z3::Solver;
+
+use super::query::{Abort, Answer, Budget};
+
+/// Where found MUSes go; it enforces `max_conflicts` over all components.
+pub(crate) struct Sink {
+    pub(crate) found: Vec<Vec<usize>>,
+    pub(crate) max: Option<usize>,
+    pub(crate) truncated: bool,
+}
+
+impl Sink {
+    /// Records `mus`; `false` when the limit was already reached (then the MUS is dropped
+    /// and the enumeration is known to be cut).
+    fn push(&mut self, mus: Vec<usize>) -> bool {
+        if self.max.is_some_and(|m| self.found.len() >= m) {
+            self.truncated = true;
+            return false;
+        }
+        self.found.push(mus);
+        true
+    }
+}
+
+/// What the enumeration of one component needs from the analysis.
+pub(crate) struct Component<'a> {
+    /// Global item indices, ascending.
+    pub(crate) items: &'a [usize],
+    /// For each local item, the local items it may not be combined with.
+    pub(crate) incompatible: Vec<Vec<usize>>,
+}
+
+/// The two solvers and the per-item literals, shared by every component of one analysis.
+pub(crate) struct Marco<'a> {
+    pub(crate) main: &'a Solver,
+    pub(crate) map: &'a Solver,
+    pub(crate) budget: &'a Budget,
+    /// Indicator of each global item in the main solver (`ind => item`).
+    pub(crate) indicators: &'a [Bool],
+    /// Variable of each global item in the map solver.
+    pub(crate) map_vars: &'a [Bool],
+    /// How to name a set of global items in an `Unknown` report.
+    pub(crate) describe: &'a dyn Fn(&[usize]) -> String,
+}
+
+impl Marco<'_> {
+    /// Enumerates the MUSes of `comp` (with the component's hard part already asserted on
+    /// the main solver) into `sink`, as global indices sorted ascending. `Ok(false)` when
+    /// the sink's limit stopped it.
+    pub(crate) fn run(&self, comp: &Component<'_>, sink: &mut Sink) -> Result<bool, Abort> {
+        self.map.push();
+        let r = self.run_inner(comp, sink);
+        self.map.pop(1);
+        r
+    }
+
+    fn run_inner(&self, comp: &Component<'_>, sink: &mut Sink) -> Result<bool, Abort> {
+        let n = comp.items.len();
+        let mv = |l: usize| &self.map_vars[comp.items[l]];
+        for (a, inc) in comp.incompatible.iter().enumerate() {
+            for &b in inc.iter().filter(|&&b| b > a) {
+                self.map.assert(Bool::or(&[mv(a).not(), mv(b).not()]));
+            }
+        }
+        let mut muses: Vec<Vec<usize>> = Vec::new();
+        let mut mus_by_item: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut msses: Vec<Vec<bool>> = Vec::new();
+        loop {
+            match self
+                .budget
+                .check(self.map, &[], &|| "the next unexplored set of items".into())?
+            {
+                Answer::Unsat => return Ok(true),
+                Answer::Sat => {}
+            }
+            let model = self
+                .map
+                .get_model()
+                .ok_or_else(|| Abort::Internal("the map solver gave no model".into()))?;
+            let mut seed: Vec<bool> = (0..n)
+                .map(|l| {
+                    model
+                        .eval(mv(l), true)
+                        .and_then(|b| b.as_bool())
+                        .unwrap_or(false)
+                })
+                .collect();
+            // Make the seed maximal, in item order, so that a satisfiable seed is an MSS.
+            for j in 0..n {
+                if seed[j] {
+                    continue;
+                }
+                let family_ok = comp.incompatible[j].iter().all(|&k| !seed[k]);
+                let no_mus = mus_by_item[j]
+                    .iter()
+                    .all(|&m| muses[m].iter().any(|&x| x != j && !seed[x]));
+                if family_ok && no_mus {
+                    seed[j] = true;
+                }
+            }
+            let members: Vec<usize> = (0..n).filter(|&l| seed[l]).collect();
+            match self.check_local(comp, &members)? {
+                None => {
+                    let outside: Vec<Bool> = (0..n)
+                        .filter(|&l| !seed[l])
+                        .map(|l| mv(l).clone())
+                        .collect();
+                    if outside.is_empty() {
+                        return Ok(true);
+                    }
+                    self.map.assert(Bool::or(&outside));
+                    msses.push(seed);
+                }
+                Some(core) => {
+                    let mus = self.shrink(comp, core, &msses)?;
+                    if mus.is_empty() {
+                        return Err(Abort::Internal(
+                            "an empty set of items was found unsatisfiable".into(),
+                        ));
+                    }
+                    let block: Vec<Bool> = mus.iter().map(|&l| mv(l).not()).collect();
+                    self.map.assert(Bool::or(&block));
+                    let global: Vec<usize> = mus.iter().map(|&l| comp.items[l]).collect();
+                    if !sink.push(global) {
+                        return Ok(false);
+                    }
+                    for &l in &mus {
+                        mus_by_item[l].push(muses.len());
+                    }
+                    muses.push(mus);
+                }
+            }
+        }
+    }
+
+    /// Checks the local items `members` on the main solver: `None` when satisfiable, else
+    /// the core (local indices, ascending, a subset of `members`).
+    fn check_local(
+        &self,
+        comp: &Component<'_>,
+        members: &[usize],
+    ) -> Result<Option<Vec<usize>>, Abort> {
+        let lits: Vec<Bool> = members
+            .iter()
+            .map(|&l| self.indicators[comp.items[l]].clone())
+            .collect();
+        let describe = || {
+            let global: Vec<usize> = members.iter().map(|&l| comp.items[l]).collect();
+            (self.describe)(&global)
+        };
+        match self.budget.check(self.main, &lits, &describe)? {
+            Answer::Sat => Ok(None),
+            Answer::Unsat => {
+                let core = self.main.get_unsat_core();
+                let mut out: Vec<usize> = members
+                    .iter()
+                    .copied()
+                    .filter(|&l| core.iter().any(|c| c == &self.indicators[comp.items[l]]))
+                    .collect();
+                out.sort_unstable();
+                Ok(Some(out))
+            }
+        }
+    }
+
+    /// Deletion-based shrink of an unsatisfiable set to a MUS, in item order; sets inside a
+    /// known MSS are satisfiable and need no query.
+    fn shrink(
+        &self,
+        comp: &Component<'_>,
+        mut cur: Vec<usize>,
+        msses: &[Vec<bool>],
+    ) -> Result<Vec<usize>, Abort> {
+        let mut i = 0;
+        while i < cur.len() {
+            let cand: Vec<usize> = cur
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != i)
+                .map(|(_, &l)| l)
+                .collect();
+            let known_sat = cand.is_empty() || msses.iter().any(|s| cand.iter().all(|&l| s[l]));
+            let core = if known_sat {
+                None
+            } else {
+                self.check_local(comp, &cand)?
+            };
+            match core {
+                // cur[i] is needed: every unsatisfiable subset of cur contains it.
+                None => i += 1,
+                // The core keeps every item found needed so far (they precede i), so the
+                // positions before i are unchanged.
+                Some(core) => cur = core,
+            }
+        }
+        Ok(cur)
+    }
+}

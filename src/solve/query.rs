@@ -1,0 +1,88 @@
+//! Running one solver query under the analysis budget. Z3's `unknown` never leaves this
+//! module as an answer: it becomes `Abort::Unknown`, naming the query in words.
+
+use std::time::Instant;
+
+use z3::ast::Bool;
+use z3::{Params, SatResult, Solver};
+
+/// A definite answer of one query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Answer {
+    Sat,
+    Unsat,
+}
+
+/// Why an analysis stopped early.
+#[derive(Debug)]
+pub(crate) enum Abort {
+    /// The solver gave up on a query (budget, incompleteness).
+    Unknown { query: String, reason: String },
+    /// A broken invariant or a failed re-check: a bug, never a verdict.
+    Internal(String),
+}
+
+/// The budget of one analysis: a wall-clock deadline over all its queries, and Z3's
+/// deterministic resource limit on each query.
+pub(crate) struct Budget {
+    deadline: Option<Instant>,
+    rlimit: Option<u64>,
+}
+
+impl Budget {
+    pub(crate) fn new(timeout_ms: Option<u64>, rlimit: Option<u64>) -> Budget {
+        let deadline = timeout_ms
+            .and_then(|ms| Instant::now().checked_add(std::time::Duration::from_millis(ms)));
+        Budget { deadline, rlimit }
+    }
+
+    /// Applies the per-query limits to a new solver.
+    pub(crate) fn configure(&self, solver: &Solver) {
+        if let Some(r) = self.rlimit {
+            let mut p = Params::new();
+            p.set_u32("rlimit", clamp_u32(r));
+            solver.set_params(&p);
+        }
+    }
+
+    /// Checks `solver` under `assumptions`. `query` names the question for a report.
+    pub(crate) fn check(
+        &self,
+        solver: &Solver,
+        assumptions: &[Bool],
+        query: &dyn Fn() -> String,
+    ) -> Result<Answer, Abort> {
+        if let Some(deadline) = self.deadline {
+            // The wall clock covers the whole analysis: give each query what is left.
+            let left = deadline
+                .saturating_duration_since(Instant::now())
+                .as_millis();
+            if left == 0 {
+                return Err(Abort::Unknown {
+                    query: query(),
+                    reason: "timeout".into(),
+                });
+            }
+            let mut p = Params::new();
+            p.set_u32(
+                "timeout",
+                clamp_u32(u64::try_from(left).unwrap_or(u64::MAX)),
+            );
+            solver.set_params(&p);
+        }
+        match solver.check_assumptions(assumptions) {
+            SatResult::Sat => Ok(Answer::Sat),
+            SatResult::Unsat => Ok(Answer::Unsat),
+            SatResult::Unknown => Err(Abort::Unknown {
+                query: query(),
+                reason: solver
+                    .get_reason_unknown()
+                    .unwrap_or_else(|| "unknown".into()),
+            }),
+        }
+    }
+}
+
+fn clamp_u32(v: u64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}

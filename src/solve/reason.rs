@@ -1,0 +1,270 @@
+//! One-sentence reasons for conflicts, given only where they are cheap and exact: when two
+//! atoms (a bound on one integer variable, or a boolean variable and its negation), one from
+//! each member of the conflict (or one from its only member and one from it or a fact),
+//! contradict each other on their own. Everything else gets no reason rather than a guess.
+
+use crate::model::{CmpOp, Expr, IntExpr, Model, VarId};
+
+/// A literal read off the top-level conjunction of a formula.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Atom {
+    /// `var op value`, the variable on the left.
+    Bound {
+        var: VarId,
+        op: CmpOp,
+        value: i64,
+    },
+    Lit {
+        var: VarId,
+        positive: bool,
+    },
+}
+
+fn flip(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        other => other,
+    }
+}
+
+fn negate(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Eq => CmpOp::Ne,
+        CmpOp::Ne => CmpOp::Eq,
+        CmpOp::Lt => CmpOp::Ge,
+        CmpOp::Le => CmpOp::Gt,
+        CmpOp::Gt => CmpOp::Le,
+        CmpOp::Ge => CmpOp::Lt,
+    }
+}
+
+/// Atoms of the top-level conjunction of `e`; other shapes contribute none.
+fn atoms(e: &Expr, out: &mut Vec<Atom>) {
+    match e {
+        Expr::And(es) => es.iter().for_each(|e| atoms(e, out)),
+        Expr::Var(v) => out.push(Atom::Lit {
+            var: *v,
+            positive: true,
+        }),
+        Expr::Not(inner) => match inner.as_ref() {
+            Expr::Var(v) => out.push(Atom::Lit {
+                var: *v,
+                positive: false,
+            }),
+            Expr::Cmp(op, a, b) => {
+                if let Some(a) = bound(negate(*op), a, b) {
+                    out.push(a);
+                }
+            }
+            _ => {}
+        },
+        Expr::Cmp(op, a, b) => {
+            if let Some(a) = bound(*op, a, b) {
+                out.push(a);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn bound(op: CmpOp, a: &IntExpr, b: &IntExpr) -> Option<Atom> {
+    match (a, b) {
+        (IntExpr::Var(var), IntExpr::Const(value)) => Some(Atom::Bound {
+            var: *var,
+            op,
+            value: *value,
+        }),
+        (IntExpr::Const(value), IntExpr::Var(var)) => Some(Atom::Bound {
+            var: *var,
+            op: flip(op),
+            value: *value,
+        }),
+        _ => None,
+    }
+}
+
+/// The integers allowed by a bound, as a closed interval (`None` for `!=`).
+fn interval(op: CmpOp, c: i64) -> Option<(i128, i128)> {
+    let c = i128::from(c);
+    Some(match op {
+        CmpOp::Eq => (c, c),
+        CmpOp::Le => (i128::MIN, c),
+        CmpOp::Lt => (i128::MIN, c - 1),
+        CmpOp::Ge => (c, i128::MAX),
+        CmpOp::Gt => (c + 1, i128::MAX),
+        CmpOp::Ne => return None,
+    })
+}
+
+fn contradict(a: Atom, b: Atom) -> bool {
+    match (a, b) {
+        (
+            Atom::Lit {
+                var: v,
+                positive: p,
+            },
+            Atom::Lit {
+                var: w,
+                positive: q,
+            },
+        ) => v == w && p != q,
+        (
+            Atom::Bound {
+                var: v,
+                op: o1,
+                value: c1,
+            },
+            Atom::Bound {
+                var: w,
+                op: o2,
+                value: c2,
+            },
+        ) if v == w => match (interval(o1, c1), interval(o2, c2)) {
+            (Some((l1, h1)), Some((l2, h2))) => l1.max(l2) > h1.min(h2),
+            (None, Some(_)) => o2 == CmpOp::Eq && c1 == c2,
+            (Some(_), None) => o1 == CmpOp::Eq && c1 == c2,
+            (None, None) => false,
+        },
+        _ => false,
+    }
+}
+
+fn phrase(op: CmpOp, c: i64) -> String {
+    match op {
+        CmpOp::Eq => format!("exactly {c}"),
+        CmpOp::Ne => format!("other than {c}"),
+        CmpOp::Lt => format!("less than {c}"),
+        CmpOp::Le => format!("at most {c}"),
+        CmpOp::Gt => format!("more than {c}"),
+        CmpOp::Ge => format!("at least {c}"),
+    }
+}
+
+fn sentence(model: &Model, a: Atom, b: Atom) -> String {
+    let name = |v: VarId| {
+        model
+            .vars
+            .get(v)
+            .map_or("?", |v| v.name.as_str())
+            .to_string()
+    };
+    match (a, b) {
+        (
+            Atom::Bound { var, op, value, .. },
+            Atom::Bound {
+                op: op2,
+                value: value2,
+                ..
+            },
+        ) => format!(
+            "`{}` cannot be both {} and {}",
+            name(var),
+            phrase(op, value),
+            phrase(op2, value2)
+        ),
+        (Atom::Lit { var, positive }, _) => format!(
+            "`{}` cannot be both {} and {}",
+            name(var),
+            positive,
+            !positive
+        ),
+        (Atom::Bound { var, .. }, _) => format!("`{}` is constrained inconsistently", name(var)),
+    }
+}
+
+/// A reason for the conflict whose members have the formulas `members` (each member's list is
+/// its conjunction), given the facts' formulas `facts`; `None` when no exact one-sentence
+/// reason is cheap.
+pub(crate) fn explain(model: &Model, members: &[Vec<&Expr>], facts: &[&Expr]) -> Option<String> {
+    let member_atoms: Vec<Vec<Atom>> = members
+        .iter()
+        .map(|fs| {
+            let mut out = Vec::new();
+            fs.iter().for_each(|e| atoms(e, &mut out));
+            out
+        })
+        .collect();
+    match member_atoms.as_slice() {
+        [only] => {
+            let mut fact_atoms = Vec::new();
+            facts.iter().for_each(|e| atoms(e, &mut fact_atoms));
+            for (i, &a) in only.iter().enumerate() {
+                for &b in only[i + 1..].iter().chain(fact_atoms.iter()) {
+                    if contradict(a, b) {
+                        return Some(sentence(model, a, b));
+                    }
+                }
+            }
+            None
+        }
+        [first, second] => {
+            for &a in first {
+                for &b in second {
+                    if contradict(a, b) {
+                        return Some(sentence(model, a, b));
+                    }
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn le(v: VarId, c: i64) -> Expr {
+        Expr::Cmp(CmpOp::Le, IntExpr::Var(v), IntExpr::Const(c))
+    }
+
+    #[test]
+    fn strict_bounds_touching_do_not_contradict_but_crossing_do() {
+        let a = Atom::Bound {
+            var: 0,
+            op: CmpOp::Lt,
+            value: 5,
+        };
+        let b = Atom::Bound {
+            var: 0,
+            op: CmpOp::Ge,
+            value: 4,
+        };
+        assert!(!contradict(a, b));
+        let c = Atom::Bound {
+            var: 0,
+            op: CmpOp::Ge,
+            value: 5,
+        };
+        assert!(contradict(a, c));
+    }
+
+    #[test]
+    fn reads_constant_on_the_left_and_negated_comparisons() {
+        let mut out = Vec::new();
+        atoms(
+            &Expr::Not(Box::new(Expr::Cmp(
+                CmpOp::Lt,
+                IntExpr::Const(3),
+                IntExpr::Var(1),
+            ))),
+            &mut out,
+        );
+        // not (3 < x)  ==  x <= 3
+        assert_eq!(
+            out,
+            vec![Atom::Bound {
+                var: 1,
+                op: CmpOp::Le,
+                value: 3
+            }]
+        );
+        let mut out = Vec::new();
+        atoms(&le(2, 7), &mut out);
+        assert_eq!(out.len(), 1);
+    }
+}
