@@ -4,3 +4,5 @@
 //! -> analyses (`voting` without a solver, `solve` with Z3) -> report (`report`).
 
 pub mod model;
+pub mod report;
+pub mod voting;

@@ -203,7 +203,11 @@ pub enum Rule {
         percent: Percent,
     },
     /// Yes total of `dim` at least (`strict == false`) or more than `count`.
-    Count { dim: Dim, strict: bool, count: u64 },
+    Count {
+        dim: Dim,
+        strict: bool,
+        count: u64,
+    },
     /// At most `n` members vote no.
     AtMostAgainst(u64),
     /// None of these members (indices into `Body::members`) votes no.
@@ -398,7 +402,10 @@ pub struct Position {
 pub enum ConflictItem {
     Clause(ClauseRef),
     /// Red line `index` of position `position`.
-    RedLine { position: PositionId, index: usize },
+    RedLine {
+        position: PositionId,
+        index: usize,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -440,7 +447,10 @@ pub enum Expectation {
     Blocked(ClauseRef),
     Adoptable(ClauseRef),
     /// The treaty is feasible (`true`) or infeasible.
-    Feasible { treaty: TreatyId, expected: bool },
+    Feasible {
+        treaty: TreatyId,
+        expected: bool,
+    },
     /// A power index of `actor` in `body` under `rule` compares to `value`.
     Power {
         body: BodyId,
@@ -451,7 +461,10 @@ pub enum Expectation {
         value: ExpectedValue,
     },
     /// The number of clauses of `treaty` that need action by actors who are not parties.
-    NonPartyClauses { treaty: TreatyId, count: usize },
+    NonPartyClauses {
+        treaty: TreatyId,
+        count: usize,
+    },
 }
 
 #[derive(Clone, Debug)]
