@@ -29,3 +29,4 @@ pub fn load_str(display: &str, text: &str) -> Result<Model, (Vec<SourceFile>, Ve
 pub fn version_text() -> String {
     format!("{} (Z3 {})", env!("CARGO_PKG_VERSION"), solve::z3_version())
 }
+pub mod voting;

@@ -5,3 +5,4 @@
 pub mod conflicts;
 pub mod diagnostics;
 pub mod loaded;
+pub mod power;

@@ -1,0 +1,47 @@
+//! Voting rules as data: evaluation, decisions with fixed votes (veto players, blockers,
+//! smallest blocking coalitions) and power indices (Banzhaf, Shapley–Shubik).
+//!
+//! This module needs no solver: every rule form is monotone (one more yes vote never turns
+//! a pass into a fail), so "can it pass?" is answered by setting every free vote to yes,
+//! and "can these members block it?" by setting everyone else to yes.
+//!
+//! Invariants and conventions:
+//! - all arithmetic is exact: thresholds are compared as integer products in `u128`
+//!   (`MAX_DIMENSION_TOTAL` keeps `total * 100 * 10^6` in range), counts are multi-limb
+//!   integers or `BigUint`, indices are `BigRational`; floats appear only when formatting;
+//! - member lists in results are member indices (into `Body::members`), sorted ascending;
+//! - every function is deterministic: same input, same output, on every machine;
+//! - a body or rule that breaks the invariants of `model::types` gives a `VotingError`,
+//!   never a panic; a question too large for the exact method gives an error, never a
+//!   guess.
+
+mod decision;
+mod game;
+mod power;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub use decision::{
+    analyse_decision, smallest_blocking_coalition, veto_players, DecisionAnalysis, Vote,
+};
+pub use game::passes;
+pub use power::{
+    describe_rule, power, GameSummary, MemberPower, PowerError, PowerIndices, PowerMethod,
+    ENUMERATION_LIMIT, MEET_IN_THE_MIDDLE_LIMIT, TABLE_WORDS_LIMIT,
+};
+
+use thiserror::Error;
+
+/// Why a voting question could not be answered.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum VotingError {
+    /// The body or rule breaks an invariant of the resolved model.
+    #[error("invalid voting rule: {0}")]
+    Invalid(String),
+    /// The vote list does not have one vote per member.
+    #[error("expected {expected} votes (one per member), got {got}")]
+    VoteCount { expected: usize, got: usize },
+    /// The exact search for a blocking coalition exceeded its budget.
+    #[error("the exact search for a smallest blocking coalition gave up after {nodes} steps; the rule is too large for the exact method")]
+    SearchLimit { nodes: u64 },
+}

@@ -1,0 +1,889 @@
+//! Power indices: raw Banzhaf swings, absolute and normalised Banzhaf, Shapley–Shubik,
+//! all exact.
+//!
+//! Definitions (n members, a coalition is its set of yes voters):
+//! - member i *swings* for a coalition S not containing i when S ∪ {i} wins and S loses;
+//!   `swings_i` counts such S; absolute Banzhaf is `swings_i / 2^(n-1)`, normalised
+//!   Banzhaf is `swings_i / Σ_j swings_j` (0 for everyone when no one swings);
+//! - Shapley–Shubik is `Σ_S |S|! (n-1-|S|)! / n!` over the same S: the share of the n!
+//!   orders of arrival in which i turns a losing coalition into a winning one (0 for
+//!   everyone when no one is ever pivotal, i.e. the empty coalition already wins or the
+//!   grand coalition loses).
+//!
+//! Method choice (`PowerMethod`), first that applies:
+//! 1. shortcuts: no winning coalition, every coalition wins, unanimity (every member a
+//!    vetoer), pure veto structures (the vetoers alone win) — closed forms, `O(n^2)`;
+//! 2. rules over the head count and at most one weight axis (weighted thresholds,
+//!    majority, `at least N members and at least P% of votes`, `no veto from` lists,
+//!    which are a 0/1 axis, ...): counting coalitions by (size, weight) — a pseudo-
+//!    polynomial table, or meet in the middle when the weights are too large for a table;
+//! 3. anything else on at most `ENUMERATION_LIMIT` members: enumeration of all
+//!    coalitions;
+//! 4. otherwise `PowerError::TooLarge`, never an approximation.
+//!
+//! Counting trick used by the tables: with `c(s, x)` the number of coalitions of size s
+//! and weight x among *all* members, the count without member i is
+//! `c_i(s, x) = Σ_t (-1)^t c(s - t, x - t w_i)` (divide the generating function by
+//! `1 + z y^{w_i}`), so with prefix sums `P(s, y) = #{S : |S| = s, w(S) < y}` any window
+//! count without i is an alternating sum of `O(min(s, y / w_i))` table reads: one table
+//! for all members instead of one per member.
+
+use num_bigint::BigUint;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Zero};
+
+use crate::model::{Body, Dim, Rule};
+
+use super::game::{Game, Node};
+use super::VotingError;
+
+/// Largest body for which the enumeration fallback runs (2^n coalitions, `O(n 2^n)`).
+pub const ENUMERATION_LIMIT: usize = 22;
+/// Largest body for meet in the middle (`O(n^2 2^(n/2))` per member).
+pub const MEET_IN_THE_MIDDLE_LIMIT: usize = 34;
+/// Memory budget of a counting table, in 64-bit words (128 MiB).
+pub const TABLE_WORDS_LIMIT: usize = 1 << 24;
+/// Largest body the fixed-width counters support (`n + 1` bits per count).
+pub const MAX_MEMBERS: usize = 16 * 64 - 1;
+
+/// Why power indices could not be computed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PowerError {
+    #[error(transparent)]
+    Invalid(#[from] VotingError),
+    /// No exact method fits the rule within the time and memory budgets.
+    #[error("{0}")]
+    TooLarge(String),
+}
+
+/// How the indices were computed (for reports and tests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PowerMethod {
+    NoWinningCoalition,
+    EveryCoalitionWins,
+    Unanimity,
+    VetoStructure,
+    /// Counting by weight (Banzhaf) and by (size, weight) (Shapley–Shubik) in a table.
+    CountingTable,
+    MeetInTheMiddle,
+    Enumeration,
+}
+
+/// Power of one member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberPower {
+    /// Index into `Body::members`.
+    pub member: usize,
+    pub swings: BigUint,
+    /// `swings / 2^(n-1)`.
+    pub banzhaf_absolute: BigRational,
+    /// `swings / total swings` (0 when the total is 0).
+    pub banzhaf: BigRational,
+    /// `None` when only Shapley–Shubik exceeded the budget (see
+    /// `PowerIndices::shapley_shubik_error`).
+    pub shapley_shubik: Option<BigRational>,
+}
+
+/// A one-line description of the game.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GameSummary {
+    pub members: usize,
+    /// The rule in words with its integer quotas, e.g. `more than 50% of votes (at
+    /// least 1250001 of 2500000 votes)`; members named by `#index`.
+    pub quota: String,
+    /// Members in every winning coalition (empty when nothing wins).
+    pub vetoers: Vec<usize>,
+    /// Members with no swing at all.
+    pub dummies: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PowerIndices {
+    /// In member order.
+    pub members: Vec<MemberPower>,
+    pub total_swings: BigUint,
+    pub summary: GameSummary,
+    pub method: PowerMethod,
+    /// Set when Banzhaf was computed but Shapley–Shubik was too large.
+    pub shapley_shubik_error: Option<PowerError>,
+}
+
+/// Exact power indices of every member of `body` under `rule`. See the module doc for
+/// the method choice and complexities.
+pub fn power(body: &Body, rule: &Rule) -> Result<PowerIndices, PowerError> {
+    power_with(body, rule, Strategy::Auto)
+}
+
+/// Which counting method `size_weight` uses; tests force each one to check them all
+/// against brute force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Strategy {
+    Auto,
+    Table,
+    MeetInTheMiddle,
+    WeightOnly,
+}
+
+pub(crate) fn power_with(
+    body: &Body,
+    rule: &Rule,
+    strategy: Strategy,
+) -> Result<PowerIndices, PowerError> {
+    let game = Game::new(body, rule)?;
+    let n = game.n;
+    if n > MAX_MEMBERS {
+        return Err(PowerError::TooLarge(format!(
+            "power indices support at most {MAX_MEMBERS} members, body `{}` has {n}",
+            body.id
+        )));
+    }
+    let all = vec![true; n];
+    let vetoers: Vec<usize> = if game.wins(&all) {
+        let mut v = Vec::new();
+        let mut trial = all.clone();
+        for i in 0..n {
+            trial[i] = false;
+            if !game.wins(&trial) {
+                v.push(i);
+            }
+            trial[i] = true;
+        }
+        v
+    } else {
+        Vec::new()
+    };
+    let counts = compute(&game, &vetoers, strategy)?;
+    let quota = describe_rule(body, rule, &|i| format!("#{i}"));
+    Ok(assemble(n, counts, vetoers, quota))
+}
+
+/// Raw results of a method: per member swings, and per member the numerator of
+/// Shapley–Shubik over n! (or why it is missing).
+struct Counts {
+    swings: Vec<BigUint>,
+    ss_numerators: Result<Vec<BigUint>, PowerError>,
+    method: PowerMethod,
+}
+
+fn compute(game: &Game, vetoers: &[usize], strategy: Strategy) -> Result<Counts, PowerError> {
+    let n = game.n;
+    let zero = || Counts {
+        swings: vec![BigUint::zero(); n],
+        ss_numerators: Ok(vec![BigUint::zero(); n]),
+        method: PowerMethod::NoWinningCoalition,
+    };
+    if !game.wins(&vec![true; n]) {
+        return Ok(zero());
+    }
+    if game.wins(&vec![false; n]) {
+        return Ok(Counts {
+            method: PowerMethod::EveryCoalitionWins,
+            ..zero()
+        });
+    }
+    let fact = factorials(n);
+    if !vetoers.is_empty() {
+        let mut only = vec![false; n];
+        for &i in vetoers {
+            only[i] = true;
+        }
+        if game.wins(&only) {
+            // Winning <=> containing every vetoer. A vetoer swings for every S that holds
+            // the other vetoers: 2^(n - |V|); it is pivotal in 1/|V| of the orders.
+            let v = vetoers.len();
+            let mut swings = vec![BigUint::zero(); n];
+            let mut ss = vec![BigUint::zero(); n];
+            for &i in vetoers {
+                swings[i] = BigUint::one() << (n - v);
+                ss[i] = &fact[n] / BigUint::from(v);
+            }
+            return Ok(Counts {
+                swings,
+                ss_numerators: Ok(ss),
+                method: if v == n {
+                    PowerMethod::Unanimity
+                } else {
+                    PowerMethod::VetoStructure
+                },
+            });
+        }
+    }
+    let used = game.used_axes();
+    let members_axis = game.members_axis();
+    let others: Vec<usize> = used
+        .iter()
+        .copied()
+        .filter(|a| Some(*a) != members_axis)
+        .collect();
+    if others.len() <= 1 {
+        return size_weight(game, others.first().copied(), &fact, strategy);
+    }
+    if n <= ENUMERATION_LIMIT {
+        return Ok(enumerate(game, &fact));
+    }
+    Err(PowerError::TooLarge(format!(
+        "the rule combines {} weight dimensions; exact power indices for such rules are \
+         computed by enumeration, which is limited to {ENUMERATION_LIMIT} members (this \
+         body has {n})",
+        others.len()
+    )))
+}
+
+fn factorials(n: usize) -> Vec<BigUint> {
+    let mut f = vec![BigUint::one()];
+    for k in 1..=n {
+        let next = &f[k - 1] * BigUint::from(k);
+        f.push(next);
+    }
+    f
+}
+
+/// `s! (n-1-s)!`, the Shapley–Shubik weight of a swing at coalition size s, times n!.
+fn ss_weight(fact: &[BigUint], n: usize, s: usize) -> BigUint {
+    &fact[s] * &fact[n - 1 - s]
+}
+
+fn binomials(n: usize) -> Vec<BigUint> {
+    // Row n of Pascal's triangle.
+    let mut row = vec![BigUint::one()];
+    for k in 1..=n {
+        let next = &row[k - 1] * BigUint::from(n + 1 - k) / BigUint::from(k);
+        row.push(next);
+    }
+    row
+}
+
+const INF: u64 = u64::MAX;
+
+/// For a formula over the head count and one weight axis: the least weight a coalition
+/// of size s needs to win (`INF` if none suffices). Monotone formulas are exactly
+/// "weight >= theta(size)".
+fn theta(node: &Node, members_axis: Option<usize>, s: u64) -> u64 {
+    match node {
+        Node::Const(true) => 0,
+        Node::Const(false) => INF,
+        Node::Atom { axis, quota } => {
+            if Some(*axis) == members_axis {
+                if s >= *quota {
+                    0
+                } else {
+                    INF
+                }
+            } else {
+                *quota
+            }
+        }
+        Node::And(ns) => ns
+            .iter()
+            .map(|k| theta(k, members_axis, s))
+            .max()
+            .unwrap_or(0),
+        Node::Or(ns) => ns
+            .iter()
+            .map(|k| theta(k, members_axis, s))
+            .min()
+            .unwrap_or(INF),
+    }
+}
+
+/// Rules over the head count and at most one weight axis `axis`.
+///
+/// Member i swings for S (|S| = s, w(S) = x) iff `theta(s+1) - w_i <= x < theta(s)`, so
+/// everything reduces to counting coalitions without i by size in weight windows.
+/// Weights are first divided by their gcd (the quotas rounded up accordingly).
+///
+/// Complexity, with X the largest finite quota (after the gcd) and L = ceil((n+1)/64)
+/// limbs per count:
+/// - size × weight table: `O(n^2 X L)` time, `O(n X L)` memory, then `O(n^2)` window
+///   counts per member of `O(n)` reads each; used when the table fits
+///   `TABLE_WORDS_LIMIT`;
+/// - weight-only table when the rule does not depend on the head count (a weighted
+///   threshold): Banzhaf in `O(n X L)` time and `O(X L)` memory, with `O(X / w_i)` reads
+///   per member; Shapley–Shubik still needs the size × weight table or meet in the
+///   middle and is reported missing when neither fits;
+/// - meet in the middle, for `n <= MEET_IN_THE_MIDDLE_LIMIT` and any weights: per member,
+///   the others split in two halves, each half's subsets listed by (size, weight) and
+///   sorted, and window counts by merging: `O(n^2 2^(n/2))` per member.
+fn size_weight(
+    game: &Game,
+    axis: Option<usize>,
+    fact: &[BigUint],
+    strategy: Strategy,
+) -> Result<Counts, PowerError> {
+    let n = game.n;
+    let members_axis = game.members_axis();
+    let raw: Vec<u64> = match axis {
+        Some(a) => game.weights[a].clone(),
+        None => vec![0; n],
+    };
+    let g = raw.iter().fold(0u64, |g, &w| g.gcd(&w));
+    let g = if g == 0 { 1 } else { g };
+    let weights: Vec<u64> = raw.iter().map(|w| w / g).collect();
+    let thetas: Vec<u64> = (0..=n as u64)
+        .map(|s| match theta(&game.formula, members_axis, s) {
+            INF => INF,
+            t => t.div_ceil(g),
+        })
+        .collect();
+    let x_max = thetas
+        .iter()
+        .copied()
+        .filter(|&t| t != INF)
+        .max()
+        .unwrap_or(0);
+    let limbs = (n + 1).div_ceil(64);
+    let depends_on_size = thetas.windows(2).any(|w| w[0] != w[1]);
+
+    let table2_words = (n as u128 + 1) * (x_max as u128 + 1) * limbs as u128;
+    let auto = strategy == Strategy::Auto;
+    if (auto && table2_words <= TABLE_WORDS_LIMIT as u128) || strategy == Strategy::Table {
+        let table = SizeTable::build(&weights, x_max as usize, limbs);
+        let counter = |i: usize, s: usize, below: u64| table.count_without(i, &weights, s, below);
+        return Ok(from_windows(
+            n,
+            &weights,
+            &thetas,
+            fact,
+            counter,
+            PowerMethod::CountingTable,
+        ));
+    }
+    if (auto && n <= MEET_IN_THE_MIDDLE_LIMIT) || strategy == Strategy::MeetInTheMiddle {
+        return Ok(meet_in_the_middle(n, &weights, &thetas, fact));
+    }
+    let table1_words = (x_max as u128 + 1) * limbs as u128;
+    if !depends_on_size
+        && ((auto && table1_words <= TABLE_WORDS_LIMIT as u128) || strategy == Strategy::WeightOnly)
+    {
+        let q = thetas[0];
+        if q == INF || q == 0 {
+            // Unreachable: such games are caught by the shortcuts; keep it panic-free.
+            return Err(PowerError::TooLarge("degenerate weighted threshold".into()));
+        }
+        let table = WeightTable::build(&weights, x_max as usize, limbs);
+        let swings = (0..n)
+            .map(|i| {
+                let lo = q.saturating_sub(weights[i]);
+                table.count_without(i, &weights, q) - table.count_without(i, &weights, lo)
+            })
+            .collect();
+        return Ok(Counts {
+            swings,
+            ss_numerators: Err(PowerError::TooLarge(format!(
+                "Shapley–Shubik for {n} members with quota {q} (after dividing the weights \
+                 by their gcd {g}) needs a size × weight table of {table2_words} words, over \
+                 the budget of {TABLE_WORDS_LIMIT}; Banzhaf was computed exactly"
+            ))),
+            method: PowerMethod::CountingTable,
+        });
+    }
+    Err(PowerError::TooLarge(format!(
+        "exact power indices for {n} members with quota {x_max} (after dividing the \
+         weights by their gcd {g}) need a table of {table2_words} words, over the budget of \
+         {TABLE_WORDS_LIMIT}, and the body is too large for meet in the middle (at most \
+         {MEET_IN_THE_MIDDLE_LIMIT} members)"
+    )))
+}
+
+/// Assembles swings and Shapley–Shubik numerators from window counts:
+/// `count(i, s, y)` = number of coalitions without i, of size s and weight < y.
+fn from_windows(
+    n: usize,
+    weights: &[u64],
+    thetas: &[u64],
+    fact: &[BigUint],
+    count: impl Fn(usize, usize, u64) -> BigUint,
+    method: PowerMethod,
+) -> Counts {
+    let binom = binomials(n - 1);
+    let mut swings = Vec::with_capacity(n);
+    let mut ss = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut sw = BigUint::zero();
+        let mut num = BigUint::zero();
+        for s in 0..n {
+            let upper = thetas[s];
+            let lower = match thetas[s + 1] {
+                INF => continue,
+                t => t.saturating_sub(weights[i]),
+            };
+            if upper <= lower {
+                continue;
+            }
+            let hi = if upper == INF {
+                binom[s].clone()
+            } else {
+                count(i, s, upper)
+            };
+            let c = hi - count(i, s, lower);
+            if !c.is_zero() {
+                num += &c * ss_weight(fact, n, s);
+                sw += c;
+            }
+        }
+        swings.push(sw);
+        ss.push(num);
+    }
+    Counts {
+        swings,
+        ss_numerators: Ok(ss),
+        method,
+    }
+}
+
+/// Fixed-width unsigned counters stored flat, `limbs` words each, little-endian.
+fn add_into(dst: &mut [u64], src: &[u64]) {
+    let mut carry = false;
+    for (d, &s) in dst.iter_mut().zip(src) {
+        let (v, c1) = d.overflowing_add(s);
+        let (v, c2) = v.overflowing_add(carry as u64);
+        *d = v;
+        carry = c1 || c2;
+    }
+}
+
+fn to_big(limbs: &[u64]) -> BigUint {
+    let mut digits = Vec::with_capacity(limbs.len() * 2);
+    for &l in limbs {
+        digits.push(l as u32);
+        digits.push((l >> 32) as u32);
+    }
+    BigUint::new(digits)
+}
+
+/// Signed accumulation of table reads: positive and negative parts kept apart (each
+/// term is below 2^(n+1), at most 2^64 terms, so `limbs + 1` words cannot overflow).
+struct Alternating {
+    pos: Vec<u64>,
+    neg: Vec<u64>,
+}
+
+impl Alternating {
+    fn new(limbs: usize) -> Self {
+        Alternating {
+            pos: vec![0; limbs + 1],
+            neg: vec![0; limbs + 1],
+        }
+    }
+    fn finish(self) -> BigUint {
+        let (p, q) = (to_big(&self.pos), to_big(&self.neg));
+        // The alternating sum is a count, hence non-negative; guard anyway.
+        if p >= q {
+            p - q
+        } else {
+            BigUint::zero()
+        }
+    }
+}
+
+/// `add_into` over a destination one word wider than the source: carry into the top.
+fn add_wide(dst: &mut [u64], src: &[u64]) {
+    let mut carry = false;
+    for (k, d) in dst.iter_mut().enumerate() {
+        let s = src.get(k).copied().unwrap_or(0);
+        let (v, c1) = d.overflowing_add(s);
+        let (v, c2) = v.overflowing_add(carry as u64);
+        *d = v;
+        carry = c1 || c2;
+        if k >= src.len() && !carry {
+            break;
+        }
+    }
+}
+
+/// `P(y) = #{S : w(S) < y}` for `y` in `0..=x_max`.
+struct WeightTable {
+    limbs: usize,
+    prefix: Vec<u64>,
+}
+
+impl WeightTable {
+    /// `O(n X L)`: the classic subset-sum count, truncated at X.
+    fn build(weights: &[u64], x_max: usize, limbs: usize) -> Self {
+        let mut c = vec![0u64; x_max * limbs];
+        if x_max > 0 {
+            c[0] = 1;
+        }
+        for &w in weights {
+            let w = w as usize;
+            if w >= x_max {
+                continue;
+            }
+            if w == 0 {
+                // A zero-weight member doubles every count.
+                for x in 0..x_max {
+                    let cell: Vec<u64> = c[x * limbs..(x + 1) * limbs].to_vec();
+                    add_into(&mut c[x * limbs..(x + 1) * limbs], &cell);
+                }
+                continue;
+            }
+            for x in (w..x_max).rev() {
+                let (lo, hi) = c.split_at_mut(x * limbs);
+                add_into(&mut hi[..limbs], &lo[(x - w) * limbs..(x - w + 1) * limbs]);
+            }
+        }
+        let mut prefix = vec![0u64; (x_max + 1) * limbs];
+        for y in 1..=x_max {
+            let (lo, hi) = prefix.split_at_mut(y * limbs);
+            hi[..limbs].copy_from_slice(&lo[(y - 1) * limbs..y * limbs]);
+            add_into(&mut hi[..limbs], &c[(y - 1) * limbs..y * limbs]);
+        }
+        WeightTable { limbs, prefix }
+    }
+
+    fn read(&self, y: u64) -> &[u64] {
+        let y = y as usize;
+        &self.prefix[y * self.limbs..(y + 1) * self.limbs]
+    }
+
+    /// Coalitions without member i of weight < y: `Σ_t (-1)^t P(y - t w_i)`.
+    fn count_without(&self, i: usize, weights: &[u64], y: u64) -> BigUint {
+        let w = weights[i];
+        if w == 0 {
+            // (1 + y^0) = 2: exactly half of all coalitions leave i out.
+            return to_big(self.read(y)) >> 1;
+        }
+        let mut acc = Alternating::new(self.limbs);
+        let mut t = 0u64;
+        let mut at = y;
+        while at > 0 {
+            acc.add_signed(self.read(at), t % 2 == 1);
+            t += 1;
+            at = at.saturating_sub(w);
+        }
+        acc.finish()
+    }
+}
+
+impl Alternating {
+    fn add_signed(&mut self, v: &[u64], negative: bool) {
+        add_wide(
+            if negative {
+                &mut self.neg
+            } else {
+                &mut self.pos
+            },
+            v,
+        );
+    }
+}
+
+/// `P(s, y) = #{S : |S| = s, w(S) < y}` for `s` in `0..=n`, `y` in `0..=x_max`.
+struct SizeTable {
+    limbs: usize,
+    width: usize,
+    prefix: Vec<u64>,
+}
+
+impl SizeTable {
+    /// `O(n^2 X L)`: subset-sum counts by size, truncated at X.
+    fn build(weights: &[u64], x_max: usize, limbs: usize) -> Self {
+        let n = weights.len();
+        let row = x_max * limbs;
+        let mut c = vec![0u64; (n + 1) * row];
+        if x_max > 0 {
+            c[0] = 1;
+        }
+        let mut seen = 0usize;
+        for &w in weights {
+            let w = w as usize;
+            seen += 1;
+            if w >= x_max {
+                continue;
+            }
+            for s in (1..=seen.min(n)).rev() {
+                let (below, this) = c.split_at_mut(s * row);
+                let prev = &below[(s - 1) * row..];
+                let cur = &mut this[..row];
+                for x in w..x_max {
+                    add_into(
+                        &mut cur[x * limbs..(x + 1) * limbs],
+                        &prev[(x - w) * limbs..(x - w + 1) * limbs],
+                    );
+                }
+            }
+        }
+        let width = x_max + 1;
+        let mut prefix = vec![0u64; (n + 1) * width * limbs];
+        for s in 0..=n {
+            for y in 1..=x_max {
+                let base = (s * width + y) * limbs;
+                let (lo, hi) = prefix.split_at_mut(base);
+                hi[..limbs].copy_from_slice(&lo[base - limbs..base]);
+                let src = s * row + (y - 1) * limbs;
+                add_into(&mut hi[..limbs], &c[src..src + limbs]);
+            }
+        }
+        SizeTable {
+            limbs,
+            width,
+            prefix,
+        }
+    }
+
+    fn read(&self, s: usize, y: u64) -> &[u64] {
+        let base = (s * self.width + y as usize) * self.limbs;
+        &self.prefix[base..base + self.limbs]
+    }
+
+    /// Coalitions without member i, of size s and weight < y:
+    /// `Σ_{t=0}^{s} (-1)^t P(s - t, y - t w_i)`.
+    fn count_without(&self, i: usize, weights: &[u64], s: usize, y: u64) -> BigUint {
+        let w = weights[i];
+        let mut acc = Alternating::new(self.limbs);
+        let mut at = y;
+        for t in 0..=s {
+            if at == 0 {
+                break;
+            }
+            acc.add_signed(self.read(s - t, at), t % 2 == 1);
+            at = at.saturating_sub(w);
+            if w == 0 && at == 0 {
+                break;
+            }
+        }
+        acc.finish()
+    }
+}
+
+/// Meet in the middle for one weight axis with arbitrary (large) weights; see
+/// `size_weight` for the complexity.
+fn meet_in_the_middle(n: usize, weights: &[u64], thetas: &[u64], fact: &[BigUint]) -> Counts {
+    // Per member: halves of the other members, their subsets by size, sorted by weight.
+    let halves: Vec<[Vec<Vec<u64>>; 2]> = (0..n)
+        .map(|i| {
+            let others: Vec<u64> = (0..n).filter(|&j| j != i).map(|j| weights[j]).collect();
+            let (a, b) = others.split_at(others.len() / 2);
+            [subsets_by_size(a), subsets_by_size(b)]
+        })
+        .collect();
+    let count = |i: usize, s: usize, y: u64| -> BigUint {
+        let [a, b] = &halves[i];
+        let mut total = 0u64;
+        for (s1, list_a) in a.iter().enumerate() {
+            if s1 > s || s - s1 >= b.len() {
+                continue;
+            }
+            total += pairs_below(list_a, &b[s - s1], y);
+        }
+        BigUint::from(total)
+    };
+    from_windows(
+        n,
+        weights,
+        thetas,
+        fact,
+        count,
+        PowerMethod::MeetInTheMiddle,
+    )
+}
+
+/// Weights of all subsets of `ws`, grouped by size, each group sorted ascending.
+fn subsets_by_size(ws: &[u64]) -> Vec<Vec<u64>> {
+    let mut by_size = vec![Vec::new(); ws.len() + 1];
+    for mask in 0u64..(1u64 << ws.len()) {
+        let mut sum = 0u64;
+        for (k, &w) in ws.iter().enumerate() {
+            if mask >> k & 1 == 1 {
+                sum += w;
+            }
+        }
+        by_size[mask.count_ones() as usize].push(sum);
+    }
+    for v in &mut by_size {
+        v.sort_unstable();
+    }
+    by_size
+}
+
+/// Number of pairs (a, b) with a + b < y, both lists sorted ascending.
+fn pairs_below(a: &[u64], b: &[u64], y: u64) -> u64 {
+    let mut j = b.len();
+    let mut total = 0u64;
+    for &x in a {
+        while j > 0 && x.saturating_add(b[j - 1]) >= y {
+            j -= 1;
+        }
+        if j == 0 {
+            break;
+        }
+        total += j as u64;
+    }
+    total
+}
+
+/// Enumeration of all 2^n coalitions, `O(n 2^n)` time, `O(2^n)` bits of memory.
+fn enumerate(game: &Game, fact: &[BigUint]) -> Counts {
+    let n = game.n;
+    let size = 1usize << n;
+    let axes = game.weights.len();
+    let mut wins = vec![false; size];
+    let mut sums = vec![0u64; axes];
+    // Gray code: one member changes per step.
+    let mut prev = 0usize;
+    for k in 0..size {
+        let gray = k ^ (k >> 1);
+        let diff = gray ^ prev;
+        if diff != 0 {
+            let j = diff.trailing_zeros() as usize;
+            let joined = gray & diff != 0;
+            for (a, s) in sums.iter_mut().enumerate() {
+                let w = game.weights[a][j];
+                *s = if joined { *s + w } else { *s - w };
+            }
+        }
+        wins[gray] = game.formula.eval(&sums);
+        prev = gray;
+    }
+    let mut swings = vec![0u64; n];
+    let mut by_size = vec![vec![0u64; n]; n];
+    for (mask, &won) in wins.iter().enumerate() {
+        if won {
+            continue;
+        }
+        let s = mask.count_ones() as usize;
+        for i in 0..n {
+            if mask >> i & 1 == 0 && wins[mask | 1 << i] {
+                swings[i] += 1;
+                by_size[i][s] += 1;
+            }
+        }
+    }
+    let ss = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|s| BigUint::from(by_size[i][s]) * ss_weight(fact, n, s))
+                .sum()
+        })
+        .collect();
+    Counts {
+        swings: swings.into_iter().map(BigUint::from).collect(),
+        ss_numerators: Ok(ss),
+        method: PowerMethod::Enumeration,
+    }
+}
+
+fn assemble(n: usize, counts: Counts, vetoers: Vec<usize>, quota: String) -> PowerIndices {
+    let total: BigUint = counts.swings.iter().sum();
+    let coalitions = BigUint::one() << (n - 1);
+    let n_fact: BigUint = (1..=n).map(BigUint::from).product();
+    let rational = |num: &BigUint, den: &BigUint| -> BigRational {
+        if den.is_zero() {
+            BigRational::zero()
+        } else {
+            BigRational::new(num.clone().into(), den.clone().into())
+        }
+    };
+    let (ss, ss_error) = match counts.ss_numerators {
+        Ok(v) => (v.into_iter().map(Some).collect(), None),
+        Err(e) => (vec![None; n], Some(e)),
+    };
+    let members: Vec<MemberPower> = counts
+        .swings
+        .into_iter()
+        .zip(ss)
+        .enumerate()
+        .map(|(i, (sw, ss))| MemberPower {
+            member: i,
+            banzhaf_absolute: rational(&sw, &coalitions),
+            banzhaf: rational(&sw, &total),
+            shapley_shubik: ss.map(|num: BigUint| rational(&num, &n_fact)),
+            swings: sw,
+        })
+        .collect();
+    let dummies = members
+        .iter()
+        .filter(|m| m.swings.is_zero())
+        .map(|m| m.member)
+        .collect();
+    PowerIndices {
+        members,
+        total_swings: total,
+        summary: GameSummary {
+            members: n,
+            quota,
+            vetoers,
+            dummies,
+        },
+        method: counts.method,
+        shapley_shubik_error: ss_error,
+    }
+}
+
+/// The rule in words with the integer quota of every threshold, e.g.
+/// `at least 55% of members (at least 15 of 27) and at least 65% of population (at least
+/// 291049872 of 447750374)`. `name(i)` names member i.
+pub fn describe_rule(body: &Body, rule: &Rule, name: &dyn Fn(usize) -> String) -> String {
+    let n = body.members.len() as u64;
+    let dim_total = |dim: Dim| -> u128 {
+        match dim {
+            Dim::Members => n as u128,
+            Dim::Weight(d) => body
+                .members
+                .iter()
+                .map(|m| m.weights.get(d).copied().unwrap_or(0) as u128)
+                .sum(),
+        }
+    };
+    let dim_name = |dim: Dim| -> String {
+        match dim {
+            Dim::Members => "members".to_string(),
+            Dim::Weight(d) => body
+                .dimensions
+                .get(d)
+                .cloned()
+                .unwrap_or_else(|| format!("dimension {d}")),
+        }
+    };
+    let word = |strict: bool| if strict { "more than" } else { "at least" };
+    match rule {
+        Rule::Unanimity => format!("unanimity (all {n} members)"),
+        Rule::Majority => format!("majority (at least {} of {n} members)", n / 2 + 1),
+        Rule::Share {
+            dim,
+            strict,
+            percent,
+        } => {
+            let total = dim_total(*dim);
+            let num = (percent.numer as u128).saturating_mul(total);
+            let den = 100u128.saturating_mul(percent.denom.max(1) as u128);
+            let q = if *strict {
+                num / den + 1
+            } else {
+                num.div_ceil(den)
+            };
+            let d = dim_name(*dim);
+            format!(
+                "{} {percent} of {d} (at least {q} of {total} {d})",
+                word(*strict)
+            )
+        }
+        Rule::Count { dim, strict, count } => {
+            format!("{} {count} {}", word(*strict), dim_name(*dim))
+        }
+        Rule::AtMostAgainst(k) => format!("at most {k} members against"),
+        Rule::NoVetoFrom(list) => format!(
+            "no veto from {}",
+            list.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ")
+        ),
+        Rule::AllOf(list) => format!(
+            "all of {}",
+            list.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ")
+        ),
+        Rule::And(rs) | Rule::Or(rs) => {
+            let op = if matches!(rule, Rule::And(_)) {
+                " and "
+            } else {
+                " or "
+            };
+            rs.iter()
+                .map(|r| match r {
+                    Rule::And(_) | Rule::Or(_) => format!("({})", describe_rule(body, r, name)),
+                    _ => describe_rule(body, r, name),
+                })
+                .collect::<Vec<_>>()
+                .join(op)
+        }
+    }
+}

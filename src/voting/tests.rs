@@ -1,0 +1,244 @@
+//! Property tests: every algorithm of this module against brute force over all
+//! coalitions, on random bodies of up to 12 members and random `and`/`or` trees of every
+//! rule form. Brute force uses `passes`, the direct evaluator of the written rule.
+
+use num_bigint::BigUint;
+use num_rational::BigRational;
+use num_traits::Zero;
+use proptest::prelude::*;
+
+use super::game::Game;
+use super::power::{power_with, Strategy as Method};
+use super::*;
+use crate::model::{Body, Dim, Loc, Member, NamedRule, Percent, Rule};
+
+/// A body with members `0..n` and the given dimensions; `weights[i]` lists member i's
+/// value in each dimension.
+pub(crate) fn body(dims: &[&str], weights: Vec<Vec<u64>>) -> Body {
+    Body {
+        id: "B".into(),
+        name: "test body".into(),
+        doc: None,
+        members: weights
+            .into_iter()
+            .enumerate()
+            .map(|(i, weights)| Member {
+                actor: i,
+                weights,
+                loc: Loc::default(),
+            })
+            .collect(),
+        dimensions: dims.iter().map(|d| d.to_string()).collect(),
+        default_rule: NamedRule {
+            name: "default".into(),
+            rule: Rule::Unanimity,
+            doc: None,
+            loc: Loc::default(),
+        },
+        rules: Vec::new(),
+        loc: Loc::default(),
+    }
+}
+
+fn yes_of(n: usize, mask: usize) -> Vec<bool> {
+    (0..n).map(|i| mask >> i & 1 == 1).collect()
+}
+
+/// Swings and Shapley–Shubik by enumeration of every coalition and every order.
+fn brute_power(body: &Body, rule: &Rule) -> (Vec<BigUint>, Vec<BigRational>) {
+    let n = body.members.len();
+    let wins: Vec<bool> = (0..1usize << n)
+        .map(|m| passes(body, rule, &yes_of(n, m)))
+        .collect();
+    let fact = |k: usize| -> BigUint { (1..=k).map(BigUint::from).product() };
+    let mut swings = vec![BigUint::zero(); n];
+    let mut ss = vec![BigUint::zero(); n];
+    for (mask, &won) in wins.iter().enumerate() {
+        if won {
+            continue;
+        }
+        let s = mask.count_ones() as usize;
+        for i in 0..n {
+            if mask >> i & 1 == 0 && wins[mask | 1 << i] {
+                swings[i] += 1u32;
+                ss[i] += fact(s) * fact(n - 1 - s);
+            }
+        }
+    }
+    let nf = fact(n);
+    let ss = ss
+        .into_iter()
+        .map(|x| BigRational::new(x.into(), nf.clone().into()))
+        .collect();
+    (swings, ss)
+}
+
+/// Fewest members of `candidates` whose no, with `forced` no and all others yes, blocks.
+fn brute_min_block(
+    body: &Body,
+    rule: &Rule,
+    forced: &[usize],
+    candidates: &[usize],
+) -> Option<usize> {
+    let n = body.members.len();
+    let mut best: Option<usize> = None;
+    for sub in 0..1usize << candidates.len() {
+        let mut yes = vec![true; n];
+        for &f in forced {
+            yes[f] = false;
+        }
+        for (k, &c) in candidates.iter().enumerate() {
+            if sub >> k & 1 == 1 {
+                yes[c] = false;
+            }
+        }
+        if !passes(body, rule, &yes) {
+            let size = sub.count_ones() as usize;
+            best = Some(best.map_or(size, |b: usize| b.min(size)));
+        }
+    }
+    best
+}
+
+fn arb_leaf(n: usize) -> impl Strategy<Value = Rule> {
+    let dim = prop_oneof![
+        Just(Dim::Members),
+        Just(Dim::Weight(0)),
+        Just(Dim::Weight(1))
+    ];
+    let list = proptest::collection::vec(0..n, 0..=3);
+    prop_oneof![
+        Just(Rule::Unanimity),
+        Just(Rule::Majority),
+        (dim.clone(), any::<bool>(), 0u64..=1010).prop_map(|(dim, strict, numer)| Rule::Share {
+            dim,
+            strict,
+            percent: Percent { numer, denom: 10 },
+        }),
+        (dim, any::<bool>(), 0u64..=60).prop_map(|(dim, strict, count)| Rule::Count {
+            dim,
+            strict,
+            count,
+        }),
+        (0u64..=(n as u64 + 1)).prop_map(Rule::AtMostAgainst),
+        list.clone().prop_map(Rule::NoVetoFrom),
+        list.prop_map(Rule::AllOf),
+    ]
+}
+
+fn arb_rule(n: usize) -> impl Strategy<Value = Rule> {
+    arb_leaf(n).prop_recursive(2, 8, 3, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 1..=3).prop_map(Rule::And),
+            proptest::collection::vec(inner, 1..=3).prop_map(Rule::Or),
+        ]
+    })
+}
+
+fn arb_case(max_n: usize) -> impl Strategy<Value = (Body, Rule, Vec<Vote>)> {
+    (1..=max_n).prop_flat_map(|n| {
+        let weights = proptest::collection::vec(
+            proptest::collection::vec(prop_oneof![0u64..=3, 0u64..=30], 2),
+            n,
+        );
+        let votes = proptest::collection::vec(
+            prop_oneof![2 => Just(Vote::Free), 1 => Just(Vote::Yes), 1 => Just(Vote::No)],
+            n,
+        );
+        (weights, arb_rule(n), votes)
+            .prop_map(|(w, rule, votes)| (body(&["votes", "population"], w), rule, votes))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    #[test]
+    fn normalised_game_agrees_with_passes((body, rule, _votes) in arb_case(8)) {
+        let game = Game::new(&body, &rule).unwrap();
+        let n = body.members.len();
+        for mask in 0..1usize << n {
+            let yes = yes_of(n, mask);
+            prop_assert_eq!(game.wins(&yes), passes(&body, &rule, &yes), "mask {}", mask);
+        }
+    }
+
+    #[test]
+    fn power_matches_brute_force((body, rule, _votes) in arb_case(12)) {
+        let (swings, ss) = brute_power(&body, &rule);
+        let total: BigUint = swings.iter().sum();
+        for strategy in [Method::Auto, Method::Table, Method::MeetInTheMiddle, Method::WeightOnly] {
+            let p = match power_with(&body, &rule, strategy) {
+                Ok(p) => p,
+                // Weight-only counting refuses rules that depend on the head count.
+                Err(_) if strategy == Method::WeightOnly => continue,
+                Err(e) => return Err(TestCaseError::fail(format!("{strategy:?}: {e}"))),
+            };
+            prop_assert_eq!(&p.total_swings, &total);
+            for (i, m) in p.members.iter().enumerate() {
+                prop_assert_eq!(&m.swings, &swings[i], "{:?} swings of {}", strategy, i);
+                if let Some(s) = &m.shapley_shubik {
+                    prop_assert_eq!(s, &ss[i], "{:?} SS of {}", strategy, i);
+                } else {
+                    prop_assert_eq!(strategy, Method::WeightOnly);
+                }
+                let half = BigUint::from(1u32) << (body.members.len() - 1);
+                prop_assert_eq!(
+                    &m.banzhaf_absolute,
+                    &BigRational::new(swings[i].clone().into(), half.into())
+                );
+            }
+            // Every ordering has at most one pivot: SS sums to 1, or 0 when none.
+            if strategy == Method::Auto {
+                let sum: BigRational = p.members.iter().filter_map(|m| m.shapley_shubik.clone()).sum();
+                prop_assert!(sum.is_zero() || sum == BigRational::from_integer(1.into()));
+            }
+        }
+    }
+
+    #[test]
+    fn decision_matches_brute_force((body, rule, votes) in arb_case(10)) {
+        let n = body.members.len();
+        let a = analyse_decision(&body, &rule, &votes).unwrap();
+        let base: Vec<bool> = votes.iter().map(|v| *v != Vote::No).collect();
+        prop_assert_eq!(a.can_pass, passes(&body, &rule, &base));
+        // Veto players: a member not fixed yes whose vote alone decides.
+        let mut vetoes = Vec::new();
+        for i in 0..n {
+            if votes[i] == Vote::Yes { continue; }
+            let mut y = base.clone();
+            y[i] = true;
+            let with_yes = passes(&body, &rule, &y);
+            y[i] = false;
+            if with_yes && !passes(&body, &rule, &y) { vetoes.push(i); }
+        }
+        prop_assert_eq!(&a.veto_players, &vetoes);
+        let fixed_no: Vec<usize> = (0..n).filter(|&i| votes[i] == Vote::No).collect();
+        let free: Vec<usize> = (0..n).filter(|&i| votes[i] == Vote::Free).collect();
+        if a.can_pass {
+            prop_assert!(a.blockers.is_empty());
+            let best = brute_min_block(&body, &rule, &fixed_no, &free);
+            let got = a.smallest_blocking_coalition.clone();
+            prop_assert_eq!(got.as_ref().map(|c| c.len()), best);
+            if let Some(c) = got {
+                let mut y = base.clone();
+                for &i in &c {
+                    prop_assert_eq!(votes[i], Vote::Free);
+                    y[i] = false;
+                }
+                prop_assert!(!passes(&body, &rule, &y));
+                prop_assert!(c.windows(2).all(|w| w[0] < w[1]));
+            }
+        } else {
+            prop_assert_eq!(a.smallest_blocking_coalition.clone(), Some(vec![]));
+            let best = brute_min_block(&body, &rule, &[], &fixed_no);
+            prop_assert_eq!(Some(a.blockers.len()), best);
+            let mut y = vec![true; n];
+            for &i in &a.blockers {
+                prop_assert_eq!(votes[i], Vote::No);
+                y[i] = false;
+            }
+            prop_assert!(!passes(&body, &rule, &y));
+        }
+    }
+}
