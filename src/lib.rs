@@ -8,6 +8,7 @@ pub mod model;
 pub mod report;
 pub mod solve;
 pub mod syntax;
+pub mod voting;
 
 use std::path::PathBuf;
 
@@ -29,4 +30,4 @@ pub fn load_str(display: &str, text: &str) -> Result<Model, (Vec<SourceFile>, Ve
 pub fn version_text() -> String {
     format!("{} (Z3 {})", env!("CARGO_PKG_VERSION"), solve::z3_version())
 }
-pub mod voting;
+
