@@ -3,7 +3,9 @@
 //! The pipeline runs one way: text -> syntax tree (`syntax`) -> resolved model (`model`)
 //! -> analyses (`voting` without a solver, `solve` with Z3) -> report (`report`).
 
+pub mod analysis;
 pub mod diag;
+pub mod expect;
 pub mod model;
 pub mod report;
 pub mod solve;
@@ -30,4 +32,3 @@ pub fn load_str(display: &str, text: &str) -> Result<Model, (Vec<SourceFile>, Ve
 pub fn version_text() -> String {
     format!("{} (Z3 {})", env!("CARGO_PKG_VERSION"), solve::z3_version())
 }
-

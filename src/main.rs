@@ -41,7 +41,57 @@ enum Command {
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        budget: Budget,
     },
+    /// Veto players, smallest blocking coalitions and blockers of every decision.
+    Vetoes {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        #[command(flatten)]
+        budget: Budget,
+    },
+    /// Exact Banzhaf and Shapley-Shubik power of every member of a body.
+    Power {
+        file: PathBuf,
+        /// The body's id.
+        #[arg(long)]
+        body: String,
+        /// A named rule of the body (default: its `decides by` rule).
+        #[arg(long)]
+        rule: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Check every `expect` in the files (directories are searched for `.treaty` files).
+    Test {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        budget: Budget,
+    },
+}
+
+#[derive(clap::Args, Clone, Copy)]
+struct Budget {
+    /// Stop listing conflicts after this many.
+    #[arg(long, default_value_t = 100)]
+    max_conflicts: usize,
+    /// Give the solver at most this many seconds in all; past it, exit 3.
+    #[arg(long)]
+    timeout: Option<u64>,
+}
+
+impl Budget {
+    fn options(self) -> treaty::solve::Options {
+        treaty::solve::Options {
+            max_conflicts: Some(self.max_conflicts),
+            timeout_ms: self.timeout.map(|s| s.saturating_mul(1000)),
+            rlimit: None,
+        }
+    }
 }
 
 /// Where output goes; a closed pipe (`treaty check x | head`) ends the run quietly.
@@ -68,19 +118,202 @@ fn main() -> ExitCode {
 
 fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
     match command {
-        Command::Check { files, format } => {
+        Command::Check {
+            files,
+            format,
+            budget,
+        } => {
             let model = load(&files, color)?;
+            let analyses = analyse_all(&model, budget)?;
             let text = match format {
-                Format::Human => report::loaded::human(&model),
-                Format::Json => json(&serde_json::json!({
-                    "version": 1,
-                    "loaded": report::loaded::loaded(&model),
-                })),
+                Format::Human => {
+                    let mut t = report::loaded::human(&model);
+                    t.push('\n');
+                    t.push_str(&report::check::human(&model, &analyses));
+                    t
+                }
+                Format::Json => {
+                    let mut doc = report::check::json(&model, &analyses);
+                    doc["loaded"] =
+                        serde_json::to_value(report::loaded::loaded(&model)).unwrap_or_default();
+                    json(&doc)
+                }
+            };
+            emit(&text)?;
+            Ok(findings_code(&analyses))
+        }
+        Command::Vetoes {
+            files,
+            format,
+            budget,
+        } => {
+            let model = load(&files, color)?;
+            let analyses = analyse_all(&model, budget)?;
+            let text = match format {
+                Format::Human => report::check::vetoes_human(&model, &analyses),
+                Format::Json => json(&report::check::vetoes_json(&model, &analyses)),
+            };
+            emit(&text)?;
+            Ok(findings_code(&analyses))
+        }
+        Command::Power {
+            file,
+            body,
+            rule,
+            format,
+        } => {
+            let model = load(&[file], color)?;
+            let Some(b) = model.body_id(&body) else {
+                let known: Vec<&str> = model.bodies.iter().map(|b| b.id.as_str()).collect();
+                return Err(usage(&format!(
+                    "no body `{body}` in the loaded files (bodies: {})",
+                    if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    }
+                )));
+            };
+            let bd = &model.bodies[b];
+            let Some(named) = bd.rule(rule.as_deref()) else {
+                let known: Vec<&str> = bd.rules.iter().map(|r| r.name.as_str()).collect();
+                return Err(usage(&format!(
+                    "body `{body}` has no rule `{}` (its named rules: {})",
+                    rule.unwrap_or_default(),
+                    if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    }
+                )));
+            };
+            let p = treaty::voting::power(bd, &named.rule)
+                .map_err(|e| usage(&format!("cannot compute power indices: {e}")))?;
+            let text = match format {
+                Format::Human => report::power::human(&model, b, &named.name, &p),
+                Format::Json => json(&report::power::json(&model, b, &named.name, &p)),
             };
             emit(&text)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Test { paths, budget } => run_tests(&paths, budget, color),
     }
+}
+
+fn usage(message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+    ExitCode::from(2)
+}
+
+fn findings_code(analyses: &[treaty::analysis::TreatyAnalysis]) -> ExitCode {
+    if analyses.iter().any(|a| a.has_findings()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn analyse_all(
+    model: &treaty::model::Model,
+    budget: Budget,
+) -> Result<Vec<treaty::analysis::TreatyAnalysis>, ExitCode> {
+    (0..model.treaties.len())
+        .map(|t| treaty::analysis::analyse(model, t, &budget.options()).map_err(analysis_error))
+        .collect()
+}
+
+fn analysis_error(e: treaty::analysis::AnalysisError) -> ExitCode {
+    match e {
+        treaty::analysis::AnalysisError::Unknown { query, reason } => {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "error: the solver gave up ({reason}) on: {query}\n  help: nothing is concluded; raise --timeout or simplify the formulas"
+            );
+            ExitCode::from(3)
+        }
+        treaty::analysis::AnalysisError::Failed(m) => {
+            let _ = writeln!(std::io::stderr().lock(), "error: {m}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `.treaty` files under `path` (itself if a file), sorted for a stable order.
+fn treaty_files(path: &std::path::Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        entries.sort();
+        for e in entries {
+            if e.is_dir() || e.extension().is_some_and(|x| x == "treaty") {
+                treaty_files(&e, out);
+            }
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+}
+
+fn run_tests(paths: &[PathBuf], budget: Budget, color: bool) -> Result<ExitCode, ExitCode> {
+    let mut files = Vec::new();
+    for p in paths {
+        treaty_files(p, &mut files);
+    }
+    let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
+    for f in &files {
+        let Ok(model) = load(std::slice::from_ref(f), color) else {
+            broken += 1;
+            continue;
+        };
+        // Only the file's own expectations: imported files are tested on their own.
+        let own: Vec<&treaty::model::Expect> =
+            model.expects.iter().filter(|e| e.loc.file == 0).collect();
+        if own.is_empty() {
+            continue;
+        }
+        let needs_analysis = own
+            .iter()
+            .any(|e| !matches!(e.expectation, treaty::model::Expectation::Power { .. }));
+        let mut analyses = std::collections::BTreeMap::new();
+        if needs_analysis {
+            for t in 0..model.treaties.len() {
+                analyses.insert(
+                    t,
+                    treaty::analysis::analyse(&model, t, &budget.options())
+                        .map_err(analysis_error)?,
+                );
+            }
+        }
+        let mut out = String::new();
+        for e in own {
+            let o = treaty::expect::check(&model, &analyses, e);
+            let at = model.describe_loc(e.loc);
+            if o.passed {
+                passed += 1;
+                out.push_str(&format!("pass  {at}  {}\n", e.text));
+            } else {
+                failed += 1;
+                out.push_str(&format!("FAIL  {at}  {}\n", e.text));
+                if let Some(d) = o.detail {
+                    out.push_str(&format!("        found: {d}\n"));
+                }
+            }
+        }
+        emit(&out)?;
+    }
+    let mut summary = format!("{passed} passed, {failed} failed\n");
+    if broken > 0 {
+        summary = format!("{broken} file(s) could not be loaded\n{summary}");
+    }
+    emit(&summary)?;
+    Ok(if broken > 0 {
+        ExitCode::from(2)
+    } else if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn json(value: &serde_json::Value) -> String {

@@ -10,7 +10,10 @@ fn treaty() -> Command {
 
 #[test]
 fn version_names_the_linked_z3() {
-    let out = treaty().arg("--version").output().unwrap_or_else(|e| panic!("{e}"));
+    let out = treaty()
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     assert!(text.contains("treaty "), "{text}");
@@ -25,14 +28,23 @@ fn unreadable_file_is_an_input_error() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("cannot read `tests/cases/no-such-file.treaty`: no such file"), "{err}");
+    assert!(
+        err.contains("cannot read `tests/cases/no-such-file.treaty`: no such file"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_arguments_are_usage_errors() {
-    let out = treaty().args(["check"]).output().unwrap_or_else(|e| panic!("{e}"));
+    let out = treaty()
+        .args(["check"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(2));
-    let out = treaty().args(["frobnicate"]).output().unwrap_or_else(|e| panic!("{e}"));
+    let out = treaty()
+        .args(["frobnicate"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -55,7 +67,11 @@ fn a_closed_pipe_is_not_an_error() {
     let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
-    assert!(matches!(out.status.code(), Some(0)), "exit {:?}: {err}", out.status.code());
+    assert!(
+        matches!(out.status.code(), Some(0)),
+        "exit {:?}: {err}",
+        out.status.code()
+    );
 }
 
 #[test]

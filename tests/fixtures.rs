@@ -24,7 +24,10 @@ fn run_fixture(path: &Path) -> String {
         .env("NO_COLOR", "1")
         .output()
         .unwrap_or_else(|e| panic!("cannot run treaty: {e}"));
-    let code = out.status.code().map_or("signal".to_string(), |c| c.to_string());
+    let code = out
+        .status
+        .code()
+        .map_or("signal".to_string(), |c| c.to_string());
     format!(
         "command: treaty {} {}\nexit: {code}\n--- stdout\n{}--- stderr\n{}",
         args.join(" "),
@@ -53,9 +56,21 @@ fn malformed_inputs_exit_2_with_a_location() {
         }
         count += 1;
         let out = run_fixture(&path);
-        assert!(out.contains("\nexit: 2\n"), "{} did not exit 2:\n{out}", path.display());
-        assert!(!out.contains("panicked"), "{} panicked:\n{out}", path.display());
-        assert!(out.contains("error: "), "{} has no error message:\n{out}", path.display());
+        assert!(
+            out.contains("\nexit: 2\n"),
+            "{} did not exit 2:\n{out}",
+            path.display()
+        );
+        assert!(
+            !out.contains("panicked"),
+            "{} panicked:\n{out}",
+            path.display()
+        );
+        assert!(
+            out.contains("error: "),
+            "{} has no error message:\n{out}",
+            path.display()
+        );
         // file:line:column of the problem, as miette prints it.
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         assert!(

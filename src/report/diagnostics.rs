@@ -59,8 +59,14 @@ fn render_long_line(file: &SourceFile, d: &Diagnostic, start: usize) -> String {
     let shown: String = text.chars().skip(from - 1).take(100).collect();
     let gutter = line.to_string().len();
     let mut out = format!("error: {}\n", d.message);
-    out.push_str(&format!("{:gutter$}--> {}:{line}:{col}\n", "", file.display));
-    out.push_str(&format!("{line} | {}{shown} ...\n", if from > 1 { "... " } else { "" }));
+    out.push_str(&format!(
+        "{:gutter$}--> {}:{line}:{col}\n",
+        "", file.display
+    ));
+    out.push_str(&format!(
+        "{line} | {}{shown} ...\n",
+        if from > 1 { "... " } else { "" }
+    ));
     let pad = col - from + if from > 1 { 4 } else { 0 };
     out.push_str(&format!(
         "{:gutter$} | {:pad$}^ {}\n",

@@ -2,6 +2,7 @@
 //! them; every list is emitted in a stable order so that the same input gives the same
 //! bytes. JSON documents are built from wire types defined here, separate from the model.
 
+pub mod check;
 pub mod conflicts;
 pub mod diagnostics;
 pub mod loaded;

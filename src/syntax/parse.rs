@@ -227,8 +227,22 @@ fn syntax_error(text: &str, file: FileId, pos: usize, e: &pest::error::Error<Rul
     expected.retain(|x| seen.insert(x.clone()));
     // Tokens that a description already covers only lengthen the message.
     let covered: &[(&str, &[&str])] = &[
-        ("a formula", &["`(`", "`-`", "`_`", "`true`", "`false`", "`not`"]),
-        ("a voting rule", &["`(`", "`all`", "`at`", "`majority`", "`more`", "`no`", "`unanimity`"]),
+        (
+            "a formula",
+            &["`(`", "`-`", "`_`", "`true`", "`false`", "`not`"],
+        ),
+        (
+            "a voting rule",
+            &[
+                "`(`",
+                "`all`",
+                "`at`",
+                "`majority`",
+                "`more`",
+                "`no`",
+                "`unanimity`",
+            ],
+        ),
         ("a name", &["`_`"]),
         ("a quoted string", &["`\"`"]),
         ("`decides by`", &["`decides`"]),

@@ -1,0 +1,464 @@
+//! The `treaty check` and `treaty vetoes` reports: conflicts with their sources, who
+//! rejects the package and why, decisions, vetoes by actor, dependencies and the verdict.
+//! Human text and JSON (version 1) carry the same facts in the same order.
+
+use std::fmt::Write;
+
+use serde_json::{json, Value as Json};
+
+use super::loaded::{clause_name, place};
+use crate::analysis::{Decider, Decision, NoReason, TreatyAnalysis};
+use crate::model::display::rule_text;
+use crate::model::eval::Value;
+use crate::model::{ConflictItem, Loc, Model, RedLineKind};
+use crate::voting::Vote;
+
+fn ids(model: &Model, actors: &[usize]) -> Vec<String> {
+    actors.iter().map(|&a| model.actors[a].id.clone()).collect()
+}
+
+fn item_name(model: &Model, item: &ConflictItem) -> String {
+    match item {
+        ConflictItem::Clause(c) => format!("clause {}", clause_name(model, *c)),
+        ConflictItem::RedLine { position, index } => {
+            let p = &model.positions[*position];
+            format!("{}.\"{}\"", p.id, p.red_lines[*index].label)
+        }
+    }
+}
+
+fn item_loc(model: &Model, item: &ConflictItem) -> Loc {
+    match item {
+        ConflictItem::Clause(c) => model.clause(*c).loc,
+        ConflictItem::RedLine { position, index } => {
+            model.positions[*position].red_lines[*index].loc
+        }
+    }
+}
+
+fn item_json(model: &Model, item: &ConflictItem) -> Json {
+    let at = place(model, item_loc(model, item));
+    match item {
+        ConflictItem::Clause(c) => {
+            let cl = model.clause(*c);
+            json!({"kind": "clause", "treaty": model.treaties[c.treaty].id, "id": cl.id,
+                   "title": cl.title, "formulas": cl.formulas.iter().map(|f| f.text.clone()).collect::<Vec<_>>(),
+                   "file": at.file, "line": at.line, "column": at.column})
+        }
+        ConflictItem::RedLine { position, index } => {
+            let p = &model.positions[*position];
+            let r = &p.red_lines[*index];
+            json!({"kind": "red_line", "position": p.id, "label": r.label,
+                   "possible": r.kind == RedLineKind::Possible, "formula": r.formula.text,
+                   "holders": ids(model, &p.held_by),
+                   "file": at.file, "line": at.line, "column": at.column})
+        }
+    }
+}
+
+fn reason_text(model: &Model, r: &NoReason) -> String {
+    match r {
+        NoReason::RedLine { position, conflict } => {
+            format!(
+                "the treaty violates a red line of {} ({conflict})",
+                model.positions[*position].id
+            )
+        }
+        NoReason::Opposes { position } => {
+            format!("{} opposes the clause", model.positions[*position].id)
+        }
+    }
+}
+
+fn reason_json(model: &Model, r: &NoReason) -> Json {
+    match r {
+        NoReason::RedLine { position, conflict } => {
+            json!({"because": "red_line", "position": model.positions[*position].id, "conflict": conflict})
+        }
+        NoReason::Opposes { position } => {
+            json!({"because": "opposes", "position": model.positions[*position].id})
+        }
+    }
+}
+
+fn decider_text(model: &Model, d: &Decision) -> (String, String) {
+    match &d.decider {
+        Decider::Body { body, rule } => {
+            let b = &model.bodies[*body];
+            let name = rule.clone().unwrap_or_else(|| "default".into());
+            let text = b
+                .rule(rule.as_deref())
+                .map(|r| rule_text(b, &r.rule, &|a| model.actors[a].id.clone()))
+                .unwrap_or_default();
+            (format!("{} by {name}", b.id), text)
+        }
+        Decider::Consent { actor } => (
+            format!("consent of {}", model.actors[*actor].id),
+            "its own yes".into(),
+        ),
+    }
+}
+
+fn members(d: &Decision, ms: &[usize]) -> Vec<usize> {
+    ms.iter().map(|&m| d.voters[m]).collect()
+}
+
+fn status(d: &Decision) -> &'static str {
+    if d.analysis.can_pass {
+        "can pass"
+    } else {
+        "blocked"
+    }
+}
+
+fn decision_json(model: &Model, d: &Decision) -> Json {
+    let (body, rule) = match &d.decider {
+        Decider::Body { body, rule } => (
+            model.bodies[*body].id.clone(),
+            rule.clone().unwrap_or_else(|| "default".into()),
+        ),
+        Decider::Consent { actor } => (model.actors[*actor].id.clone(), "consent".into()),
+    };
+    let fixed = |v: Vote| {
+        d.votes
+            .iter()
+            .zip(&d.voters)
+            .filter(|(x, _)| **x == v)
+            .map(|(_, &a)| model.actors[a].id.clone())
+            .collect::<Vec<_>>()
+    };
+    json!({
+        "clause": clause_name(model, d.clause),
+        "body": body,
+        "rule": rule,
+        "status": status(d),
+        "fixed_yes": fixed(Vote::Yes),
+        "fixed_no": fixed(Vote::No),
+        "veto_players": ids(model, &d.structural_vetoes),
+        "smallest_blocking_coalition": d.smallest_blocking_coalition.as_ref().map(|c| ids(model, c)),
+        "blocked_by": members(d, &d.analysis.blockers).iter().map(|a| json!({
+            "actor": model.actors[*a].id,
+            "because": d.no_reasons.get(a).map(|rs| rs.iter().map(|r| reason_json(model, r)).collect::<Vec<_>>()).unwrap_or_default(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+    }
+}
+
+/// The JSON document of `treaty check`.
+pub fn json(model: &Model, analyses: &[TreatyAnalysis]) -> Json {
+    let treaties: Vec<Json> = analyses
+        .iter()
+        .map(|a| {
+            let t = &model.treaties[a.treaty];
+            let c = &a.consistency;
+            let vba = a.vetoes_by_actor();
+            let non_party = a.clauses.iter().filter(|s| !s.non_parties.is_empty()).count();
+            json!({
+                "treaty": t.id,
+                "verdict": if a.feasible { "feasible" } else { "infeasible" },
+                "facts_contradiction": c.facts_contradiction.as_ref().map(|fs| fs.iter().map(|&f| model.facts[f].formula.text.clone()).collect::<Vec<_>>()),
+                "conflicts": c.conflicts.iter().map(|x| json!({
+                    "id": x.id, "reason": x.reason,
+                    "items": x.items.iter().map(|i| item_json(model, i)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "conflicts_truncated": c.truncated,
+                "witness": c.witness.as_ref().map(|w| w.iter().map(|(v, x)| (model.vars[*v].name.clone(), json!(value_text(x)))).collect::<serde_json::Map<_, _>>()),
+                "rejections": a.rejections.iter().map(|r| json!({
+                    "actor": model.actors[r.actor].id,
+                    "because": r.reasons.iter().map(|x| reason_json(model, x)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "refusing_parties": ids(model, &a.refusing_parties),
+                "decisions": a.decisions.iter().map(|d| decision_json(model, d)).collect::<Vec<_>>(),
+                "clauses": a.clauses.iter().map(|s| json!({
+                    "clause": clause_name(model, s.clause),
+                    "adoptable": s.adoptable,
+                    "contradictory": s.contradictory,
+                    "vetoes": ids(model, &s.vetoes),
+                    "non_parties": ids(model, &s.non_parties),
+                })).collect::<Vec<_>>(),
+                "vetoes_by_actor": vba.iter().map(|(a, cs)| json!({
+                    "actor": model.actors[*a].id,
+                    "clauses": cs.iter().map(|c| clause_name(model, *c)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "summary": {
+                    "clauses": a.clauses.len(),
+                    "adoptable": a.clauses.iter().filter(|s| s.adoptable).count(),
+                    "blocked": a.clauses.iter().filter(|s| !s.adoptable).count(),
+                    "conflicts": c.conflicts.len(),
+                    "clauses_needing_non_parties": non_party,
+                },
+            })
+        })
+        .collect();
+    json!({"version": 1, "treaties": treaties})
+}
+
+/// The human report of `treaty check`.
+pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
+    let mut o = String::new();
+    if analyses.is_empty() {
+        let _ = writeln!(o, "no treaty in the loaded files: nothing to analyse");
+    }
+    for a in analyses {
+        let t = &model.treaties[a.treaty];
+        let c = &a.consistency;
+        let blocked = a.clauses.iter().filter(|s| !s.adoptable).count();
+        let _ = writeln!(
+            o,
+            "treaty {}{}  ({})",
+            t.id,
+            t.title
+                .as_deref()
+                .map(|s| format!(" \"{s}\""))
+                .unwrap_or_default(),
+            model.describe_loc(t.loc)
+        );
+        let _ = writeln!(
+            o,
+            "verdict: {} — {} conflict{}, {blocked} of {} clauses blocked{}",
+            if a.feasible { "feasible" } else { "INFEASIBLE" },
+            c.conflicts.len(),
+            if c.conflicts.len() == 1 { "" } else { "s" },
+            a.clauses.len(),
+            if a.refusing_parties.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", parties refusing to sign: {}",
+                    ids(model, &a.refusing_parties).join(", ")
+                )
+            }
+        );
+        if let Some(fs) = &c.facts_contradiction {
+            let _ = writeln!(
+                o,
+                "\nthe facts contradict each other; nothing else was checked:"
+            );
+            for &f in fs {
+                let fact = &model.facts[f];
+                let _ = writeln!(
+                    o,
+                    "  fact {}  ({})",
+                    fact.formula.text,
+                    model.describe_loc(fact.formula.loc)
+                );
+            }
+        }
+        if !c.conflicts.is_empty() {
+            let _ = writeln!(o, "\nconflicts");
+            for x in &c.conflicts {
+                let names: Vec<String> = x.items.iter().map(|i| item_name(model, i)).collect();
+                let _ = writeln!(o, "  {}: {} cannot hold together", x.id, names.join(", "));
+                if let Some(r) = &x.reason {
+                    let _ = writeln!(o, "    because {r}");
+                }
+                for i in &x.items {
+                    let loc = item_loc(model, i);
+                    let f = &model.files[loc.file];
+                    let (line, _) = f.line_col(loc.span.start);
+                    let _ = writeln!(
+                        o,
+                        "    {}  {}",
+                        item_name(model, i),
+                        model.describe_loc(loc)
+                    );
+                    let _ = writeln!(o, "      {line:>4} | {}", f.line_text(line).trim());
+                    if let ConflictItem::Clause(cr) = i {
+                        for fm in &model.clause(*cr).formulas {
+                            let (fl, _) = model.files[fm.loc.file].line_col(fm.loc.span.start);
+                            if fl != line {
+                                let _ = writeln!(o, "      {fl:>4} | {}", fm.text);
+                            }
+                        }
+                    }
+                }
+            }
+            if c.truncated {
+                let _ = writeln!(
+                    o,
+                    "  ... more conflicts exist (raise --max-conflicts to see them)"
+                );
+            }
+        } else if let Some(w) = &c.witness {
+            let vals: Vec<String> = w
+                .iter()
+                .map(|(v, x)| format!("{} = {}", model.vars[*v].name, value_text(x)))
+                .collect();
+            if !vals.is_empty() {
+                let _ = writeln!(o, "\nconsistent; for example: {}", vals.join(", "));
+            }
+        }
+        if !a.rejections.is_empty() {
+            let _ = writeln!(
+                o,
+                "\nrejections (these actors vote no on every decision and do not sign)"
+            );
+            for r in &a.rejections {
+                let why: Vec<String> = r.reasons.iter().map(|x| reason_text(model, x)).collect();
+                let _ = writeln!(o, "  {}: {}", model.actors[r.actor].id, why.join("; "));
+            }
+        }
+        if !a.decisions.is_empty() {
+            let _ = writeln!(o, "\ndecisions");
+            for d in &a.decisions {
+                let (who, rule) = decider_text(model, d);
+                let _ = writeln!(
+                    o,
+                    "  clause {} — {who}: {}",
+                    clause_name(model, d.clause),
+                    status(d)
+                );
+                let _ = writeln!(o, "      rule: {rule}");
+                if !d.analysis.can_pass {
+                    for b in members(d, &d.analysis.blockers) {
+                        let why: Vec<String> = d
+                            .no_reasons
+                            .get(&b)
+                            .map(|rs| rs.iter().map(|r| reason_text(model, r)).collect())
+                            .unwrap_or_default();
+                        let _ = writeln!(
+                            o,
+                            "      blocked by {}: {}",
+                            model.actors[b].id,
+                            why.join("; ")
+                        );
+                    }
+                }
+                let _ = writeln!(o, "      {}", vetoes_line(model, d));
+            }
+        }
+        let vba = a.vetoes_by_actor();
+        if !vba.is_empty() {
+            let _ = writeln!(o, "\nsingle-actor vetoes");
+            for (actor, cs) in &vba {
+                let names: Vec<String> = cs.iter().map(|c| clause_name(model, *c)).collect();
+                let _ = writeln!(
+                    o,
+                    "  {} can block {}",
+                    model.actors[*actor].id,
+                    names.join(", ")
+                );
+            }
+        }
+        let needing: Vec<_> = a
+            .clauses
+            .iter()
+            .filter(|s| !s.non_parties.is_empty())
+            .collect();
+        if a.clauses.iter().any(|s| !s.needs.is_empty()) {
+            let _ = writeln!(o, "\ndependencies");
+            for s in &a.clauses {
+                let cl = model.clause(s.clause);
+                if cl.requires.is_empty() {
+                    continue;
+                }
+                let reqs: Vec<String> = cl
+                    .requires
+                    .iter()
+                    .map(|r| match r {
+                        crate::model::Requirement::Body { body, rule, .. } => format!(
+                            "{} ({})",
+                            model.bodies[*body].id,
+                            rule.as_deref().unwrap_or("default")
+                        ),
+                        crate::model::Requirement::Actor { actor, .. } => {
+                            model.actors[*actor].id.clone()
+                        }
+                    })
+                    .collect();
+                let np = if s.non_parties.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; {} non-part{}",
+                        s.non_parties.len(),
+                        if s.non_parties.len() == 1 { "y" } else { "ies" }
+                    )
+                };
+                let _ = writeln!(
+                    o,
+                    "  clause {} needs {}{np}",
+                    clause_name(model, s.clause),
+                    reqs.join(", ")
+                );
+            }
+            let _ = writeln!(
+                o,
+                "  {} of {} clauses need action by actors who are not parties",
+                needing.len(),
+                a.clauses.len()
+            );
+        }
+        let _ = writeln!(o);
+    }
+    o
+}
+
+fn vetoes_line(model: &Model, d: &Decision) -> String {
+    let v = ids(model, &d.structural_vetoes);
+    let vetoes = if v.is_empty() {
+        "no single veto".to_string()
+    } else if v.len() == d.voters.len() && v.len() > 1 {
+        format!("every one of the {} members can veto", v.len())
+    } else {
+        format!("veto players: {}", v.join(", "))
+    };
+    match &d.smallest_blocking_coalition {
+        Some(c) => format!(
+            "{vetoes}; smallest blocking coalition: {} ({})",
+            ids(model, c).join(", "),
+            c.len()
+        ),
+        None => format!("{vetoes}; no coalition can block it"),
+    }
+}
+
+/// `treaty vetoes`: per decision, body, rule, status, veto players, a smallest blocking
+/// coalition, and who blocks it and why.
+pub fn vetoes_human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
+    let mut o = String::new();
+    for a in analyses {
+        let _ = writeln!(o, "treaty {}", model.treaties[a.treaty].id);
+        for d in &a.decisions {
+            let (who, rule) = decider_text(model, d);
+            let _ = writeln!(
+                o,
+                "  clause {} — {who}: {}",
+                clause_name(model, d.clause),
+                status(d)
+            );
+            let _ = writeln!(o, "      rule: {rule}");
+            let _ = writeln!(o, "      {}", vetoes_line(model, d));
+            for b in members(d, &d.analysis.blockers) {
+                let why: Vec<String> = d
+                    .no_reasons
+                    .get(&b)
+                    .map(|rs| rs.iter().map(|r| reason_text(model, r)).collect())
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "      blocked by {}: {}",
+                    model.actors[b].id,
+                    why.join("; ")
+                );
+            }
+        }
+        if a.decisions.is_empty() {
+            let _ = writeln!(o, "  no clause requires a decision");
+        }
+    }
+    o
+}
+
+pub fn vetoes_json(model: &Model, analyses: &[TreatyAnalysis]) -> Json {
+    json!({"version": 1, "treaties": analyses.iter().map(|a| json!({
+        "treaty": model.treaties[a.treaty].id,
+        "decisions": a.decisions.iter().map(|d| decision_json(model, d)).collect::<Vec<_>>(),
+    })).collect::<Vec<_>>()})
+}
