@@ -46,6 +46,11 @@ fn leaf() -> impl Strategy<Value = Expr> {
             IntExpr::Scale(2, Box::new(iv(a))),
             IntExpr::Sub(Box::new(ic(c)), Box::new(iv(b)))
         )),
+        (0..INTS, op(), 0..INTS, -1i64..=1).prop_map(|(a, o, b, c)| cmp(
+            o,
+            IntExpr::Neg(Box::new(iv(a))),
+            add(ic(c), IntExpr::Neg(Box::new(iv(b))))
+        )),
         (INTS..INTS + BOOLS).prop_map(bv),
         (INTS..INTS + BOOLS).prop_map(|v| not(bv(v))),
     ]

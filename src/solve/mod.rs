@@ -46,7 +46,8 @@ pub struct Options {
     pub max_conflicts: Option<usize>,
     /// Wall-clock budget for the whole analysis, in milliseconds (for users).
     pub timeout_ms: Option<u64>,
-    /// Z3's deterministic resource limit on each query (for tests).
+    /// Z3's deterministic resource limit (`rlimit`) on each query, for tests; the budget
+    /// does not grow with the number of queries. Values past `u32::MAX` are clamped.
     pub rlimit: Option<u64>,
 }
 

@@ -40,7 +40,8 @@ impl Budget {
     pub(crate) fn configure(&self, solver: &Solver) {
         if let Some(r) = self.rlimit {
             let mut p = Params::new();
-            p.set_u32("rlimit", clamp_u32(r));
+            // Some(0) is no budget at all (Z3 would read 0 as "unlimited").
+            p.set_u32("rlimit", clamp_u32(r.max(1)));
             solver.set_params(&p);
         }
     }
