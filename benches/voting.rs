@@ -1,0 +1,184 @@
+//! Benchmarks of `treaty::voting` at realistic scale.
+//!
+//! Run: `CARGO_TARGET_DIR=/work/target-voting cargo bench --bench voting`
+//! (about a minute; criterion prints the median of each benchmark as the middle value of
+//! `time: [low median high]`).
+//!
+//! - `power/ibrd_189`: a 189-member body, total weight ~2.5 million, Zipf-like weights
+//!   plus equal basic votes (as in the IBRD), `more than 50% of votes`: exact Banzhaf;
+//!   Shapley–Shubik is refused there (its size × weight table is over budget).
+//! - `power/ibrd_189_div100`: the same weights divided by 100 (total ~25,000): both
+//!   indices, to show the Shapley–Shubik cost.
+//! - `power/ibrd_189_amendment`: `at least 60% of members and at least 85% of votes` on
+//!   the divided weights (a compound rule over count and weight).
+//! - `power/eu27_qmv`: the EU Council's qualified majority with Eurostat 2023 populations.
+//! - `decisions/weighted_200x100`: veto players, blockers and smallest blocking
+//!   coalitions of 100 decisions with random fixed votes on a 200-member weighted body,
+//!   cycling through three rules.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use treaty::model::{Body, Dim, Loc, Member, NamedRule, Percent, Rule};
+use treaty::voting::{analyse_decision, power, Vote};
+
+/// A tiny deterministic generator (Knuth's MMIX LCG); no RNG dependency needed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+}
+
+/// Zipf-like weights: `basic` each plus `c / rank` with +-20% noise, fixed seed.
+fn zipf_weights(n: usize, basic: u64, c: u64, seed: u64) -> Vec<u64> {
+    let mut rng = Lcg(seed);
+    (0..n as u64)
+        .map(|k| basic + c / (k + 1) * (80 + rng.next() % 41) / 100)
+        .collect()
+}
+
+fn body(dims: &[&str], weights: Vec<Vec<u64>>) -> Body {
+    Body {
+        id: "B".into(),
+        name: "bench".into(),
+        doc: None,
+        members: weights
+            .into_iter()
+            .enumerate()
+            .map(|(i, weights)| Member {
+                actor: i,
+                weights,
+                loc: Loc::default(),
+            })
+            .collect(),
+        dimensions: dims.iter().map(|d| d.to_string()).collect(),
+        default_rule: NamedRule {
+            name: "default".into(),
+            rule: Rule::Unanimity,
+            doc: None,
+            loc: Loc::default(),
+        },
+        rules: Vec::new(),
+        loc: Loc::default(),
+    }
+}
+
+fn share(dim: Dim, strict: bool, numer: u64) -> Rule {
+    Rule::Share {
+        dim,
+        strict,
+        percent: Percent { numer, denom: 1 },
+    }
+}
+
+/// Eurostat, population on 1 January 2023 (`eu-population-eurostat-2023.csv`).
+const EU27: [u64; 27] = [
+    84_358_845, 68_070_697, 58_850_717, 48_059_777, 36_753_736, 19_051_562, 17_811_291, 11_754_004,
+    10_827_529, 10_521_556, 10_467_366, 10_394_055, 9_597_085, 9_104_772, 6_447_710, 5_932_654,
+    5_563_970, 5_428_792, 5_194_336, 3_850_894, 2_857_279, 2_116_792, 1_883_008, 1_365_884,
+    920_701, 660_809, 542_051,
+];
+
+fn bench_power(c: &mut Criterion) {
+    let mut g = c.benchmark_group("power");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(500));
+    g.measurement_time(Duration::from_secs(5));
+
+    let ws = zipf_weights(189, 700, 405_000, 189);
+    let total: u64 = ws.iter().sum();
+    eprintln!("ibrd_189: total weight {total}");
+    let ibrd = body(&["votes"], ws.iter().map(|&w| vec![w]).collect());
+    let majority = share(Dim::Weight(0), true, 50);
+    let p = power(&ibrd, &majority).expect("ibrd power");
+    eprintln!(
+        "ibrd_189: method {:?}, Shapley–Shubik: {}",
+        p.method,
+        p.shapley_shubik_error
+            .as_ref()
+            .map_or("computed".to_string(), |e| e.to_string())
+    );
+    g.bench_function("ibrd_189", |b| {
+        b.iter(|| power(black_box(&ibrd), &majority))
+    });
+
+    let small = body(&["votes"], ws.iter().map(|&w| vec![w / 100]).collect());
+    let p = power(&small, &majority).expect("scaled power");
+    assert!(p.shapley_shubik_error.is_none());
+    g.bench_function("ibrd_189_div100", |b| {
+        b.iter(|| power(black_box(&small), &majority))
+    });
+    let amendment = Rule::And(vec![
+        share(Dim::Members, false, 60),
+        share(Dim::Weight(0), false, 85),
+    ]);
+    power(&small, &amendment).expect("amendment power");
+    g.bench_function("ibrd_189_amendment", |b| {
+        b.iter(|| power(black_box(&small), &amendment))
+    });
+
+    let eu = body(&["population"], EU27.iter().map(|&p| vec![p]).collect());
+    let qmv = Rule::Or(vec![
+        Rule::And(vec![
+            share(Dim::Members, false, 55),
+            share(Dim::Weight(0), false, 65),
+        ]),
+        Rule::AtMostAgainst(3),
+    ]);
+    g.bench_function("eu27_qmv", |b| b.iter(|| power(black_box(&eu), &qmv)));
+    g.finish();
+}
+
+fn bench_decisions(c: &mut Criterion) {
+    let mut g = c.benchmark_group("decisions");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(500));
+    g.measurement_time(Duration::from_secs(3));
+    let ws = zipf_weights(200, 500, 300_000, 200);
+    let b200 = body(&["votes"], ws.iter().map(|&w| vec![w]).collect());
+    let rules = [
+        share(Dim::Weight(0), true, 50),
+        Rule::And(vec![
+            share(Dim::Members, false, 60),
+            share(Dim::Weight(0), false, 85),
+        ]),
+        Rule::Or(vec![
+            Rule::And(vec![
+                share(Dim::Members, false, 55),
+                share(Dim::Weight(0), false, 65),
+            ]),
+            Rule::AtMostAgainst(3),
+        ]),
+    ];
+    let mut rng = Lcg(7);
+    let decisions: Vec<(usize, Vec<Vote>)> = (0..100)
+        .map(|d| {
+            let votes = (0..200)
+                .map(|_| match rng.next() % 10 {
+                    0 => Vote::No,
+                    1 | 2 => Vote::Yes,
+                    _ => Vote::Free,
+                })
+                .collect();
+            (d % rules.len(), votes)
+        })
+        .collect();
+    g.bench_function("weighted_200x100", |b| {
+        b.iter(|| {
+            for (r, votes) in &decisions {
+                black_box(analyse_decision(&b200, &rules[*r], votes).expect("decision"));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_power, bench_decisions);
+criterion_main!(benches);
