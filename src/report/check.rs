@@ -254,7 +254,11 @@ pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
             let _ = writeln!(o, "\nconflicts");
             for x in &c.conflicts {
                 let names: Vec<String> = x.items.iter().map(|i| item_name(model, i)).collect();
-                let _ = writeln!(o, "  {}: {} cannot hold together", x.id, names.join(", "));
+                if names.len() == 1 {
+                    let _ = writeln!(o, "  {}: {} contradicts the facts", x.id, names[0]);
+                } else {
+                    let _ = writeln!(o, "  {}: {} cannot hold together", x.id, names.join(", "));
+                }
                 if let Some(r) = &x.reason {
                     let _ = writeln!(o, "    because {r}");
                 }
