@@ -305,8 +305,11 @@ pub fn analyse(
         .copied()
         .filter(|p| reasons.contains_key(p))
         .collect();
-    let feasible =
-        !self_contradictory && refusing_parties.is_empty() && clauses.iter().all(|c| c.adoptable);
+    // Contradictory facts leave nothing possible: never report such a treaty feasible.
+    let feasible = consistency.facts_contradiction.is_none()
+        && !self_contradictory
+        && refusing_parties.is_empty()
+        && clauses.iter().all(|c| c.adoptable);
     Ok(TreatyAnalysis {
         treaty,
         consistency,
