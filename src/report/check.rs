@@ -2,6 +2,7 @@
 //! rejects the package and why, decisions, vetoes by actor, dependencies and the verdict.
 //! Human text and JSON (version 1) carry the same facts in the same order.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use serde_json::{json, Value as Json};
@@ -56,18 +57,66 @@ fn item_json(model: &Model, item: &ConflictItem) -> Json {
     }
 }
 
-fn reason_text(model: &Model, r: &NoReason) -> String {
-    match r {
-        NoReason::RedLine { position, conflict } => {
-            format!(
-                "the treaty violates a red line of {} ({conflict})",
+/// Reasons in words, red lines of one position grouped: "the treaty violates red lines of
+/// EU3 (C1, C2)".
+fn reasons_text(model: &Model, reasons: &[NoReason]) -> String {
+    let mut by_position: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    let mut parts = Vec::new();
+    for r in reasons {
+        match r {
+            NoReason::RedLine { position, conflict } => {
+                by_position.entry(*position).or_default().push(conflict)
+            }
+            NoReason::Opposes { position } => parts.push(format!(
+                "{} opposes the clause",
                 model.positions[*position].id
-            )
-        }
-        NoReason::Opposes { position } => {
-            format!("{} opposes the clause", model.positions[*position].id)
+            )),
         }
     }
+    let mut out: Vec<String> = by_position
+        .iter()
+        .map(|(p, cs)| {
+            format!(
+                "the treaty violates {} of {} ({})",
+                if cs.len() == 1 {
+                    "a red line"
+                } else {
+                    "red lines"
+                },
+                model.positions[*p].id,
+                cs.join(", ")
+            )
+        })
+        .collect();
+    out.extend(parts);
+    out.join("; ")
+}
+
+/// `blocked by A, B: why` lines, actors with the same reasons on one line.
+fn blocked_lines(model: &Model, d: &Decision) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for b in members(d, &d.analysis.blockers) {
+        let why = reasons_text(
+            model,
+            d.no_reasons.get(&b).map_or(&[][..], |v| v.as_slice()),
+        );
+        let id = model.actors[b].id.clone();
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, ids)) => ids.push(id),
+            None => groups.push((why, vec![id])),
+        }
+    }
+    let mut lines: Vec<String> = groups
+        .into_iter()
+        .map(|(why, ids)| format!("blocked by {}: {why}", ids.join(", ")))
+        .collect();
+    let no_votes = d.votes.iter().filter(|v| **v == Vote::No).count();
+    if no_votes > d.analysis.blockers.len() {
+        lines.push(format!(
+            "({no_votes} members vote no; shown: a smallest group of them that blocks on its own)"
+        ));
+    }
+    lines
 }
 
 fn reason_json(model: &Model, r: &NoReason) -> Json {
@@ -303,9 +352,17 @@ pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
                 o,
                 "\nrejections (these actors vote no on every decision and do not sign)"
             );
+            let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
             for r in &a.rejections {
-                let why: Vec<String> = r.reasons.iter().map(|x| reason_text(model, x)).collect();
-                let _ = writeln!(o, "  {}: {}", model.actors[r.actor].id, why.join("; "));
+                let why = reasons_text(model, &r.reasons);
+                let id = model.actors[r.actor].id.as_str();
+                match groups.iter_mut().find(|(w, _)| *w == why) {
+                    Some((_, ids)) => ids.push(id),
+                    None => groups.push((why, vec![id])),
+                }
+            }
+            for (why, ids) in groups {
+                let _ = writeln!(o, "  {} ({}): {why}", ids.join(", "), ids.len());
             }
         }
         if !a.decisions.is_empty() {
@@ -318,23 +375,23 @@ pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
                     clause_name(model, d.clause),
                     status(d)
                 );
-                let _ = writeln!(o, "      rule: {rule}");
-                if !d.analysis.can_pass {
-                    for b in members(d, &d.analysis.blockers) {
-                        let why: Vec<String> = d
-                            .no_reasons
-                            .get(&b)
-                            .map(|rs| rs.iter().map(|r| reason_text(model, r)).collect())
-                            .unwrap_or_default();
-                        let _ = writeln!(
-                            o,
-                            "      blocked by {}: {}",
-                            model.actors[b].id,
-                            why.join("; ")
-                        );
+                let consent = matches!(d.decider, Decider::Consent { .. });
+                if !consent {
+                    let consent = matches!(d.decider, Decider::Consent { .. });
+                    if !consent {
+                        let _ = writeln!(o, "      rule: {rule}");
                     }
                 }
-                let _ = writeln!(o, "      {}", vetoes_line(model, d));
+                if !d.analysis.can_pass {
+                    for line in blocked_lines(model, d) {
+                        let _ = writeln!(o, "      {line}");
+                    }
+                }
+                if !consent {
+                    if !consent {
+                        let _ = writeln!(o, "      {}", vetoes_line(model, d));
+                    }
+                }
             }
         }
         let vba = a.vetoes_by_actor();
@@ -437,20 +494,15 @@ pub fn vetoes_human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
                 clause_name(model, d.clause),
                 status(d)
             );
-            let _ = writeln!(o, "      rule: {rule}");
-            let _ = writeln!(o, "      {}", vetoes_line(model, d));
-            for b in members(d, &d.analysis.blockers) {
-                let why: Vec<String> = d
-                    .no_reasons
-                    .get(&b)
-                    .map(|rs| rs.iter().map(|r| reason_text(model, r)).collect())
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    o,
-                    "      blocked by {}: {}",
-                    model.actors[b].id,
-                    why.join("; ")
-                );
+            let consent = matches!(d.decider, Decider::Consent { .. });
+            if !consent {
+                let _ = writeln!(o, "      rule: {rule}");
+            }
+            if !consent {
+                let _ = writeln!(o, "      {}", vetoes_line(model, d));
+            }
+            for line in blocked_lines(model, d) {
+                let _ = writeln!(o, "      {line}");
             }
         }
         if a.decisions.is_empty() {
