@@ -41,6 +41,9 @@ enum Command {
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also list what was loaded (actors, bodies, clauses, positions) before the report.
+        #[arg(long)]
+        list: bool,
         #[command(flatten)]
         budget: Budget,
     },
@@ -121,14 +124,18 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
         Command::Check {
             files,
             format,
+            list,
             budget,
         } => {
             let model = load(&files, color)?;
             let analyses = analyse_all(&model, budget)?;
             let text = match format {
                 Format::Human => {
-                    let mut t = report::loaded::human(&model);
-                    t.push('\n');
+                    let mut t = String::new();
+                    if list {
+                        t.push_str(&report::loaded::human(&model));
+                        t.push('\n');
+                    }
                     t.push_str(&report::check::human(&model, &analyses));
                     t
                 }

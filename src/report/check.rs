@@ -113,7 +113,7 @@ fn blocked_lines(model: &Model, d: &Decision) -> Vec<String> {
     let no_votes = d.votes.iter().filter(|v| **v == Vote::No).count();
     if no_votes > d.analysis.blockers.len() {
         lines.push(format!(
-            "({no_votes} members vote no; shown: a smallest group of them that blocks on its own)"
+            "({no_votes} members vote no; shown is a smallest group of them that blocks on its own)"
         ));
     }
     lines
@@ -252,7 +252,15 @@ pub fn json(model: &Model, analyses: &[TreatyAnalysis]) -> Json {
 pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
     let mut o = String::new();
     if analyses.is_empty() {
-        let _ = writeln!(o, "no treaty in the loaded files: nothing to analyse");
+        let _ = writeln!(
+            o,
+            "loaded {} file(s): {} actors, {} bodies, {} variables, {} positions; no treaty to analyse (--list shows them)",
+            model.files.len(),
+            model.actors.len(),
+            model.bodies.len(),
+            model.vars.len(),
+            model.positions.len()
+        );
     }
     for a in analyses {
         let t = &model.treaties[a.treaty];
@@ -362,7 +370,11 @@ pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
                 }
             }
             for (why, ids) in groups {
-                let _ = writeln!(o, "  {} ({}): {why}", ids.join(", "), ids.len());
+                if ids.len() == 1 {
+                    let _ = writeln!(o, "  {}: {why}", ids[0]);
+                } else {
+                    let _ = writeln!(o, "  {} ({}): {why}", ids.join(", "), ids.len());
+                }
             }
         }
         if !a.decisions.is_empty() {
