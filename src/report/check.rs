@@ -215,6 +215,11 @@ pub fn json(model: &Model, analyses: &[TreatyAnalysis]) -> Json {
                 "conflicts": c.conflicts.iter().map(|x| json!({
                     "id": x.id, "reason": x.reason,
                     "items": x.items.iter().map(|i| item_json(model, i)).collect::<Vec<_>>(),
+                    "facts": x.facts.iter().map(|&f| {
+                        let fact = &model.facts[f];
+                        let at = place(model, fact.formula.loc);
+                        json!({"formula": fact.formula.text, "file": at.file, "line": at.line, "column": at.column})
+                    }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
                 "conflicts_truncated": c.truncated,
                 "witness": c.witness.as_ref().map(|w| w.iter().map(|(v, x)| (model.vars[*v].name.clone(), json!(value_text(x)))).collect::<serde_json::Map<_, _>>()),
@@ -338,6 +343,15 @@ pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
                             }
                         }
                     }
+                }
+                for &f in &x.facts {
+                    let fact = &model.facts[f];
+                    let _ = writeln!(
+                        o,
+                        "    given fact {}  {}",
+                        fact.formula.text,
+                        model.describe_loc(fact.formula.loc)
+                    );
                 }
             }
             if c.truncated {

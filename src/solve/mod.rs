@@ -60,6 +60,10 @@ pub struct Conflict {
     pub items: Vec<ConflictItem>,
     /// One sentence saying why, when it can be given cheaply and exactly.
     pub reason: Option<String>,
+    /// Indices into `Model::facts` of a minimal set of facts the conflict relies on (empty
+    /// when the items contradict each other on their own), so that a report can show the
+    /// whole chain of reasoning.
+    pub facts: Vec<usize>,
 }
 
 /// The answer of the consistency analysis of one treaty.
@@ -362,21 +366,20 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
         .enumerate()
         .map(|(i, it)| (&it.item, i))
         .collect();
-    let conflicts: Vec<Conflict> = found
-        .into_iter()
-        .enumerate()
-        .map(|(k, members)| {
-            let formulas: Vec<Vec<&Expr>> = members
-                .iter()
-                .filter_map(|m| index_of.get(m).map(|&i| items[i].formulas.clone()))
-                .collect();
-            Conflict {
-                id: format!("C{}", k + 1),
-                reason: reason::explain(model, &formulas, &fact_exprs),
-                items: members,
-            }
-        })
-        .collect();
+    let mut conflicts: Vec<Conflict> = Vec::with_capacity(found.len());
+    for (k, members) in found.into_iter().enumerate() {
+        let formulas: Vec<Vec<&Expr>> = members
+            .iter()
+            .filter_map(|m| index_of.get(m).map(|&i| items[i].formulas.clone()))
+            .collect();
+        let facts = facts_needed(&main, &budget, &lowering, &formulas, &fact_exprs)?;
+        conflicts.push(Conflict {
+            id: format!("C{}", k + 1),
+            reason: reason::explain(model, &formulas, &fact_exprs),
+            items: members,
+            facts,
+        });
+    }
 
     // 5. A witness when nothing conflicts.
     let witness = if conflicts.is_empty() && !sink.truncated {
@@ -419,6 +422,70 @@ fn incompatible(items: &[SoftItem<'_>], comp: &[usize]) -> Vec<Vec<usize>> {
                 .collect()
         })
         .collect()
+}
+
+/// A minimal set of facts (indices) that, with the conflict's formulas, is unsatisfiable:
+/// the unsat core over fact literals, then deletion in fact order. One scope on `main`.
+fn facts_needed(
+    main: &Solver,
+    budget: &Budget,
+    lowering: &Lowering,
+    formulas: &[Vec<&Expr>],
+    facts: &[&Expr],
+) -> Result<Vec<usize>, Abort> {
+    if facts.is_empty() {
+        return Ok(Vec::new());
+    }
+    main.push();
+    let r = (|| {
+        for f in formulas {
+            main.assert(
+                lowering
+                    .all(f)
+                    .map_err(|e| Abort::Internal(e.to_string()))?,
+            );
+        }
+        let lits: Vec<Bool> = (0..facts.len())
+            .map(|i| Bool::new_const(format!("needed_fact{i}")))
+            .collect();
+        for (lit, e) in lits.iter().zip(facts) {
+            let body = lowering
+                .bool(e)
+                .map_err(|e| Abort::Internal(e.to_string()))?;
+            main.assert(lit.implies(&body));
+        }
+        let q = || "which facts a conflict relies on".to_string();
+        let unsat_with = |set: &[usize]| -> Result<bool, Abort> {
+            let a: Vec<Bool> = set.iter().map(|&i| lits[i].clone()).collect();
+            Ok(budget.check(main, &a, &q)? == Answer::Unsat)
+        };
+        let all: Vec<usize> = (0..facts.len()).collect();
+        if !unsat_with(&all)? {
+            // The conflict came from an unsatisfiable check that included all facts of its
+            // component; failing here is a broken invariant, not a verdict.
+            return Err(Abort::Internal(
+                "a conflict is satisfiable with every fact".into(),
+            ));
+        }
+        let core = main.get_unsat_core();
+        let mut cur: Vec<usize> = all
+            .into_iter()
+            .filter(|&i| core.iter().any(|c| c == &lits[i]))
+            .collect();
+        let mut k = 0;
+        while k < cur.len() {
+            let mut trial = cur.clone();
+            trial.remove(k);
+            if unsat_with(&trial)? {
+                cur = trial;
+            } else {
+                k += 1;
+            }
+        }
+        Ok(cur)
+    })();
+    main.pop(1);
+    r
 }
 
 /// `None` when the facts are consistent, else a minimal subset of them (fact indices).
