@@ -3,7 +3,6 @@
 //! bytes. JSON documents are built from wire types defined here, separate from the model.
 
 pub mod check;
-pub mod conflicts;
 pub mod diagnostics;
 pub mod loaded;
 pub mod power;
