@@ -28,6 +28,15 @@ fn item_name(model: &Model, item: &ConflictItem) -> String {
     }
 }
 
+fn item_doc<'m>(model: &'m Model, item: &ConflictItem) -> Option<&'m str> {
+    match item {
+        ConflictItem::Clause(c) => model.clause(*c).doc.as_deref(),
+        ConflictItem::RedLine { position, index } => {
+            model.positions[*position].red_lines[*index].doc.as_deref()
+        }
+    }
+}
+
 fn item_loc(model: &Model, item: &ConflictItem) -> Loc {
     match item {
         ConflictItem::Clause(c) => model.clause(*c).loc,
@@ -44,14 +53,14 @@ fn item_json(model: &Model, item: &ConflictItem) -> Json {
             let cl = model.clause(*c);
             json!({"kind": "clause", "treaty": model.treaties[c.treaty].id, "id": cl.id,
                    "title": cl.title, "formulas": cl.formulas.iter().map(|f| f.text.clone()).collect::<Vec<_>>(),
-                   "file": at.file, "line": at.line, "column": at.column})
+                   "doc": cl.doc, "file": at.file, "line": at.line, "column": at.column})
         }
         ConflictItem::RedLine { position, index } => {
             let p = &model.positions[*position];
             let r = &p.red_lines[*index];
             json!({"kind": "red_line", "position": p.id, "label": r.label,
                    "possible": r.kind == RedLineKind::Possible, "formula": r.formula.text,
-                   "holders": ids(model, &p.held_by),
+                   "holders": ids(model, &p.held_by), "doc": r.doc,
                    "file": at.file, "line": at.line, "column": at.column})
         }
     }
@@ -334,6 +343,9 @@ pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
                         item_name(model, i),
                         model.describe_loc(loc)
                     );
+                    for doc in item_doc(model, i).into_iter().flat_map(str::lines) {
+                        let _ = writeln!(o, "           /// {doc}");
+                    }
                     let _ = writeln!(o, "      {line:>4} | {}", f.line_text(line).trim());
                     if let ConflictItem::Clause(cr) = i {
                         for fm in &model.clause(*cr).formulas {

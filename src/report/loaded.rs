@@ -295,6 +295,9 @@ pub fn human(model: &Model) -> String {
             plural(b.members.len(), "member", "members"),
             at(b.loc)
         );
+        for doc in b.doc.iter().flat_map(|d| d.lines()) {
+            let _ = writeln!(o, "  /// {doc}");
+        }
         for r in rules_of(b) {
             let _ = writeln!(o, "  rule {}: {}", r.name, rule_text(b, &r.rule, &ids));
         }
@@ -367,6 +370,9 @@ pub fn human(model: &Model) -> String {
                 .map(|s| format!(" \"{s}\""))
                 .unwrap_or_default();
             let _ = writeln!(o, "  clause {}{title}  ({})", c.id, at(c.loc));
+            for doc in c.doc.iter().flat_map(|d| d.lines()) {
+                let _ = writeln!(o, "    /// {doc}");
+            }
             for f in &c.formulas {
                 let _ = writeln!(o, "    {}", f.text);
             }
@@ -406,6 +412,9 @@ pub fn human(model: &Model) -> String {
             } else {
                 ""
             };
+            for doc in r.doc.iter().flat_map(|d| d.lines()) {
+                let _ = writeln!(o, "  /// {doc}");
+            }
             let _ = writeln!(o, "  red line \"{}\": {kind}{}", r.label, r.formula.text);
         }
         for s in &p.stances {
