@@ -52,7 +52,7 @@ pub fn resolve(
     });
     r.each(asts, |r, item| {
         if let Item::Expect(e) = item {
-            let _ = r.expect(e);
+            let _ = r.expectation(e);
         }
     });
     if r.diags.is_empty() {
@@ -1092,7 +1092,7 @@ impl Resolver {
 
     // ------------------------------------------------------------ expectations
 
-    fn expect(&mut self, e: &ast::ExpectDecl) -> Option<()> {
+    fn expectation(&mut self, e: &ast::ExpectDecl) -> Option<()> {
         use ast::ExpectKind as K;
         let expectation = match &e.kind {
             K::Conflict(items) => {

@@ -1,6 +1,7 @@
 //! Property tests: every algorithm of this module against brute force over all
 //! coalitions, on random bodies of up to 12 members and random `and`/`or` trees of every
 //! rule form. Brute force uses `passes`, the direct evaluator of the written rule.
+//! Compiled only in tests: `mod.rs` declares it under #[cfg(test)].
 
 use num_bigint::BigUint;
 use num_rational::BigRational;
