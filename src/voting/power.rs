@@ -399,14 +399,14 @@ fn from_windows(
     let binom = binomials(n - 1);
     let mut swings = Vec::with_capacity(n);
     let mut ss = Vec::with_capacity(n);
-    for i in 0..n {
+    for (i, &w) in weights.iter().enumerate().take(n) {
         let mut sw = BigUint::zero();
         let mut num = BigUint::zero();
         for s in 0..n {
             let upper = thetas[s];
             let lower = match thetas[s + 1] {
                 INF => continue,
-                t => t.saturating_sub(weights[i]),
+                t => t.saturating_sub(w),
             };
             if upper <= lower {
                 continue;
