@@ -242,3 +242,65 @@ proptest! {
         }
     }
 }
+
+/// Deterministic weights for the larger cross-checks (a tiny LCG).
+fn lcg_weights(n: usize, seed: u64, modulus: u64) -> Vec<Vec<u64>> {
+    let mut x = seed;
+    (0..n)
+        .map(|k| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            vec![1 + (x >> 33) % modulus + 400 / (k as u64 + 1)]
+        })
+        .collect()
+}
+
+fn share(dim: Dim, numer: u64) -> Rule {
+    Rule::Share {
+        dim,
+        strict: false,
+        percent: Percent { numer, denom: 1 },
+    }
+}
+
+/// Beyond brute force: the independent counting methods must agree with each other.
+#[test]
+fn counting_methods_agree_on_larger_bodies() {
+    // 60 members, one weighted threshold: size × weight table vs weight-only table.
+    let b = body(&["votes"], lcg_weights(60, 1, 150));
+    let rule = share(Dim::Weight(0), 50);
+    let table = power_with(&b, &rule, Method::Table).unwrap();
+    let weight_only = power_with(&b, &rule, Method::WeightOnly).unwrap();
+    for (x, y) in table.members.iter().zip(&weight_only.members) {
+        assert_eq!(x.swings, y.swings);
+    }
+    let one: BigRational = table
+        .members
+        .iter()
+        .map(|m| m.shapley_shubik.clone().unwrap())
+        .sum();
+    assert_eq!(one, BigRational::from_integer(1.into()));
+    // 26 members, a QMV-like compound rule: table vs meet in the middle.
+    let b = body(&["population"], lcg_weights(26, 2, 300));
+    let qmv = Rule::Or(vec![
+        Rule::And(vec![share(Dim::Members, 55), share(Dim::Weight(0), 65)]),
+        Rule::AtMostAgainst(3),
+    ]);
+    let table = power_with(&b, &qmv, Method::Table).unwrap();
+    let mitm = power_with(&b, &qmv, Method::MeetInTheMiddle).unwrap();
+    assert_eq!(table.method, super::PowerMethod::CountingTable);
+    assert_eq!(mitm.method, super::PowerMethod::MeetInTheMiddle);
+    assert_eq!(table.members, mitm.members);
+}
+
+#[test]
+fn three_dimensions_on_a_large_body_is_a_clear_error() {
+    let w: Vec<Vec<u64>> = (0..30).map(|i| vec![i + 1, 31 - i]).collect();
+    let b = body(&["votes", "population"], w);
+    let rule = Rule::And(vec![share(Dim::Weight(0), 50), share(Dim::Weight(1), 50)]);
+    match power(&b, &rule) {
+        Err(PowerError::TooLarge(msg)) => assert!(msg.contains("enumeration"), "{msg}"),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}
