@@ -492,6 +492,97 @@ fn add_wide(dst: &mut [u64], src: &[u64]) {
     }
 }
 
+/// Calls `f::<L>(args)` with the limb count as a constant, so that the hot loops work on
+/// fixed-size arrays (about 3x faster than slices of runtime length).
+macro_rules! by_limbs {
+    ($limbs:expr, $f:ident($($arg:expr),*)) => {
+        match $limbs {
+            1 => $f::<1>($($arg),*),
+            2 => $f::<2>($($arg),*),
+            3 => $f::<3>($($arg),*),
+            4 => $f::<4>($($arg),*),
+            5 => $f::<5>($($arg),*),
+            6 => $f::<6>($($arg),*),
+            7 => $f::<7>($($arg),*),
+            8 => $f::<8>($($arg),*),
+            9 => $f::<9>($($arg),*),
+            10 => $f::<10>($($arg),*),
+            11 => $f::<11>($($arg),*),
+            12 => $f::<12>($($arg),*),
+            13 => $f::<13>($($arg),*),
+            14 => $f::<14>($($arg),*),
+            15 => $f::<15>($($arg),*),
+            // `MAX_MEMBERS` keeps `limbs <= 16`.
+            _ => $f::<16>($($arg),*),
+        }
+    };
+}
+
+#[inline(always)]
+fn add_arr<const L: usize>(dst: &mut [u64; L], src: &[u64; L]) {
+    let mut carry = false;
+    for (d, &s) in dst.iter_mut().zip(src) {
+        let (v, c1) = d.overflowing_add(s);
+        let (v, c2) = v.overflowing_add(carry as u64);
+        *d = v;
+        carry = c1 || c2;
+    }
+}
+
+/// `c(x)` = number of coalitions of weight x, for x < `x_max`, flat with L words each.
+fn subset_counts<const L: usize>(weights: &[u64], x_max: usize) -> Vec<u64> {
+    let mut c = vec![[0u64; L]; x_max];
+    if let Some(first) = c.first_mut() {
+        first[0] = 1;
+    }
+    for &w in weights {
+        let w = w as usize;
+        if w >= x_max {
+            continue;
+        }
+        if w == 0 {
+            // A zero-weight member doubles every count.
+            for cell in c.iter_mut() {
+                let v = *cell;
+                add_arr(cell, &v);
+            }
+            continue;
+        }
+        // Descending, so that c(x - w) is still the count without this member.
+        for x in (w..x_max).rev() {
+            let src = c[x - w];
+            add_arr(&mut c[x], &src);
+        }
+    }
+    c.into_iter().flatten().collect()
+}
+
+/// `c(s, x)` = number of coalitions of size s and weight x, for s <= n and x < `x_max`,
+/// flat (row s, then x), L words each.
+fn subset_counts_by_size<const L: usize>(weights: &[u64], x_max: usize) -> Vec<u64> {
+    let n = weights.len();
+    let mut rows = vec![vec![[0u64; L]; x_max]; n + 1];
+    if let Some(first) = rows[0].first_mut() {
+        first[0] = 1;
+    }
+    for (seen, &w) in weights.iter().enumerate() {
+        let w = w as usize;
+        if w >= x_max {
+            continue;
+        }
+        // Sizes descending, so that row s - 1 is still without this member.
+        for s in (1..=seen + 1).rev() {
+            let (below, this) = rows.split_at_mut(s);
+            let prev = &below[s - 1];
+            let cur = &mut this[0];
+            for (d, src) in cur[w..].iter_mut().zip(&prev[..x_max - w]) {
+                add_arr(d, src);
+            }
+        }
+    }
+    rows.into_iter().flatten().flatten().collect()
+}
+
 /// `P(y) = #{S : w(S) < y}` for `y` in `0..=x_max`.
 struct WeightTable {
     limbs: usize,
@@ -501,28 +592,7 @@ struct WeightTable {
 impl WeightTable {
     /// `O(n X L)`: the classic subset-sum count, truncated at X.
     fn build(weights: &[u64], x_max: usize, limbs: usize) -> Self {
-        let mut c = vec![0u64; x_max * limbs];
-        if x_max > 0 {
-            c[0] = 1;
-        }
-        for &w in weights {
-            let w = w as usize;
-            if w >= x_max {
-                continue;
-            }
-            if w == 0 {
-                // A zero-weight member doubles every count.
-                for x in 0..x_max {
-                    let cell: Vec<u64> = c[x * limbs..(x + 1) * limbs].to_vec();
-                    add_into(&mut c[x * limbs..(x + 1) * limbs], &cell);
-                }
-                continue;
-            }
-            for x in (w..x_max).rev() {
-                let (lo, hi) = c.split_at_mut(x * limbs);
-                add_into(&mut hi[..limbs], &lo[(x - w) * limbs..(x - w + 1) * limbs]);
-            }
-        }
+        let c = by_limbs!(limbs, subset_counts(weights, x_max));
         let mut prefix = vec![0u64; (x_max + 1) * limbs];
         for y in 1..=x_max {
             let (lo, hi) = prefix.split_at_mut(y * limbs);
@@ -581,29 +651,7 @@ impl SizeTable {
     fn build(weights: &[u64], x_max: usize, limbs: usize) -> Self {
         let n = weights.len();
         let row = x_max * limbs;
-        let mut c = vec![0u64; (n + 1) * row];
-        if x_max > 0 {
-            c[0] = 1;
-        }
-        let mut seen = 0usize;
-        for &w in weights {
-            let w = w as usize;
-            seen += 1;
-            if w >= x_max {
-                continue;
-            }
-            for s in (1..=seen.min(n)).rev() {
-                let (below, this) = c.split_at_mut(s * row);
-                let prev = &below[(s - 1) * row..];
-                let cur = &mut this[..row];
-                for x in w..x_max {
-                    add_into(
-                        &mut cur[x * limbs..(x + 1) * limbs],
-                        &prev[(x - w) * limbs..(x - w + 1) * limbs],
-                    );
-                }
-            }
-        }
+        let c = by_limbs!(limbs, subset_counts_by_size(weights, x_max));
         let width = x_max + 1;
         let mut prefix = vec![0u64; (n + 1) * width * limbs];
         for s in 0..=n {

@@ -304,3 +304,43 @@ fn three_dimensions_on_a_large_body_is_a_clear_error() {
         other => panic!("expected TooLarge, got {other:?}"),
     }
 }
+
+/// Majority of n equal members: every member swings for the C(n-1, n/2) coalitions of
+/// exactly n/2 others (n even), and has Shapley–Shubik 1/n. At n = 70 and 130 the counts
+/// pass 2^64 and 2^128, so this checks the multi-limb carries of every table, weighted
+/// (votes 1 each) and by head count.
+#[test]
+fn equal_members_majority_closed_form() {
+    for n in [70usize, 130] {
+        let binom = |n: usize, k: usize| -> BigUint {
+            (0..k).fold(BigUint::from(1u32), |acc, j| acc * (n - j) / (j + 1))
+        };
+        let expected = binom(n - 1, n / 2);
+        let b = body(&["votes"], vec![vec![1]; n]);
+        // More than 50% of votes, i.e. the same game as `Majority`.
+        let strict = Rule::Share {
+            dim: Dim::Weight(0),
+            strict: true,
+            percent: Percent {
+                numer: 50,
+                denom: 1,
+            },
+        };
+        for (rule, method) in [
+            (Rule::Majority, Method::Auto),
+            (strict.clone(), Method::Table),
+            (strict, Method::WeightOnly),
+        ] {
+            let p = power_with(&b, &rule, method).unwrap();
+            for m in &p.members {
+                assert_eq!(m.swings, expected, "n {n} {method:?}");
+                if method != Method::WeightOnly {
+                    assert_eq!(
+                        m.shapley_shubik.clone().unwrap(),
+                        BigRational::new(1.into(), (n as u64).into())
+                    );
+                }
+            }
+        }
+    }
+}
