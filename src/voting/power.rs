@@ -291,7 +291,8 @@ fn theta(node: &Node, members_axis: Option<usize>, s: u64) -> u64 {
 ///
 /// Member i swings for S (|S| = s, w(S) = x) iff `theta(s+1) - w_i <= x < theta(s)`, so
 /// everything reduces to counting coalitions without i by size in weight windows.
-/// Weights are first divided by their gcd (the quotas rounded up accordingly).
+/// Weights are first divided by their gcd (the quotas rounded up accordingly), and the
+/// game is replaced by its dual when that makes the table narrower (same indices).
 ///
 /// Complexity, with X the largest finite quota (after the gcd) and L = ceil((n+1)/64)
 /// limbs per count:
@@ -326,6 +327,23 @@ fn size_weight(
             t => t.div_ceil(g),
         })
         .collect();
+    // The dual game (S wins iff its complement would lose) has the same swings and the
+    // same Shapley–Shubik values, and its quotas are `W - theta(n - s) + 1`: for
+    // supermajorities (85% of votes) its table is several times narrower.
+    let total: u64 = weights.iter().sum();
+    let dual: Vec<u64> = (0..=n)
+        .map(|s| match thetas[n - s] {
+            INF => 0,
+            0 => INF,
+            t => total.saturating_sub(t) + 1,
+        })
+        .collect();
+    let widest = |ts: &[u64]| ts.iter().copied().filter(|&t| t != INF).max().unwrap_or(0);
+    let thetas = if widest(&dual) < widest(&thetas) {
+        dual
+    } else {
+        thetas
+    };
     let x_max = thetas
         .iter()
         .copied()
@@ -371,18 +389,24 @@ fn size_weight(
         return Ok(Counts {
             swings,
             ss_numerators: Err(PowerError::TooLarge(format!(
-                "Shapley–Shubik for {n} members with quota {q} (after dividing the weights \
-                 by their gcd {g}) needs a size × weight table of {table2_words} words, over \
-                 the budget of {TABLE_WORDS_LIMIT}; Banzhaf was computed exactly"
+                "exact Shapley–Shubik for {n} members needs a size × weight table of \
+                 {n1} × {w1} counts of {limbs} words ({table2_words} words, over the budget of \
+                 {TABLE_WORDS_LIMIT}; the weights were divided by their gcd {g}) and \
+                 O(n² × width) steps; Banzhaf was computed exactly",
+                n1 = n + 1,
+                w1 = x_max + 1
             ))),
             method: PowerMethod::CountingTable,
         });
     }
     Err(PowerError::TooLarge(format!(
-        "exact power indices for {n} members with quota {x_max} (after dividing the \
-         weights by their gcd {g}) need a table of {table2_words} words, over the budget of \
-         {TABLE_WORDS_LIMIT}, and the body is too large for meet in the middle (at most \
-         {MEET_IN_THE_MIDDLE_LIMIT} members)"
+        "exact power indices for {n} members under a rule on the head count and a weight \
+         need a size × weight table of {n1} × {w1} counts of {limbs} words ({table2_words} \
+         words, over the budget of {TABLE_WORDS_LIMIT}; the weights were divided by their \
+         gcd {g}), and the body is too large for meet in the middle (at most \
+         {MEET_IN_THE_MIDDLE_LIMIT} members)",
+        n1 = n + 1,
+        w1 = x_max + 1
     )))
 }
 
