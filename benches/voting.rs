@@ -120,6 +120,10 @@ fn bench_power(c: &mut Criterion) {
         share(Dim::Weight(0), false, 85),
     ]);
     power(&small, &amendment).expect("amendment power");
+    match power(&ibrd, &amendment) {
+        Ok(p) => eprintln!("ibrd_189 amendment at full scale: {:?}", p.method),
+        Err(e) => eprintln!("ibrd_189 amendment at full scale: {e}"),
+    }
     g.bench_function("ibrd_189_amendment", |b| {
         b.iter(|| power(black_box(&small), &amendment))
     });

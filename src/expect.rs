@@ -210,7 +210,7 @@ pub fn check(model: &Model, analyses: &BTreeMap<usize, TreatyAnalysis>, e: &Expe
                         Some(v) if compare(*op, &v, value) => pass(),
                         Some(v) => fail(format!(
                             "the value is {v} ≈ {}",
-                            crate::report::power::decimal(&v)
+                            crate::report::power::decimal(&v, 6)
                         )),
                         None => fail(
                             "Shapley–Shubik is too large to compute exactly for this rule".into(),

@@ -196,9 +196,15 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             };
             let p = treaty::voting::power(bd, &named.rule)
                 .map_err(|e| usage(&format!("cannot compute power indices: {e}")))?;
+            let names: Vec<String> = bd
+                .members
+                .iter()
+                .map(|m| model.actors[m.actor].id.clone())
+                .collect();
+            let wire = report::power::power_report(bd, &named.name, &named.rule, &p, &names);
             let text = match format {
-                Format::Human => report::power::human(&model, b, &named.name, &p),
-                Format::Json => json(&report::power::json(&model, b, &named.name, &p)),
+                Format::Human => report::power::render_power_text(&wire),
+                Format::Json => json(&serde_json::to_value(&wire).unwrap_or_default()),
             };
             emit(&text)?;
             Ok(ExitCode::SUCCESS)

@@ -1,103 +1,282 @@
-//! `treaty power`: a table of every member's swings, absolute and normalised Banzhaf and
-//! Shapley-Shubik index, exact values as fractions in JSON and decimals for people.
+//! Rendering of power indices (`treaty power`): a human table and JSON wire types.
+//!
+//! Rows follow the member order of the body, so output is stable. Decimals are rounded
+//! half up from the exact fractions (6 places); JSON carries the exact fractions as
+//! strings (`"421/2145"`) and big integers as decimal strings, since JSON numbers lose
+//! precision past 2^53.
 
-use std::fmt::Write;
-
-use num_bigint::BigInt;
+use num_bigint::{BigInt, BigUint};
+use num_integer::Integer;
 use num_rational::BigRational;
-use serde_json::{json, Value as Json};
+use num_traits::{Signed, Zero};
+use serde::Serialize;
 
-use crate::model::{BodyId, Model};
-use crate::voting::PowerIndices;
+use crate::model::{Body, Rule};
+use crate::voting::{describe_rule, PowerIndices};
 
-/// `r` rounded to 6 decimals, exactly (no floats).
-pub fn decimal(r: &BigRational) -> String {
-    let scaled = (r * BigRational::from_integer(BigInt::from(1_000_000)))
-        .round()
-        .to_integer();
-    let neg = scaled < BigInt::from(0);
-    let digits = format!("{:0>7}", scaled.magnitude().to_string());
-    let (int, frac) = digits.split_at(digits.len() - 6);
-    format!("{}{int}.{frac}", if neg { "-" } else { "" })
+/// Version of the JSON document.
+pub const POWER_JSON_VERSION: u32 = 1;
+
+/// `r` rounded half up (away from zero) to `places` decimals, e.g. `0.196270`.
+pub fn decimal(r: &BigRational, places: u32) -> String {
+    let scale = BigInt::from(10u32).pow(places);
+    let num: BigInt = r.numer().abs() * &scale;
+    let den: BigInt = r.denom().abs();
+    let twice: BigInt = num * 2u32 + &den;
+    let scaled: BigInt = twice.div_floor(&(den * 2u32));
+    let digits = scaled.to_string();
+    let places = places as usize;
+    let padded = format!("{digits:0>width$}", width = places + 1);
+    let (int, frac) = padded.split_at(padded.len() - places);
+    let sign = if r.is_negative() && !scaled.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if places == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
 }
 
-fn fraction(r: &BigRational) -> String {
-    format!("{}/{}", r.numer(), r.denom())
+/// An exact fraction and its decimal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FractionWire {
+    /// `numer/denom` in lowest terms (`"0/1"` for zero).
+    pub exact: String,
+    /// Rounded to 6 decimals.
+    pub decimal: String,
 }
 
-fn names(model: &Model, body: BodyId, ms: &[usize]) -> Vec<String> {
-    ms.iter()
-        .map(|&m| model.actors[model.bodies[body].members[m].actor].id.clone())
-        .collect()
+impl FractionWire {
+    pub fn new(r: &BigRational) -> Self {
+        FractionWire {
+            exact: format!("{}/{}", r.numer(), r.denom()),
+            decimal: decimal(r, 6),
+        }
+    }
 }
 
-pub fn human(model: &Model, body: BodyId, rule: &str, p: &PowerIndices) -> String {
-    let b = &model.bodies[body];
-    let mut o = String::new();
-    let list = |v: Vec<String>| {
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MemberPowerWire {
+    pub member: String,
+    /// Raw swing count, a decimal integer string.
+    pub swings: String,
+    pub banzhaf_absolute: FractionWire,
+    pub banzhaf: FractionWire,
+    /// Absent when Shapley–Shubik was over budget (see `shapley_shubik_error`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shapley_shubik: Option<FractionWire>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PowerSummaryWire {
+    pub members: usize,
+    pub quota: String,
+    pub vetoers: Vec<String>,
+    pub dummies: Vec<String>,
+}
+
+/// The JSON document of `treaty power --format json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PowerReport {
+    pub version: u32,
+    pub body: String,
+    pub rule: String,
+    pub summary: PowerSummaryWire,
+    pub total_swings: String,
+    pub method: String,
+    pub members: Vec<MemberPowerWire>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shapley_shubik_error: Option<String>,
+}
+
+fn name_of(names: &[String], i: usize) -> String {
+    names.get(i).cloned().unwrap_or_else(|| format!("#{i}"))
+}
+
+fn big(n: &BigUint) -> String {
+    n.to_string()
+}
+
+/// The wire form of `power` for `body` under the rule `rule_name` (`rule`); `names[i]`
+/// is the id shown for member i (e.g. the actor's short id).
+pub fn power_report(
+    body: &Body,
+    rule_name: &str,
+    rule: &Rule,
+    power: &PowerIndices,
+    names: &[String],
+) -> PowerReport {
+    let name = |i: usize| name_of(names, i);
+    PowerReport {
+        version: POWER_JSON_VERSION,
+        body: body.id.clone(),
+        rule: rule_name.to_string(),
+        summary: PowerSummaryWire {
+            members: power.summary.members,
+            quota: describe_rule(body, rule, &name),
+            vetoers: power.summary.vetoers.iter().map(|&i| name(i)).collect(),
+            dummies: power.summary.dummies.iter().map(|&i| name(i)).collect(),
+        },
+        total_swings: big(&power.total_swings),
+        method: format!("{:?}", power.method),
+        members: power
+            .members
+            .iter()
+            .map(|m| MemberPowerWire {
+                member: name(m.member),
+                swings: big(&m.swings),
+                banzhaf_absolute: FractionWire::new(&m.banzhaf_absolute),
+                banzhaf: FractionWire::new(&m.banzhaf),
+                shapley_shubik: m.shapley_shubik.as_ref().map(FractionWire::new),
+            })
+            .collect(),
+        shapley_shubik_error: power.shapley_shubik_error.as_ref().map(|e| e.to_string()),
+    }
+}
+
+/// One line: `EU (rule qmv): 27 members; quota: ...; vetoers: none; dummies: none`.
+pub fn render_power_summary(report: &PowerReport) -> String {
+    let list = |v: &[String]| {
         if v.is_empty() {
             "none".to_string()
         } else {
             v.join(", ")
         }
     };
-    let _ = writeln!(
-        o,
-        "{} \"{}\", rule {rule}: {} members; quota: {}; vetoers: {}; dummies: {}",
-        b.id,
-        b.name,
-        p.summary.members,
-        p.summary.quota,
-        list(names(model, body, &p.summary.vetoers)),
-        list(names(model, body, &p.summary.dummies)),
-    );
-    let _ = writeln!(
-        o,
-        "{:<10} {:>24} {:>12} {:>12} {:>14}",
-        "member", "swings", "banzhaf abs", "banzhaf", "shapley-shubik"
-    );
-    for mp in &p.members {
-        let id = &model.actors[b.members[mp.member].actor].id;
-        let ss = mp
-            .shapley_shubik
-            .as_ref()
-            .map_or("n/a".to_string(), decimal);
-        let _ = writeln!(
-            o,
-            "{:<10} {:>24} {:>12} {:>12} {:>14}",
-            id,
-            mp.swings.to_string(),
-            decimal(&mp.banzhaf_absolute),
-            decimal(&mp.banzhaf),
-            ss
-        );
-    }
-    let _ = writeln!(o, "total swings: {}", p.total_swings);
-    if let Some(e) = &p.shapley_shubik_error {
-        let _ = writeln!(o, "shapley-shubik not computed: {e}");
-    }
-    o
+    format!(
+        "{} (rule {}): {} members; quota: {}; vetoers: {}; dummies: {}",
+        report.body,
+        report.rule,
+        report.summary.members,
+        report.summary.quota,
+        list(&report.summary.vetoers),
+        list(&report.summary.dummies)
+    )
 }
 
-pub fn json(model: &Model, body: BodyId, rule: &str, p: &PowerIndices) -> Json {
-    let b = &model.bodies[body];
-    json!({
-        "version": 1,
-        "body": b.id,
-        "rule": rule,
-        "summary": {
-            "members": p.summary.members,
-            "quota": p.summary.quota,
-            "vetoers": names(model, body, &p.summary.vetoers),
-            "dummies": names(model, body, &p.summary.dummies),
-        },
-        "total_swings": p.total_swings.to_string(),
-        "members": p.members.iter().map(|mp| json!({
-            "actor": model.actors[b.members[mp.member].actor].id,
-            "swings": mp.swings.to_string(),
-            "banzhaf_absolute": {"exact": fraction(&mp.banzhaf_absolute), "decimal": decimal(&mp.banzhaf_absolute)},
-            "banzhaf": {"exact": fraction(&mp.banzhaf), "decimal": decimal(&mp.banzhaf)},
-            "shapley_shubik": mp.shapley_shubik.as_ref().map(|s| json!({"exact": fraction(s), "decimal": decimal(s)})),
-        })).collect::<Vec<_>>(),
-    })
+/// The human table: summary line, then one row per member in body order.
+pub fn render_power_text(report: &PowerReport) -> String {
+    let headers = [
+        "member",
+        "swings",
+        "Banzhaf (abs)",
+        "Banzhaf",
+        "Shapley-Shubik",
+    ];
+    let rows: Vec<[String; 5]> = report
+        .members
+        .iter()
+        .map(|m| {
+            [
+                m.member.clone(),
+                m.swings.clone(),
+                m.banzhaf_absolute.decimal.clone(),
+                m.banzhaf.decimal.clone(),
+                m.shapley_shubik
+                    .as_ref()
+                    .map_or("n/a".to_string(), |f| f.decimal.clone()),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(|h| h.chars().count());
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 5]| -> String {
+        let mut s = format!("{:<w$}", cells[0], w = widths[0]);
+        for (k, c) in cells.iter().enumerate().skip(1) {
+            s.push_str(&format!("  {:>w$}", c, w = widths[k]));
+        }
+        s.trim_end().to_string()
+    };
+    let mut out = render_power_summary(report);
+    out.push('\n');
+    out.push_str(&line(headers));
+    out.push('\n');
+    for r in &rows {
+        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+        out.push('\n');
+    }
+    out.push_str(&format!("total swings: {}\n", report.total_swings));
+    if let Some(e) = &report.shapley_shubik_error {
+        out.push_str(&format!("note: Shapley-Shubik not computed: {e}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Dim, Loc, Member, NamedRule};
+    use crate::voting::power;
+
+    #[test]
+    fn decimals_round_half_up() {
+        let r = |n: i64, d: i64| BigRational::new(n.into(), d.into());
+        assert_eq!(decimal(&r(421, 2145), 6), "0.196270");
+        assert_eq!(decimal(&r(1, 8), 2), "0.13");
+        assert_eq!(decimal(&r(0, 1), 6), "0.000000");
+        assert_eq!(decimal(&r(3, 2), 0), "2");
+        assert_eq!(decimal(&r(-1, 3), 3), "-0.333");
+    }
+
+    #[test]
+    fn unsc_table_and_json() {
+        let body = Body {
+            id: "UNSC".into(),
+            name: "UN Security Council".into(),
+            doc: None,
+            members: (0..15)
+                .map(|i| Member {
+                    actor: i,
+                    weights: vec![],
+                    loc: Loc::default(),
+                })
+                .collect(),
+            dimensions: vec![],
+            default_rule: NamedRule {
+                name: "default".into(),
+                rule: Rule::Unanimity,
+                doc: None,
+                loc: Loc::default(),
+            },
+            rules: vec![],
+            loc: Loc::default(),
+        };
+        let rule = Rule::And(vec![
+            Rule::Count {
+                dim: Dim::Members,
+                strict: false,
+                count: 9,
+            },
+            Rule::NoVetoFrom(vec![0, 1, 2, 3, 4]),
+        ]);
+        let names: Vec<String> = [
+            "CHN", "FRA", "GBR", "RUS", "USA", "E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8",
+            "E9", "E10",
+        ]
+        .map(String::from)
+        .to_vec();
+        let p = power(&body, &rule).unwrap();
+        let report = power_report(&body, "default", &rule, &p, &names);
+        let text = render_power_text(&report);
+        let expected_head = "UNSC (rule default): 15 members; quota: at least 9 members and no veto from CHN, FRA, GBR, RUS, USA; vetoers: CHN, FRA, GBR, RUS, USA; dummies: none\n\
+member  swings  Banzhaf (abs)   Banzhaf  Shapley-Shubik\n\
+CHN        848       0.051758  0.166929        0.196270\n";
+        assert!(text.starts_with(expected_head), "{text}");
+        assert!(
+            text.contains("E10         84       0.005127  0.016535        0.001865\n"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["members"][0]["shapley_shubik"]["exact"], "421/2145");
+        assert_eq!(json["members"][0]["shapley_shubik"]["decimal"], "0.196270");
+        assert_eq!(json["members"][5]["swings"], "84");
+        assert_eq!(json["version"], 1);
+    }
 }

@@ -243,3 +243,105 @@ proptest! {
         }
     }
 }
+
+/// Deterministic weights for the larger cross-checks (a tiny LCG).
+fn lcg_weights(n: usize, seed: u64, modulus: u64) -> Vec<Vec<u64>> {
+    let mut x = seed;
+    (0..n)
+        .map(|k| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            vec![1 + (x >> 33) % modulus + 400 / (k as u64 + 1)]
+        })
+        .collect()
+}
+
+fn share(dim: Dim, numer: u64) -> Rule {
+    Rule::Share {
+        dim,
+        strict: false,
+        percent: Percent { numer, denom: 1 },
+    }
+}
+
+/// Beyond brute force: the independent counting methods must agree with each other.
+#[test]
+fn counting_methods_agree_on_larger_bodies() {
+    // 60 members, one weighted threshold: size × weight table vs weight-only table.
+    let b = body(&["votes"], lcg_weights(60, 1, 150));
+    let rule = share(Dim::Weight(0), 50);
+    let table = power_with(&b, &rule, Method::Table).unwrap();
+    let weight_only = power_with(&b, &rule, Method::WeightOnly).unwrap();
+    for (x, y) in table.members.iter().zip(&weight_only.members) {
+        assert_eq!(x.swings, y.swings);
+    }
+    let one: BigRational = table
+        .members
+        .iter()
+        .map(|m| m.shapley_shubik.clone().unwrap())
+        .sum();
+    assert_eq!(one, BigRational::from_integer(1.into()));
+    // 26 members, a QMV-like compound rule: table vs meet in the middle.
+    let b = body(&["population"], lcg_weights(26, 2, 300));
+    let qmv = Rule::Or(vec![
+        Rule::And(vec![share(Dim::Members, 55), share(Dim::Weight(0), 65)]),
+        Rule::AtMostAgainst(3),
+    ]);
+    let table = power_with(&b, &qmv, Method::Table).unwrap();
+    let mitm = power_with(&b, &qmv, Method::MeetInTheMiddle).unwrap();
+    assert_eq!(table.method, super::PowerMethod::CountingTable);
+    assert_eq!(mitm.method, super::PowerMethod::MeetInTheMiddle);
+    assert_eq!(table.members, mitm.members);
+}
+
+#[test]
+fn three_dimensions_on_a_large_body_is_a_clear_error() {
+    let w: Vec<Vec<u64>> = (0..30).map(|i| vec![i + 1, 31 - i]).collect();
+    let b = body(&["votes", "population"], w);
+    let rule = Rule::And(vec![share(Dim::Weight(0), 50), share(Dim::Weight(1), 50)]);
+    match power(&b, &rule) {
+        Err(PowerError::TooLarge(msg)) => assert!(msg.contains("enumeration"), "{msg}"),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}
+
+/// Majority of n equal members: every member swings for the C(n-1, n/2) coalitions of
+/// exactly n/2 others (n even), and has Shapley–Shubik 1/n. At n = 70 and 130 the counts
+/// pass 2^64 and 2^128, so this checks the multi-limb carries of every table, weighted
+/// (votes 1 each) and by head count.
+#[test]
+fn equal_members_majority_closed_form() {
+    for n in [70usize, 130] {
+        let binom = |n: usize, k: usize| -> BigUint {
+            (0..k).fold(BigUint::from(1u32), |acc, j| acc * (n - j) / (j + 1))
+        };
+        let expected = binom(n - 1, n / 2);
+        let b = body(&["votes"], vec![vec![1]; n]);
+        // More than 50% of votes, i.e. the same game as `Majority`.
+        let strict = Rule::Share {
+            dim: Dim::Weight(0),
+            strict: true,
+            percent: Percent {
+                numer: 50,
+                denom: 1,
+            },
+        };
+        for (rule, method) in [
+            (Rule::Majority, Method::Auto),
+            (strict.clone(), Method::Table),
+            (strict, Method::WeightOnly),
+        ] {
+            let p = power_with(&b, &rule, method).unwrap();
+            for m in &p.members {
+                assert_eq!(m.swings, expected, "n {n} {method:?}");
+                if method != Method::WeightOnly {
+                    assert_eq!(
+                        m.shapley_shubik.clone().unwrap(),
+                        BigRational::new(1.into(), (n as u64).into())
+                    );
+                }
+            }
+        }
+    }
+}
