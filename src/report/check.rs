@@ -415,10 +415,7 @@ pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
                 );
                 let consent = matches!(d.decider, Decider::Consent { .. });
                 if !consent {
-                    let consent = matches!(d.decider, Decider::Consent { .. });
-                    if !consent {
-                        let _ = writeln!(o, "      rule: {rule}");
-                    }
+                    let _ = writeln!(o, "      rule: {rule}");
                 }
                 if !d.analysis.can_pass {
                     for line in blocked_lines(model, d) {
@@ -426,9 +423,7 @@ pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
                     }
                 }
                 if !consent {
-                    if !consent {
-                        let _ = writeln!(o, "      {}", vetoes_line(model, d));
-                    }
+                    let _ = writeln!(o, "      {}", vetoes_line(model, d));
                 }
             }
         }
