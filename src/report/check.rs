@@ -406,25 +406,7 @@ pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
         if !a.decisions.is_empty() {
             let _ = writeln!(o, "\ndecisions");
             for d in &a.decisions {
-                let (who, rule) = decider_text(model, d);
-                let _ = writeln!(
-                    o,
-                    "  clause {} — {who}: {}",
-                    clause_name(model, d.clause),
-                    status(d)
-                );
-                let consent = matches!(d.decider, Decider::Consent { .. });
-                if !consent {
-                    let _ = writeln!(o, "      rule: {rule}");
-                }
-                if !d.analysis.can_pass {
-                    for line in blocked_lines(model, d) {
-                        let _ = writeln!(o, "      {line}");
-                    }
-                }
-                if !consent {
-                    let _ = writeln!(o, "      {}", vetoes_line(model, d));
-                }
+                o.push_str(&decision_text(model, d));
             }
         }
         let vba = a.vetoes_by_actor();
@@ -513,6 +495,30 @@ fn vetoes_line(model: &Model, d: &Decision) -> String {
     }
 }
 
+/// One decision: its body and rule, status, who blocks it and why, and (for bodies) the
+/// veto players and a smallest blocking coalition; a consent takes one line.
+fn decision_text(model: &Model, d: &Decision) -> String {
+    let mut o = String::new();
+    let (who, rule) = decider_text(model, d);
+    let _ = writeln!(
+        o,
+        "  clause {} — {who}: {}",
+        clause_name(model, d.clause),
+        status(d)
+    );
+    let consent = matches!(d.decider, Decider::Consent { .. });
+    if !consent {
+        let _ = writeln!(o, "      rule: {rule}");
+    }
+    for line in blocked_lines(model, d) {
+        let _ = writeln!(o, "      {line}");
+    }
+    if !consent {
+        let _ = writeln!(o, "      {}", vetoes_line(model, d));
+    }
+    o
+}
+
 /// `treaty vetoes`: per decision, body, rule, status, veto players, a smallest blocking
 /// coalition, and who blocks it and why.
 pub fn vetoes_human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
@@ -520,23 +526,7 @@ pub fn vetoes_human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
     for a in analyses {
         let _ = writeln!(o, "treaty {}", model.treaties[a.treaty].id);
         for d in &a.decisions {
-            let (who, rule) = decider_text(model, d);
-            let _ = writeln!(
-                o,
-                "  clause {} — {who}: {}",
-                clause_name(model, d.clause),
-                status(d)
-            );
-            let consent = matches!(d.decider, Decider::Consent { .. });
-            if !consent {
-                let _ = writeln!(o, "      rule: {rule}");
-            }
-            if !consent {
-                let _ = writeln!(o, "      {}", vetoes_line(model, d));
-            }
-            for line in blocked_lines(model, d) {
-                let _ = writeln!(o, "      {line}");
-            }
+            o.push_str(&decision_text(model, d));
         }
         if a.decisions.is_empty() {
             let _ = writeln!(o, "  no clause requires a decision");
