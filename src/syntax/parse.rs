@@ -1091,45 +1091,8 @@ impl Builder<'_, '_> {
                     Rule::disjunction => node(FormulaKind::Or(operands), depth + 1),
                     Rule::conjunction => node(FormulaKind::And(operands), depth + 1),
                     // `implies` groups to the right, `iff` to the left.
-                    Rule::implication => {
-                        let mut acc = operands.pop().ok_or(())?;
-                        let mut d = depth;
-                        while let Some(lhs) = operands.pop() {
-                            d += 1;
-                            if d > MAX_FORMULA_DEPTH {
-                                return Err(());
-                            }
-                            let s = Span {
-                                start: lhs.span.start,
-                                end: acc.span.end,
-                            };
-                            acc = FormulaAst {
-                                kind: FormulaKind::Implies(Box::new(lhs), Box::new(acc)),
-                                span: s,
-                            };
-                        }
-                        Ok((acc, d))
-                    }
-                    _ => {
-                        let mut it = operands.into_iter();
-                        let mut acc = it.next().ok_or(())?;
-                        let mut d = depth;
-                        for rhs in it {
-                            d += 1;
-                            if d > MAX_FORMULA_DEPTH {
-                                return Err(());
-                            }
-                            let s = Span {
-                                start: acc.span.start,
-                                end: rhs.span.end,
-                            };
-                            acc = FormulaAst {
-                                kind: FormulaKind::Iff(Box::new(acc), Box::new(rhs)),
-                                span: s,
-                            };
-                        }
-                        Ok((acc, d))
-                    }
+                    Rule::implication => fold_chain(operands, true, depth, FormulaKind::Implies),
+                    _ => fold_chain(operands, false, depth, FormulaKind::Iff),
                 }
             }
             Rule::negation | Rule::unary => {
@@ -1214,6 +1177,37 @@ impl Builder<'_, '_> {
     }
 }
 
+/// Folds `a op b op c` into binary nodes, to the right (`a op (b op c)`) or to the left,
+/// counting depth from `depth`; `Err` past `MAX_FORMULA_DEPTH`.
+fn fold_chain(
+    mut operands: Vec<FormulaAst>,
+    right: bool,
+    depth: usize,
+    make: fn(Box<FormulaAst>, Box<FormulaAst>) -> FormulaKind,
+) -> Result<(FormulaAst, usize), ()> {
+    if !right {
+        operands.reverse();
+    }
+    let mut acc = operands.pop().ok_or(())?;
+    let mut d = depth;
+    while let Some(next) = operands.pop() {
+        d += 1;
+        if d > MAX_FORMULA_DEPTH {
+            return Err(());
+        }
+        let (lhs, rhs) = if right { (next, acc) } else { (acc, next) };
+        let span = Span {
+            start: lhs.span.start,
+            end: rhs.span.end,
+        };
+        acc = FormulaAst {
+            kind: make(Box::new(lhs), Box::new(rhs)),
+            span,
+        };
+    }
+    Ok((acc, d))
+}
+
 fn cmp_op(s: &str) -> CmpOp {
     match s {
         "==" => CmpOp::Eq,
@@ -1222,5 +1216,57 @@ fn cmp_op(s: &str) -> CmpOp {
         "<=" => CmpOp::Le,
         ">" => CmpOp::Gt,
         _ => CmpOp::Ge,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fact(text: &str) -> FormulaKind {
+        let (ast, diags) = parse_source(&format!("fact {text}"), 0);
+        assert!(diags.is_empty(), "{diags:?}");
+        match ast.map(|a| a.items) {
+            Some(mut items) => match items.pop() {
+                Some(Item::Fact(f)) => f.formula.kind,
+                other => panic!("not a fact: {other:?}"),
+            },
+            None => panic!("no ast"),
+        }
+    }
+
+    fn name(f: &FormulaAst) -> &str {
+        match &f.kind {
+            FormulaKind::Name(n) => n,
+            other => panic!("not a name: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn implies_groups_right_and_iff_left() {
+        match fact("a implies b implies c") {
+            FormulaKind::Implies(a, rest) => {
+                assert_eq!(name(&a), "a");
+                assert!(matches!(rest.kind, FormulaKind::Implies(..)));
+            }
+            other => panic!("{other:?}"),
+        }
+        match fact("a iff b iff c") {
+            FormulaKind::Iff(first, c) => {
+                assert_eq!(name(&c), "c");
+                assert!(matches!(first.kind, FormulaKind::Iff(..)));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn keywords_need_a_word_boundary() {
+        // `or_flag` is a name, not `or` followed by `_flag`: `a or_flag` is two names in a
+        // row, a syntax error, while `a or b` is a disjunction.
+        let (ast, diags) = parse_source("fact a or_flag", 0);
+        assert!(ast.is_none() && !diags.is_empty());
+        assert!(matches!(fact("a or b"), FormulaKind::Or(_)));
+        assert!(matches!(fact("not notice"), FormulaKind::Not(_)));
     }
 }
