@@ -139,12 +139,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
                     t.push_str(&report::check::human(&model, &analyses));
                     t
                 }
-                Format::Json => {
-                    let mut doc = report::check::json(&model, &analyses);
-                    doc["loaded"] =
-                        serde_json::to_value(report::loaded::loaded(&model)).unwrap_or_default();
-                    json(&doc)
-                }
+                Format::Json => json(&report::wire::check(&model, &analyses)),
             };
             emit(&text)?;
             Ok(findings_code(&analyses))
@@ -158,7 +153,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             let analyses = analyse_all(&model, budget)?;
             let text = match format {
                 Format::Human => report::check::vetoes_human(&model, &analyses),
-                Format::Json => json(&report::check::vetoes_json(&model, &analyses)),
+                Format::Json => json(&report::wire::vetoes(&model, &analyses)),
             };
             emit(&text)?;
             Ok(findings_code(&analyses))
@@ -204,7 +199,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             let wire = report::power::power_report(bd, &named.name, &named.rule, &p, &names);
             let text = match format {
                 Format::Human => report::power::render_power_text(&wire),
-                Format::Json => json(&serde_json::to_value(&wire).unwrap_or_default()),
+                Format::Json => json(&wire),
             };
             emit(&text)?;
             Ok(ExitCode::SUCCESS)
@@ -329,8 +324,11 @@ fn run_tests(paths: &[PathBuf], budget: Budget, color: bool) -> Result<ExitCode,
     })
 }
 
-fn json(value: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
+/// Pretty JSON with a final newline. Serialising the wire types cannot fail (string keys,
+/// no non-finite floats); if it ever did, the error is reported as JSON rather than lost.
+fn json<T: serde::Serialize>(value: &T) -> String {
+    let mut s =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

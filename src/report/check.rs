@@ -5,13 +5,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use serde_json::{json, Value as Json};
-
-use super::loaded::{clause_name, place};
+use super::loaded::clause_name;
 use crate::analysis::{Decider, Decision, NoReason, TreatyAnalysis};
 use crate::model::display::rule_text;
 use crate::model::eval::Value;
-use crate::model::{ConflictItem, Loc, Model, RedLineKind};
+use crate::model::{ConflictItem, Loc, Model};
 use crate::voting::Vote;
 
 fn ids(model: &Model, actors: &[usize]) -> Vec<String> {
@@ -42,26 +40,6 @@ fn item_loc(model: &Model, item: &ConflictItem) -> Loc {
         ConflictItem::Clause(c) => model.clause(*c).loc,
         ConflictItem::RedLine { position, index } => {
             model.positions[*position].red_lines[*index].loc
-        }
-    }
-}
-
-fn item_json(model: &Model, item: &ConflictItem) -> Json {
-    let at = place(model, item_loc(model, item));
-    match item {
-        ConflictItem::Clause(c) => {
-            let cl = model.clause(*c);
-            json!({"kind": "clause", "treaty": model.treaties[c.treaty].id, "id": cl.id,
-                   "title": cl.title, "formulas": cl.formulas.iter().map(|f| f.text.clone()).collect::<Vec<_>>(),
-                   "doc": cl.doc, "file": at.file, "line": at.line, "column": at.column})
-        }
-        ConflictItem::RedLine { position, index } => {
-            let p = &model.positions[*position];
-            let r = &p.red_lines[*index];
-            json!({"kind": "red_line", "position": p.id, "label": r.label,
-                   "possible": r.kind == RedLineKind::Possible, "formula": r.formula.text,
-                   "holders": ids(model, &p.held_by), "doc": r.doc,
-                   "file": at.file, "line": at.line, "column": at.column})
         }
     }
 }
@@ -128,17 +106,6 @@ fn blocked_lines(model: &Model, d: &Decision) -> Vec<String> {
     lines
 }
 
-fn reason_json(model: &Model, r: &NoReason) -> Json {
-    match r {
-        NoReason::RedLine { position, conflict } => {
-            json!({"because": "red_line", "position": model.positions[*position].id, "conflict": conflict})
-        }
-        NoReason::Opposes { position } => {
-            json!({"because": "opposes", "position": model.positions[*position].id})
-        }
-    }
-}
-
 fn decider_text(model: &Model, d: &Decision) -> (String, String) {
     match &d.decider {
         Decider::Body { body, rule } => {
@@ -169,97 +136,11 @@ fn status(d: &Decision) -> &'static str {
     }
 }
 
-fn decision_json(model: &Model, d: &Decision) -> Json {
-    let (body, rule) = match &d.decider {
-        Decider::Body { body, rule } => (
-            model.bodies[*body].id.clone(),
-            rule.clone().unwrap_or_else(|| "default".into()),
-        ),
-        Decider::Consent { actor } => (model.actors[*actor].id.clone(), "consent".into()),
-    };
-    let fixed = |v: Vote| {
-        d.votes
-            .iter()
-            .zip(&d.voters)
-            .filter(|(x, _)| **x == v)
-            .map(|(_, &a)| model.actors[a].id.clone())
-            .collect::<Vec<_>>()
-    };
-    json!({
-        "clause": clause_name(model, d.clause),
-        "body": body,
-        "rule": rule,
-        "status": status(d),
-        "fixed_yes": fixed(Vote::Yes),
-        "fixed_no": fixed(Vote::No),
-        "veto_players": ids(model, &d.structural_vetoes),
-        "smallest_blocking_coalition": d.smallest_blocking_coalition.as_ref().map(|c| ids(model, c)),
-        "blocked_by": members(d, &d.analysis.blockers).iter().map(|a| json!({
-            "actor": model.actors[*a].id,
-            "because": d.no_reasons.get(a).map(|rs| rs.iter().map(|r| reason_json(model, r)).collect::<Vec<_>>()).unwrap_or_default(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
 fn value_text(v: &Value) -> String {
     match v {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
     }
-}
-
-/// The JSON document of `treaty check`.
-pub fn json(model: &Model, analyses: &[TreatyAnalysis]) -> Json {
-    let treaties: Vec<Json> = analyses
-        .iter()
-        .map(|a| {
-            let t = &model.treaties[a.treaty];
-            let c = &a.consistency;
-            let vba = a.vetoes_by_actor();
-            let non_party = a.clauses.iter().filter(|s| !s.non_parties.is_empty()).count();
-            json!({
-                "treaty": t.id,
-                "verdict": if a.feasible { "feasible" } else { "infeasible" },
-                "facts_contradiction": c.facts_contradiction.as_ref().map(|fs| fs.iter().map(|&f| model.facts[f].formula.text.clone()).collect::<Vec<_>>()),
-                "conflicts": c.conflicts.iter().map(|x| json!({
-                    "id": x.id, "reason": x.reason,
-                    "items": x.items.iter().map(|i| item_json(model, i)).collect::<Vec<_>>(),
-                    "facts": x.facts.iter().map(|&f| {
-                        let fact = &model.facts[f];
-                        let at = place(model, fact.formula.loc);
-                        json!({"formula": fact.formula.text, "file": at.file, "line": at.line, "column": at.column})
-                    }).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "conflicts_truncated": c.truncated,
-                "witness": c.witness.as_ref().map(|w| w.iter().map(|(v, x)| (model.vars[*v].name.clone(), json!(value_text(x)))).collect::<serde_json::Map<_, _>>()),
-                "rejections": a.rejections.iter().map(|r| json!({
-                    "actor": model.actors[r.actor].id,
-                    "because": r.reasons.iter().map(|x| reason_json(model, x)).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "refusing_parties": ids(model, &a.refusing_parties),
-                "decisions": a.decisions.iter().map(|d| decision_json(model, d)).collect::<Vec<_>>(),
-                "clauses": a.clauses.iter().map(|s| json!({
-                    "clause": clause_name(model, s.clause),
-                    "adoptable": s.adoptable,
-                    "contradictory": s.contradictory,
-                    "vetoes": ids(model, &s.vetoes),
-                    "non_parties": ids(model, &s.non_parties),
-                })).collect::<Vec<_>>(),
-                "vetoes_by_actor": vba.iter().map(|(a, cs)| json!({
-                    "actor": model.actors[*a].id,
-                    "clauses": cs.iter().map(|c| clause_name(model, *c)).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "summary": {
-                    "clauses": a.clauses.len(),
-                    "adoptable": a.clauses.iter().filter(|s| s.adoptable).count(),
-                    "blocked": a.clauses.iter().filter(|s| !s.adoptable).count(),
-                    "conflicts": c.conflicts.len(),
-                    "clauses_needing_non_parties": non_party,
-                },
-            })
-        })
-        .collect();
-    json!({"version": 1, "treaties": treaties})
 }
 
 /// The human report of `treaty check`.
@@ -533,11 +414,4 @@ pub fn vetoes_human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
         }
     }
     o
-}
-
-pub fn vetoes_json(model: &Model, analyses: &[TreatyAnalysis]) -> Json {
-    json!({"version": 1, "treaties": analyses.iter().map(|a| json!({
-        "treaty": model.treaties[a.treaty].id,
-        "decisions": a.decisions.iter().map(|d| decision_json(model, d)).collect::<Vec<_>>(),
-    })).collect::<Vec<_>>()})
 }

@@ -6,3 +6,4 @@ pub mod check;
 pub mod diagnostics;
 pub mod loaded;
 pub mod power;
+pub mod wire;

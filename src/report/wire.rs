@@ -1,0 +1,375 @@
+//! The JSON wire format of `treaty check` and `treaty vetoes` (version 1): types of their
+//! own, separate from the model and the analyses, so that the format changes only on
+//! purpose. Field order is declaration order; lists keep the analyses' stable order.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::loaded::{clause_name, place, LoadedOut, Place};
+use crate::analysis::{Decider, Decision, NoReason, TreatyAnalysis};
+use crate::model::eval::Value;
+use crate::model::{ConflictItem, Model, RedLineKind};
+use crate::voting::Vote;
+
+/// The version of this format; bumped on any incompatible change.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+pub struct CheckDoc {
+    pub version: u32,
+    pub treaties: Vec<TreatyOut>,
+    /// What was loaded (the `--list` listing as data).
+    pub loaded: LoadedOut,
+}
+
+#[derive(Serialize)]
+pub struct VetoesDoc {
+    pub version: u32,
+    pub treaties: Vec<TreatyDecisionsOut>,
+}
+
+#[derive(Serialize)]
+pub struct TreatyDecisionsOut {
+    pub treaty: String,
+    pub decisions: Vec<DecisionOut>,
+}
+
+#[derive(Serialize)]
+pub struct TreatyOut {
+    pub treaty: String,
+    /// `feasible` or `infeasible`.
+    pub verdict: &'static str,
+    /// The facts that contradict each other, when they do (then nothing else is checked).
+    pub facts_contradiction: Option<Vec<FactOut>>,
+    pub conflicts: Vec<ConflictOut>,
+    /// `--max-conflicts` cut the list: more conflicts exist.
+    pub conflicts_truncated: bool,
+    /// Values satisfying everything, when nothing conflicts (re-checked), by variable name.
+    pub witness: Option<BTreeMap<String, serde_json::Value>>,
+    pub rejections: Vec<RejectionOut>,
+    pub refusing_parties: Vec<String>,
+    pub decisions: Vec<DecisionOut>,
+    pub clauses: Vec<ClauseOut>,
+    pub vetoes_by_actor: Vec<VetoesOut>,
+    pub summary: SummaryOut,
+}
+
+#[derive(Serialize)]
+pub struct FactOut {
+    pub formula: String,
+    #[serde(flatten)]
+    pub at: Place,
+}
+
+#[derive(Serialize)]
+pub struct ConflictOut {
+    /// `C1`, `C2`, ... in the order listed.
+    pub id: String,
+    pub reason: Option<String>,
+    pub items: Vec<ItemOut>,
+    /// A minimal set of facts the conflict relies on.
+    pub facts: Vec<FactOut>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ItemOut {
+    Clause {
+        treaty: String,
+        id: String,
+        title: Option<String>,
+        formulas: Vec<String>,
+        doc: Option<String>,
+        #[serde(flatten)]
+        at: Place,
+    },
+    RedLine {
+        position: String,
+        label: String,
+        possible: bool,
+        formula: String,
+        holders: Vec<String>,
+        doc: Option<String>,
+        #[serde(flatten)]
+        at: Place,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReasonOut {
+    /// The treaty violates a red line of `position`, as `conflict` shows.
+    RedLine { position: String, conflict: String },
+    /// `position` opposes the clause.
+    Opposes { position: String },
+}
+
+#[derive(Serialize)]
+pub struct RejectionOut {
+    pub actor: String,
+    pub because: Vec<ReasonOut>,
+}
+
+#[derive(Serialize)]
+pub struct BlockerOut {
+    pub actor: String,
+    pub because: Vec<ReasonOut>,
+}
+
+#[derive(Serialize)]
+pub struct DecisionOut {
+    pub clause: String,
+    /// `body` (a vote of `body` under `rule`) or `consent` (of the actor `actor`).
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// `can_pass` or `blocked`, given the fixed votes.
+    pub status: &'static str,
+    pub fixed_yes: Vec<String>,
+    pub fixed_no: Vec<String>,
+    /// With every vote free: who can sink it alone.
+    pub veto_players: Vec<String>,
+    /// With every vote free: the fewest who can sink it together (`null`: nobody can).
+    pub smallest_blocking_coalition: Option<Vec<String>>,
+    /// When blocked: a smallest group of the no votes that blocks on its own, with reasons.
+    pub blocked_by: Vec<BlockerOut>,
+}
+
+#[derive(Serialize)]
+pub struct ClauseOut {
+    pub clause: String,
+    pub adoptable: bool,
+    /// Its content contradicts the facts on its own.
+    pub contradictory: bool,
+    pub vetoes: Vec<String>,
+    pub non_parties: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct VetoesOut {
+    pub actor: String,
+    pub clauses: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct SummaryOut {
+    pub clauses: usize,
+    pub adoptable: usize,
+    pub blocked: usize,
+    pub conflicts: usize,
+    pub clauses_needing_non_parties: usize,
+}
+
+fn ids(model: &Model, actors: &[usize]) -> Vec<String> {
+    actors.iter().map(|&a| model.actors[a].id.clone()).collect()
+}
+
+fn fact(model: &Model, f: usize) -> FactOut {
+    let fact = &model.facts[f];
+    FactOut {
+        formula: fact.formula.text.clone(),
+        at: place(model, fact.formula.loc),
+    }
+}
+
+fn item(model: &Model, item: &ConflictItem) -> ItemOut {
+    match item {
+        ConflictItem::Clause(c) => {
+            let cl = model.clause(*c);
+            ItemOut::Clause {
+                treaty: model.treaties[c.treaty].id.clone(),
+                id: cl.id.clone(),
+                title: cl.title.clone(),
+                formulas: cl.formulas.iter().map(|f| f.text.clone()).collect(),
+                doc: cl.doc.clone(),
+                at: place(model, cl.loc),
+            }
+        }
+        ConflictItem::RedLine { position, index } => {
+            let p = &model.positions[*position];
+            let r = &p.red_lines[*index];
+            ItemOut::RedLine {
+                position: p.id.clone(),
+                label: r.label.clone(),
+                possible: r.kind == RedLineKind::Possible,
+                formula: r.formula.text.clone(),
+                holders: ids(model, &p.held_by),
+                doc: r.doc.clone(),
+                at: place(model, r.loc),
+            }
+        }
+    }
+}
+
+fn reason(model: &Model, r: &NoReason) -> ReasonOut {
+    match r {
+        NoReason::RedLine { position, conflict } => ReasonOut::RedLine {
+            position: model.positions[*position].id.clone(),
+            conflict: conflict.clone(),
+        },
+        NoReason::Opposes { position } => ReasonOut::Opposes {
+            position: model.positions[*position].id.clone(),
+        },
+    }
+}
+
+fn decision(model: &Model, d: &Decision) -> DecisionOut {
+    let fixed = |v: Vote| {
+        d.votes
+            .iter()
+            .zip(&d.voters)
+            .filter(|(x, _)| **x == v)
+            .map(|(_, &a)| model.actors[a].id.clone())
+            .collect()
+    };
+    let (kind, body, rule, actor) = match &d.decider {
+        Decider::Body { body, rule } => (
+            "body",
+            Some(model.bodies[*body].id.clone()),
+            Some(rule.clone().unwrap_or_else(|| "default".into())),
+            None,
+        ),
+        Decider::Consent { actor } => {
+            ("consent", None, None, Some(model.actors[*actor].id.clone()))
+        }
+    };
+    DecisionOut {
+        clause: clause_name(model, d.clause),
+        kind,
+        body,
+        rule,
+        actor,
+        status: if d.analysis.can_pass {
+            "can_pass"
+        } else {
+            "blocked"
+        },
+        fixed_yes: fixed(Vote::Yes),
+        fixed_no: fixed(Vote::No),
+        veto_players: ids(model, &d.structural_vetoes),
+        smallest_blocking_coalition: d
+            .smallest_blocking_coalition
+            .as_ref()
+            .map(|c| ids(model, c)),
+        blocked_by: d
+            .analysis
+            .blockers
+            .iter()
+            .map(|&m| {
+                let a = d.voters[m];
+                BlockerOut {
+                    actor: model.actors[a].id.clone(),
+                    because: d
+                        .no_reasons
+                        .get(&a)
+                        .map(|rs| rs.iter().map(|r| reason(model, r)).collect())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        // As a string: an i128 need not fit a JSON number that every reader accepts.
+        Value::Int(i) => serde_json::Value::String(i.to_string()),
+    }
+}
+
+fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
+    let c = &a.consistency;
+    TreatyOut {
+        treaty: model.treaties[a.treaty].id.clone(),
+        verdict: if a.feasible { "feasible" } else { "infeasible" },
+        facts_contradiction: c
+            .facts_contradiction
+            .as_ref()
+            .map(|fs| fs.iter().map(|&f| fact(model, f)).collect()),
+        conflicts: c
+            .conflicts
+            .iter()
+            .map(|x| ConflictOut {
+                id: x.id.clone(),
+                reason: x.reason.clone(),
+                items: x.items.iter().map(|i| item(model, i)).collect(),
+                facts: x.facts.iter().map(|&f| fact(model, f)).collect(),
+            })
+            .collect(),
+        conflicts_truncated: c.truncated,
+        witness: c.witness.as_ref().map(|w| {
+            w.iter()
+                .map(|(v, x)| (model.vars[*v].name.clone(), value(x)))
+                .collect()
+        }),
+        rejections: a
+            .rejections
+            .iter()
+            .map(|r| RejectionOut {
+                actor: model.actors[r.actor].id.clone(),
+                because: r.reasons.iter().map(|x| reason(model, x)).collect(),
+            })
+            .collect(),
+        refusing_parties: ids(model, &a.refusing_parties),
+        decisions: a.decisions.iter().map(|d| decision(model, d)).collect(),
+        clauses: a
+            .clauses
+            .iter()
+            .map(|s| ClauseOut {
+                clause: clause_name(model, s.clause),
+                adoptable: s.adoptable,
+                contradictory: s.contradictory,
+                vetoes: ids(model, &s.vetoes),
+                non_parties: ids(model, &s.non_parties),
+            })
+            .collect(),
+        vetoes_by_actor: a
+            .vetoes_by_actor()
+            .iter()
+            .map(|(actor, cs)| VetoesOut {
+                actor: model.actors[*actor].id.clone(),
+                clauses: cs.iter().map(|c| clause_name(model, *c)).collect(),
+            })
+            .collect(),
+        summary: SummaryOut {
+            clauses: a.clauses.len(),
+            adoptable: a.clauses.iter().filter(|s| s.adoptable).count(),
+            blocked: a.clauses.iter().filter(|s| !s.adoptable).count(),
+            conflicts: c.conflicts.len(),
+            clauses_needing_non_parties: a
+                .clauses
+                .iter()
+                .filter(|s| !s.non_parties.is_empty())
+                .count(),
+        },
+    }
+}
+
+/// The document of `treaty check --format json`.
+pub fn check(model: &Model, analyses: &[TreatyAnalysis]) -> CheckDoc {
+    CheckDoc {
+        version: VERSION,
+        treaties: analyses.iter().map(|a| treaty(model, a)).collect(),
+        loaded: super::loaded::loaded(model),
+    }
+}
+
+/// The document of `treaty vetoes --format json`.
+pub fn vetoes(model: &Model, analyses: &[TreatyAnalysis]) -> VetoesDoc {
+    VetoesDoc {
+        version: VERSION,
+        treaties: analyses
+            .iter()
+            .map(|a| TreatyDecisionsOut {
+                treaty: model.treaties[a.treaty].id.clone(),
+                decisions: a.decisions.iter().map(|d| decision(model, d)).collect(),
+            })
+            .collect(),
+    }
+}
