@@ -36,6 +36,7 @@ use num_traits::{One, Zero};
 use crate::model::{Body, Dim, Rule};
 
 use super::game::{Game, Node};
+use super::modular::{self, Layout, MODULAR_TABLE_WORDS_LIMIT, MODULAR_TOTAL_WORDS_LIMIT};
 use super::VotingError;
 
 /// Largest body for which the enumeration fallback runs (2^n coalitions, `O(n 2^n)`).
@@ -66,6 +67,9 @@ pub enum PowerMethod {
     VetoStructure,
     /// Counting by weight (Banzhaf) and by (size, weight) (Shapley–Shubik) in a table.
     CountingTable,
+    /// The size × weight table modulo several primes, exact counts by the Chinese
+    /// remainder theorem (for tables too large for big-integer cells).
+    ModularTable,
     MeetInTheMiddle,
     Enumeration,
 }
@@ -123,6 +127,12 @@ pub(crate) enum Strategy {
     Table,
     MeetInTheMiddle,
     WeightOnly,
+    /// The size × weight table modulo primes below `2^prime_bits` (62 in `Auto`; tests
+    /// use small primes so that many are needed and the reconstruction is exercised).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Modular {
+        prime_bits: u32,
+    },
 }
 
 pub(crate) fn power_with(
@@ -370,6 +380,24 @@ fn size_weight(
     if (auto && n <= MEET_IN_THE_MIDDLE_LIMIT) || strategy == Strategy::MeetInTheMiddle {
         return Ok(meet_in_the_middle(n, &weights, &thetas, fact));
     }
+    let layout = Layout::new(&weights, x_max);
+    let modular_words = layout.words();
+    if (auto && modular_words <= MODULAR_TABLE_WORDS_LIMIT)
+        || matches!(strategy, Strategy::Modular { .. })
+    {
+        let prime_bits = match strategy {
+            Strategy::Modular { prime_bits } => prime_bits,
+            _ => 62,
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |t| t.get())
+            .min(2)
+            .min(MODULAR_TOTAL_WORDS_LIMIT / modular_words.max(1))
+            .max(1);
+        let counts = modular::window_counts(&weights, &thetas, INF, &layout, prime_bits, threads)
+            .map_err(PowerError::TooLarge)?;
+        return Ok(from_counts(n, &counts, fact, PowerMethod::ModularTable));
+    }
     let table1_words = (x_max as u128 + 1) * limbs as u128;
     if !depends_on_size
         && ((auto && table1_words <= TABLE_WORDS_LIMIT as u128) || strategy == Strategy::WeightOnly)
@@ -449,6 +477,30 @@ fn from_windows(
         swings.push(sw);
         ss.push(num);
     }
+    Counts {
+        swings,
+        ss_numerators: Ok(ss),
+        method,
+    }
+}
+
+/// Swings and Shapley–Shubik numerators from exact window counts `counts[i * n + s]`
+/// (coalitions without i, of size s, that i turns from losing to winning).
+fn from_counts(n: usize, counts: &[BigUint], fact: &[BigUint], method: PowerMethod) -> Counts {
+    let (swings, ss) = counts
+        .chunks(n)
+        .map(|row| {
+            let mut sw = BigUint::zero();
+            let mut num = BigUint::zero();
+            for (s, c) in row.iter().enumerate() {
+                if !c.is_zero() {
+                    num += c * ss_weight(fact, n, s);
+                    sw += c;
+                }
+            }
+            (sw, num)
+        })
+        .unzip();
     Counts {
         swings,
         ss_numerators: Ok(ss),
