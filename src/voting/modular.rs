@@ -245,7 +245,9 @@ impl Table<'_> {
         let rows = layout.rows();
         let p = self.p;
         let avx2 = has_avx2();
-        self.cells.fill(0);
+        // The cells are not cleared up front (they may hold the previous prime's table):
+        // a row's cells are zeroed as its support grows, and the prefix pass below writes
+        // every cell.
         if x_max == 0 {
             return;
         }
@@ -291,6 +293,14 @@ impl Table<'_> {
                 }
                 let (head, tail) = self.cells.split_at_mut(layout.start[s]);
                 let dst_lo = layout.lo[s];
+                let old = support[s];
+                let new = terms.iter().fold(old, |h, t| hull(h, t.2));
+                if let Some((a, b)) = new {
+                    let (oa, ob) = old.unwrap_or((b, b));
+                    tail[a - dst_lo..oa - dst_lo].fill(0);
+                    tail[ob - dst_lo..b - dst_lo].fill(0);
+                }
+                support[s] = new;
                 let src = |row: usize, w: usize, a: usize, b: usize| -> &[u64] {
                     let at = layout.start[row] + (a - w - layout.lo[row]);
                     &head[at..at + (b - a)]
@@ -322,20 +332,27 @@ impl Table<'_> {
                             );
                         }
                     }
-                    support[s] = hull(support[s], span);
                 }
             }
             seen += pair.len();
         }
-        // Exclusive prefix sums: index k of row s becomes P(s, lo(s) + k).
-        for s in 0..rows {
+        // Exclusive prefix sums: index k of row s becomes P(s, lo(s) + k); only the
+        // support holds counts, the rest is written without being read.
+        for (s, span) in support.iter().enumerate() {
             let end = layout.start.get(s + 1).copied().unwrap_or(layout.words);
+            let row = &mut self.cells[layout.start[s]..end];
+            let (a, b) = match span {
+                Some((a, b)) => (a - layout.lo[s], b - layout.lo[s]),
+                None => (row.len(), row.len()),
+            };
+            row[..a].fill(0);
             let mut run = 0u64;
-            for cell in &mut self.cells[layout.start[s]..end] {
+            for cell in &mut row[a..b] {
                 let c = *cell;
                 *cell = run;
                 run = add_mod(run, c, p);
             }
+            row[b..].fill(run);
         }
     }
 
@@ -438,41 +455,34 @@ pub(super) fn window_counts(
     let threads = threads.clamp(1, primes.len().max(1));
     let next = AtomicUsize::new(0);
     let mut residues: Vec<Option<Vec<u64>>> = vec![None; primes.len()];
-    let results: Vec<Result<Vec<(usize, Vec<u64>)>, String>> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                scope.spawn(|| -> Result<Vec<(usize, Vec<u64>)>, String> {
-                    let mut cells: Vec<u64> = Vec::new();
-                    cells.try_reserve_exact(layout.words).map_err(|_| {
-                        format!(
-                            "could not allocate a counting table of {} words",
-                            layout.words
-                        )
-                    })?;
-                    cells.resize(layout.words, 0);
+                scope.spawn(|| {
+                    // Zeroed allocation: the pages are mapped lazily, on first write. The
+                    // caller keeps the tables alive at once within
+                    // `MODULAR_TOTAL_WORDS_LIMIT`.
+                    let mut cells: Vec<u64> = vec![0; layout.words];
                     let mut done = Vec::new();
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&p) = primes.get(k) else { break };
                         done.push((k, residues_for(&mut cells, p)));
                     }
-                    Ok(done)
+                    done
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("a counting thread panicked".into()))
-            })
-            .collect()
-    });
-    for r in results {
-        for (k, v) in r? {
-            residues[k] = Some(v);
+        for worker in workers {
+            let done = worker
+                .join()
+                .map_err(|_| "a counting thread panicked".to_string())?;
+            for (k, v) in done {
+                residues[k] = Some(v);
+            }
         }
-    }
+        Ok::<(), String>(())
+    })?;
     let residues: Vec<Vec<u64>> = residues
         .into_iter()
         .map(|r| r.ok_or_else(|| "a prime was not processed".to_string()))

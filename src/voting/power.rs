@@ -16,7 +16,11 @@
 //! 2. rules over the head count and at most one weight axis (weighted thresholds,
 //!    majority, `at least N members and at least P% of votes`, `no veto from` lists,
 //!    which are a 0/1 axis, ...): counting coalitions by (size, weight) — a pseudo-
-//!    polynomial table, or meet in the middle when the weights are too large for a table;
+//!    polynomial table with big-integer cells when it fits `TABLE_WORDS_LIMIT`, meet in
+//!    the middle on at most `MEET_IN_THE_MIDDLE_LIMIT` members, then the same table
+//!    modulo word-sized primes with exact reconstruction by the Chinese remainder theorem
+//!    (`modular.rs`) when one residue table fits `MODULAR_TABLE_WORDS_LIMIT`; past that,
+//!    Banzhaf alone from a weight-only table (Shapley–Shubik reported missing);
 //! 3. anything else on at most `ENUMERATION_LIMIT` members: enumeration of all
 //!    coalitions;
 //! 4. otherwise `PowerError::TooLarge`, never an approximation.
@@ -309,10 +313,17 @@ fn theta(node: &Node, members_axis: Option<usize>, s: u64) -> u64 {
 /// - size × weight table: `O(n^2 X L)` time, `O(n X L)` memory, then `O(n^2)` window
 ///   counts per member of `O(n)` reads each; used when the table fits
 ///   `TABLE_WORDS_LIMIT`;
+/// - the same table modulo k primes below 2^62, k the least with their product above
+///   `max_s C(n-1, s)` (k = ceil((n-1)/62) at most; 3 for n = 189): `O(k n^2 X)` word
+///   additions (far fewer in practice: rows are stored and updated only where counts can
+///   be nonzero, see `modular.rs`), `O(n X)` words per table, up to two tables at once
+///   on two threads, then `O(k n^3)` reads for the window counts and `O(n^2 k^2)` for
+///   the reconstruction; used when one table fits `MODULAR_TABLE_WORDS_LIMIT` (2 GiB)
+///   and neither of the above applies;
 /// - weight-only table when the rule does not depend on the head count (a weighted
 ///   threshold): Banzhaf in `O(n X L)` time and `O(X L)` memory, with `O(X / w_i)` reads
-///   per member; Shapley–Shubik still needs the size × weight table or meet in the
-///   middle and is reported missing when neither fits;
+///   per member, when even the modular table is over budget; Shapley–Shubik is then
+///   reported missing;
 /// - meet in the middle, for `n <= MEET_IN_THE_MIDDLE_LIMIT` and any weights: per member,
 ///   the others split in two halves, each half's subsets listed by (size, weight) and
 ///   sorted, and window counts by merging: `O(n^2 2^(n/2))` per member.
@@ -420,7 +431,9 @@ fn size_weight(
                 "exact Shapley–Shubik for {n} members needs a size × weight table of \
                  {n1} × {w1} counts of {limbs} words ({table2_words} words, over the budget of \
                  {TABLE_WORDS_LIMIT}; the weights were divided by their gcd {g}) and \
-                 O(n² × width) steps; Banzhaf was computed exactly",
+                 O(n² × width) steps; even modulo primes one table needs {modular_words} \
+                 words, over the budget of {MODULAR_TABLE_WORDS_LIMIT}; Banzhaf was computed \
+                 exactly",
                 n1 = n + 1,
                 w1 = x_max + 1
             ))),
@@ -431,8 +444,9 @@ fn size_weight(
         "exact power indices for {n} members under a rule on the head count and a weight \
          need a size × weight table of {n1} × {w1} counts of {limbs} words ({table2_words} \
          words, over the budget of {TABLE_WORDS_LIMIT}; the weights were divided by their \
-         gcd {g}), and the body is too large for meet in the middle (at most \
-         {MEET_IN_THE_MIDDLE_LIMIT} members)",
+         gcd {g}; modulo primes, {modular_words} words per table, over the budget of \
+         {MODULAR_TABLE_WORDS_LIMIT}), and the body is too large for meet in the middle (at \
+         most {MEET_IN_THE_MIDDLE_LIMIT} members)",
         n1 = n + 1,
         w1 = x_max + 1
     )))
