@@ -17,6 +17,7 @@
 
 mod decision;
 mod game;
+mod modular;
 mod power;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -25,6 +26,7 @@ pub use decision::{
     analyse_decision, smallest_blocking_coalition, veto_players, DecisionAnalysis, Vote,
 };
 pub use game::passes;
+pub use modular::{MODULAR_TABLE_WORDS_LIMIT, MODULAR_TOTAL_WORDS_LIMIT};
 pub use power::{
     describe_rule, power, GameSummary, MemberPower, PowerError, PowerIndices, PowerMethod,
     ENUMERATION_LIMIT, MEET_IN_THE_MIDDLE_LIMIT, TABLE_WORDS_LIMIT,

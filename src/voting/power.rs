@@ -16,7 +16,11 @@
 //! 2. rules over the head count and at most one weight axis (weighted thresholds,
 //!    majority, `at least N members and at least P% of votes`, `no veto from` lists,
 //!    which are a 0/1 axis, ...): counting coalitions by (size, weight) — a pseudo-
-//!    polynomial table, or meet in the middle when the weights are too large for a table;
+//!    polynomial table with big-integer cells when it fits `TABLE_WORDS_LIMIT`, meet in
+//!    the middle on at most `MEET_IN_THE_MIDDLE_LIMIT` members, then the same table
+//!    modulo word-sized primes with exact reconstruction by the Chinese remainder theorem
+//!    (`modular.rs`) when one residue table fits `MODULAR_TABLE_WORDS_LIMIT`; past that,
+//!    Banzhaf alone from a weight-only table (Shapley–Shubik reported missing);
 //! 3. anything else on at most `ENUMERATION_LIMIT` members: enumeration of all
 //!    coalitions;
 //! 4. otherwise `PowerError::TooLarge`, never an approximation.
@@ -36,6 +40,7 @@ use num_traits::{One, Zero};
 use crate::model::{Body, Dim, Rule};
 
 use super::game::{Game, Node};
+use super::modular::{self, Layout, MODULAR_TABLE_WORDS_LIMIT, MODULAR_TOTAL_WORDS_LIMIT};
 use super::VotingError;
 
 /// Largest body for which the enumeration fallback runs (2^n coalitions, `O(n 2^n)`).
@@ -66,6 +71,9 @@ pub enum PowerMethod {
     VetoStructure,
     /// Counting by weight (Banzhaf) and by (size, weight) (Shapley–Shubik) in a table.
     CountingTable,
+    /// The size × weight table modulo several primes, exact counts by the Chinese
+    /// remainder theorem (for tables too large for big-integer cells).
+    ModularTable,
     MeetInTheMiddle,
     Enumeration,
 }
@@ -123,6 +131,12 @@ pub(crate) enum Strategy {
     Table,
     MeetInTheMiddle,
     WeightOnly,
+    /// The size × weight table modulo primes below `2^prime_bits` (62 in `Auto`; tests
+    /// use small primes so that many are needed and the reconstruction is exercised).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Modular {
+        prime_bits: u32,
+    },
 }
 
 pub(crate) fn power_with(
@@ -299,10 +313,17 @@ fn theta(node: &Node, members_axis: Option<usize>, s: u64) -> u64 {
 /// - size × weight table: `O(n^2 X L)` time, `O(n X L)` memory, then `O(n^2)` window
 ///   counts per member of `O(n)` reads each; used when the table fits
 ///   `TABLE_WORDS_LIMIT`;
+/// - the same table modulo k primes below 2^62, k the least with their product above
+///   `max_s C(n-1, s)` (k = ceil((n-1)/62) at most; 3 for n = 189): `O(k n^2 X)` word
+///   additions (far fewer in practice: rows are stored and updated only where counts can
+///   be nonzero, see `modular.rs`), `O(n X)` words per table, up to two tables at once
+///   on two threads, then `O(k n^3)` reads for the window counts and `O(n^2 k^2)` for
+///   the reconstruction; used when one table fits `MODULAR_TABLE_WORDS_LIMIT` (2 GiB)
+///   and neither of the above applies;
 /// - weight-only table when the rule does not depend on the head count (a weighted
 ///   threshold): Banzhaf in `O(n X L)` time and `O(X L)` memory, with `O(X / w_i)` reads
-///   per member; Shapley–Shubik still needs the size × weight table or meet in the
-///   middle and is reported missing when neither fits;
+///   per member, when even the modular table is over budget; Shapley–Shubik is then
+///   reported missing;
 /// - meet in the middle, for `n <= MEET_IN_THE_MIDDLE_LIMIT` and any weights: per member,
 ///   the others split in two halves, each half's subsets listed by (size, weight) and
 ///   sorted, and window counts by merging: `O(n^2 2^(n/2))` per member.
@@ -370,6 +391,24 @@ fn size_weight(
     if (auto && n <= MEET_IN_THE_MIDDLE_LIMIT) || strategy == Strategy::MeetInTheMiddle {
         return Ok(meet_in_the_middle(n, &weights, &thetas, fact));
     }
+    let layout = Layout::new(&weights, x_max);
+    let modular_words = layout.words();
+    if (auto && modular_words <= MODULAR_TABLE_WORDS_LIMIT)
+        || matches!(strategy, Strategy::Modular { .. })
+    {
+        let prime_bits = match strategy {
+            Strategy::Modular { prime_bits } => prime_bits,
+            _ => 62,
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |t| t.get())
+            .min(2)
+            .min(MODULAR_TOTAL_WORDS_LIMIT / modular_words.max(1))
+            .max(1);
+        let counts = modular::window_counts(&weights, &thetas, INF, &layout, prime_bits, threads)
+            .map_err(PowerError::TooLarge)?;
+        return Ok(from_counts(n, &counts, fact, PowerMethod::ModularTable));
+    }
     let table1_words = (x_max as u128 + 1) * limbs as u128;
     if !depends_on_size
         && ((auto && table1_words <= TABLE_WORDS_LIMIT as u128) || strategy == Strategy::WeightOnly)
@@ -392,7 +431,9 @@ fn size_weight(
                 "exact Shapley–Shubik for {n} members needs a size × weight table of \
                  {n1} × {w1} counts of {limbs} words ({table2_words} words, over the budget of \
                  {TABLE_WORDS_LIMIT}; the weights were divided by their gcd {g}) and \
-                 O(n² × width) steps; Banzhaf was computed exactly",
+                 O(n² × width) steps; even modulo primes one table needs {modular_words} \
+                 words, over the budget of {MODULAR_TABLE_WORDS_LIMIT}; Banzhaf was computed \
+                 exactly",
                 n1 = n + 1,
                 w1 = x_max + 1
             ))),
@@ -403,8 +444,9 @@ fn size_weight(
         "exact power indices for {n} members under a rule on the head count and a weight \
          need a size × weight table of {n1} × {w1} counts of {limbs} words ({table2_words} \
          words, over the budget of {TABLE_WORDS_LIMIT}; the weights were divided by their \
-         gcd {g}), and the body is too large for meet in the middle (at most \
-         {MEET_IN_THE_MIDDLE_LIMIT} members)",
+         gcd {g}; modulo primes, {modular_words} words per table, over the budget of \
+         {MODULAR_TABLE_WORDS_LIMIT}), and the body is too large for meet in the middle (at \
+         most {MEET_IN_THE_MIDDLE_LIMIT} members)",
         n1 = n + 1,
         w1 = x_max + 1
     )))
@@ -449,6 +491,30 @@ fn from_windows(
         swings.push(sw);
         ss.push(num);
     }
+    Counts {
+        swings,
+        ss_numerators: Ok(ss),
+        method,
+    }
+}
+
+/// Swings and Shapley–Shubik numerators from exact window counts `counts[i * n + s]`
+/// (coalitions without i, of size s, that i turns from losing to winning).
+fn from_counts(n: usize, counts: &[BigUint], fact: &[BigUint], method: PowerMethod) -> Counts {
+    let (swings, ss) = counts
+        .chunks(n)
+        .map(|row| {
+            let mut sw = BigUint::zero();
+            let mut num = BigUint::zero();
+            for (s, c) in row.iter().enumerate() {
+                if !c.is_zero() {
+                    num += c * ss_weight(fact, n, s);
+                    sw += c;
+                }
+            }
+            (sw, num)
+        })
+        .unzip();
     Counts {
         swings,
         ss_numerators: Ok(ss),

@@ -168,7 +168,16 @@ proptest! {
     fn power_matches_brute_force((body, rule, _votes) in arb_case(12)) {
         let (swings, ss) = brute_power(&body, &rule);
         let total: BigUint = swings.iter().sum();
-        for strategy in [Method::Auto, Method::Table, Method::MeetInTheMiddle, Method::WeightOnly] {
+        for strategy in [
+            Method::Auto,
+            Method::Table,
+            Method::MeetInTheMiddle,
+            Method::WeightOnly,
+            Method::Modular { prime_bits: 62 },
+            // Primes below 32 (31, 29, 23, ...): several primes even for a dozen members,
+            // so the reconstruction is exercised.
+            Method::Modular { prime_bits: 5 },
+        ] {
             let p = match power_with(&body, &rule, strategy) {
                 Ok(p) => p,
                 // Weight-only counting refuses rules that depend on the head count.
@@ -293,6 +302,42 @@ fn counting_methods_agree_on_larger_bodies() {
     assert_eq!(table.method, super::PowerMethod::CountingTable);
     assert_eq!(mitm.method, super::PowerMethod::MeetInTheMiddle);
     assert_eq!(table.members, mitm.members);
+    let modular = power_with(&b, &qmv, Method::Modular { prime_bits: 62 }).unwrap();
+    assert_eq!(modular.method, super::PowerMethod::ModularTable);
+    assert_eq!(table.members, modular.members);
+}
+
+/// The modular table against the big-integer table on bodies whose counts pass 2^64
+/// (several 62-bit primes) and 2^128, with distinct weights, size-dependent rules and
+/// zero weights.
+#[test]
+fn modular_table_agrees_with_big_integer_table() {
+    let amendment = Rule::And(vec![share(Dim::Members, 60), share(Dim::Weight(0), 85)]);
+    let cases = [
+        (lcg_weights(90, 3, 40), share(Dim::Weight(0), 50)),
+        (lcg_weights(140, 4, 30), amendment.clone()),
+        (lcg_weights(75, 5, 200), share(Dim::Weight(0), 67)),
+        (
+            (0..80)
+                .map(|k| vec![if k % 7 == 0 { 0 } else { k % 13 + 1 }])
+                .collect(),
+            amendment,
+        ),
+    ];
+    for (weights, rule) in cases {
+        let b = body(&["votes"], weights);
+        let table = power_with(&b, &rule, Method::Table).unwrap();
+        for bits in [62, 31] {
+            let modular = power_with(&b, &rule, Method::Modular { prime_bits: bits }).unwrap();
+            assert_eq!(
+                table.members,
+                modular.members,
+                "{} members, {bits}-bit",
+                b.members.len()
+            );
+            assert_eq!(table.total_swings, modular.total_swings);
+        }
+    }
 }
 
 #[test]
@@ -330,6 +375,9 @@ fn equal_members_majority_closed_form() {
         for (rule, method) in [
             (Rule::Majority, Method::Auto),
             (strict.clone(), Method::Table),
+            (strict.clone(), Method::Modular { prime_bits: 62 }),
+            (Rule::Majority, Method::Modular { prime_bits: 62 }),
+            (strict.clone(), Method::Modular { prime_bits: 20 }),
             (strict, Method::WeightOnly),
         ] {
             let p = power_with(&b, &rule, method).unwrap();
