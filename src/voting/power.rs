@@ -318,7 +318,7 @@ fn theta(node: &Node, members_axis: Option<usize>, s: u64) -> u64 {
 ///   additions (far fewer in practice: rows are stored and updated only where counts can
 ///   be nonzero, see `modular.rs`), `O(n X)` words per table, up to two tables at once
 ///   on two threads, then `O(k n^3)` reads for the window counts and `O(n^2 k^2)` for
-///   the reconstruction; used when one table fits `MODULAR_TABLE_WORDS_LIMIT` (2 GiB)
+///   the reconstruction; used when one table fits `MODULAR_TABLE_WORDS_LIMIT` (4 GiB)
 ///   and neither of the above applies;
 /// - weight-only table when the rule does not depend on the head count (a weighted
 ///   threshold): Banzhaf in `O(n X L)` time and `O(X L)` memory, with `O(X / w_i)` reads
