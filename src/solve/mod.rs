@@ -1,7 +1,9 @@
 //! The consistency analysis: which clauses of a treaty and which red lines cannot hold
 //! together, as every minimal conflict (minimal unsatisfiable subset), with Z3.
 //!
-//! This is the only module of the crate that imports `z3`. Its job and invariants:
+//! This is the only module of the crate that imports `z3`. The submodule `voting` poses
+//! voting questions to Z3 (one decision, and the joint feasibility of a treaty); see its
+//! documentation. The consistency analysis's job and invariants:
 //! - Input is the resolved `Model` (plain data); output is plain data too (`Consistency`,
 //!   no Z3 types), so reports and tests need no solver.
 //! - Semantics (DESIGN, "Semantics of the analyses"): the facts are hard. The soft items
@@ -27,6 +29,7 @@ mod marco;
 mod query;
 mod reason;
 pub mod synth;
+pub mod voting;
 
 use std::collections::BTreeMap;
 
@@ -38,6 +41,10 @@ use crate::model::{ConflictItem, Expr, Model, PositionId, RedLineKind, TreatyId,
 use lower::Lowering;
 use marco::{Component, Marco, Sink};
 use query::{Abort, Answer, Budget};
+pub use voting::{
+    decision_can_pass, decision_min_blocking_size, decision_summary, decision_veto_players,
+    treaty_feasibility, ClauseOutcome, DecisionSummary, JointError, JointInput, JointOutcome,
+};
 
 /// Limits of one analysis.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
