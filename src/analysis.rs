@@ -206,7 +206,9 @@ pub fn analyse(
     let mut clauses = Vec::new();
     for (ci, clause) in t.clauses.iter().enumerate() {
         let cref = ClauseRef { treaty, clause: ci };
-        let mut adoptable = !contradictory.contains(&cref);
+        // With contradictory facts nothing can hold, so no clause can be adopted.
+        let mut adoptable =
+            consistency.facts_contradiction.is_none() && !contradictory.contains(&cref);
         let mut vetoes: BTreeSet<ActorId> = BTreeSet::new();
         let mut needs: BTreeSet<ActorId> = BTreeSet::new();
         for (ri, req) in clause.requires.iter().enumerate() {
