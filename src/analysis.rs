@@ -344,4 +344,61 @@ impl TreatyAnalysis {
     pub fn clause(&self, c: ClauseRef) -> Option<&ClauseStatus> {
         self.clauses.iter().find(|s| s.clause == c)
     }
+
+    /// The fixed votes of this analysis, for Z3's joint encoding: the rejecting actors,
+    /// and every holder's stance on each clause.
+    pub fn joint_input(&self, model: &Model) -> solve::JointInput {
+        let mut fixed = Vec::new();
+        for p in &model.positions {
+            for s in &p.stances {
+                let v = match s.kind {
+                    StanceKind::Supports => Vote::Yes,
+                    StanceKind::Opposes => Vote::No,
+                };
+                fixed.extend(p.held_by.iter().map(|&actor| (actor, s.clause, v)));
+            }
+        }
+        solve::JointInput {
+            rejecting: self.rejections.iter().map(|r| r.actor).collect(),
+            fixed,
+        }
+    }
+}
+
+/// Asks Z3 the whole question at once (every clause's content and decisions, with the same
+/// fixed votes) and lists where it disagrees with this analysis; empty when it agrees.
+/// A disagreement is a bug in one of the two, never a finding about the treaty.
+pub fn verify_with_z3(
+    model: &Model,
+    a: &TreatyAnalysis,
+    options: &solve::Options,
+) -> Result<Vec<String>, AnalysisError> {
+    let joint = match solve::treaty_feasibility(model, a.treaty, &a.joint_input(model), options) {
+        Ok(j) => j,
+        Err(solve::JointError::Unknown { query, reason }) => {
+            return Err(AnalysisError::Unknown { query, reason })
+        }
+        Err(e) => return Err(AnalysisError::Failed(e.to_string())),
+    };
+    let mut diffs = Vec::new();
+    if joint.feasible != a.feasible {
+        diffs.push(format!(
+            "feasible: analysis says {}, Z3 says {}",
+            a.feasible, joint.feasible
+        ));
+    }
+    for (jc, ac) in joint.clauses.iter().zip(&a.clauses) {
+        if jc.adoptable != ac.adoptable {
+            diffs.push(format!(
+                "clause {}: analysis says adoptable = {}, Z3 says {}",
+                model.clause(ac.clause).id,
+                ac.adoptable,
+                jc.adoptable
+            ));
+        }
+    }
+    if joint.clauses.len() != a.clauses.len() {
+        diffs.push("the two answers cover different clauses".into());
+    }
+    Ok(diffs)
 }

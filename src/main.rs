@@ -44,6 +44,10 @@ enum Command {
         /// Also list what was loaded (actors, bodies, clauses, positions) before the report.
         #[arg(long)]
         list: bool,
+        /// Re-answer feasibility and every clause with Z3's joint encoding and stop with an
+        /// internal error if it disagrees (slower: a cross-check, not a second opinion).
+        #[arg(long)]
+        verify: bool,
         #[command(flatten)]
         budget: Budget,
     },
@@ -125,10 +129,14 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             files,
             format,
             list,
+            verify,
             budget,
         } => {
             let model = load(&files, color)?;
             let analyses = analyse_all(&model, budget)?;
+            if verify {
+                verify_all(&model, &analyses, budget)?;
+            }
             let text = match format {
                 Format::Human => {
                     let mut t = String::new();
@@ -228,6 +236,41 @@ fn analyse_all(
     (0..model.treaties.len())
         .map(|t| treaty::analysis::analyse(model, t, &budget.options()).map_err(analysis_error))
         .collect()
+}
+
+/// `check --verify`: Z3's joint answer must match the analysis, treaty by treaty.
+fn verify_all(
+    model: &treaty::model::Model,
+    analyses: &[treaty::analysis::TreatyAnalysis],
+    budget: Budget,
+) -> Result<(), ExitCode> {
+    for a in analyses {
+        let diffs = treaty::analysis::verify_with_z3(model, a, &budget.options())
+            .map_err(analysis_error)?;
+        let id = &model.treaties[a.treaty].id;
+        let mut err = std::io::stderr().lock();
+        if diffs.is_empty() {
+            let _ = writeln!(
+                err,
+                "verified: Z3's joint encoding agrees on treaty {id} (feasibility and {} clauses)",
+                a.clauses.len()
+            );
+        } else {
+            let _ = writeln!(
+                err,
+                "error: internal error: Z3's joint encoding disagrees with the analysis of treaty {id}:"
+            );
+            for d in diffs {
+                let _ = writeln!(err, "  {d}");
+            }
+            let _ = writeln!(
+                err,
+                "  help: this is a bug in treaty; please report it with the input files"
+            );
+            return Err(ExitCode::from(2));
+        }
+    }
+    Ok(())
 }
 
 fn analysis_error(e: treaty::analysis::AnalysisError) -> ExitCode {

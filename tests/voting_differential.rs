@@ -12,8 +12,8 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use treaty::analysis;
-use treaty::model::{Body, Dim, Loc, Member, Model, NamedRule, Percent, Rule};
-use treaty::solve::{self, JointInput};
+use treaty::model::{Body, Dim, Loc, Member, NamedRule, Percent, Rule};
+use treaty::solve;
 use treaty::voting::{self, Vote};
 
 fn body(dims: usize, weights: Vec<Vec<u64>>) -> Body {
@@ -336,24 +336,6 @@ fn wrong_vote_count_is_an_error() {
 
 /// The fixed votes `analysis` derives: rejecting actors vote no everywhere; stances fix a
 /// holder's vote on one clause.
-fn joint_input(model: &Model, a: &analysis::TreatyAnalysis) -> JointInput {
-    let mut fixed = Vec::new();
-    for p in &model.positions {
-        for s in &p.stances {
-            let v = match s.kind {
-                treaty::model::StanceKind::Supports => Vote::Yes,
-                treaty::model::StanceKind::Opposes => Vote::No,
-            };
-            for &actor in &p.held_by {
-                fixed.push((actor, s.clause, v));
-            }
-        }
-    }
-    JointInput {
-        rejecting: a.rejections.iter().map(|r| r.actor).collect(),
-        fixed,
-    }
-}
 
 fn compare_with_analysis(path: &str) -> usize {
     let model = treaty::load(&[PathBuf::from(path)])
@@ -361,7 +343,7 @@ fn compare_with_analysis(path: &str) -> usize {
     let opts = solve::Options::default();
     for t in 0..model.treaties.len() {
         let a = analysis::analyse(&model, t, &opts).unwrap();
-        let j = solve::treaty_feasibility(&model, t, &joint_input(&model, &a), &opts).unwrap();
+        let j = solve::treaty_feasibility(&model, t, &a.joint_input(&model), &opts).unwrap();
         assert_eq!(j.feasible, a.feasible, "{path}: treaty {t} feasible");
         assert_eq!(
             j.refusing_parties, a.refusing_parties,
@@ -407,7 +389,7 @@ fn joint_feasibility_agrees_with_analysis_on_the_plan() {
         .unwrap();
     let opts = solve::Options::default();
     let a = analysis::analyse(&model, t, &opts).unwrap();
-    let j = solve::treaty_feasibility(&model, t, &joint_input(&model, &a), &opts).unwrap();
+    let j = solve::treaty_feasibility(&model, t, &a.joint_input(&model), &opts).unwrap();
     // The plan as shipped is infeasible, with some clauses blocked and some adoptable.
     assert!(!j.feasible);
     assert!(j.clauses.iter().any(|c| c.adoptable));
