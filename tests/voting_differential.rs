@@ -334,9 +334,8 @@ fn wrong_vote_count_is_an_error() {
 
 // ---------------------------------------------------------------- the joint question
 
-/// The fixed votes `analysis` derives: rejecting actors vote no everywhere; stances fix a
-/// holder's vote on one clause.
-
+/// Z3's joint answer, given the fixed votes the analysis derives (`joint_input`), must match
+/// the analysis clause by clause and decision by decision.
 fn compare_with_analysis(path: &str) -> usize {
     let model = treaty::load(&[PathBuf::from(path)])
         .unwrap_or_else(|(_, d)| panic!("{path} does not load: {d:?}"));
