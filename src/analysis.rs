@@ -243,10 +243,21 @@ pub fn analyse(
             let (analysis, structural_vetoes, smallest) = match &body_rule {
                 Some((body, rule)) => {
                     let b = &model.bodies[*body];
-                    let a = voting::analyse_decision(b, rule, &votes)
-                        .map_err(|e| AnalysisError::Failed(e.to_string()))?;
+                    // An exact search that ran out of budget is "gave up" (exit 3), like
+                    // the solver's unknown, not an input error.
+                    let gave_up = |e: voting::VotingError| match e {
+                        voting::VotingError::SearchLimit { .. } => AnalysisError::Unknown {
+                            query: format!(
+                                "the smallest blocking coalition of clause {}'s decision in `{}`",
+                                clause.id, b.id
+                            ),
+                            reason: e.to_string(),
+                        },
+                        other => AnalysisError::Failed(other.to_string()),
+                    };
+                    let a = voting::analyse_decision(b, rule, &votes).map_err(gave_up)?;
                     let free = voting::analyse_decision(b, rule, &vec![Vote::Free; votes.len()])
-                        .map_err(|e| AnalysisError::Failed(e.to_string()))?;
+                        .map_err(gave_up)?;
                     let to_actors =
                         |ms: &[usize]| ms.iter().map(|&m| b.members[m].actor).collect::<Vec<_>>();
                     let sv = to_actors(&free.veto_players);
