@@ -73,9 +73,10 @@ pub fn parse_source(text: &str, file: FileId) -> (Option<SourceAst>, Vec<Diagnos
     }
     let mut items = Vec::new();
     let mut offset = 0;
+    let mut rule = Rule::file;
     loop {
         let rest = &text[offset..];
-        match TreatyParser::parse(Rule::file, rest) {
+        match TreatyParser::parse(rule, rest) {
             Ok(mut pairs) => {
                 if diags.is_empty() {
                     let mut b = Builder {
@@ -102,7 +103,10 @@ pub fn parse_source(text: &str, file: FileId) -> (Option<SourceAst>, Vec<Diagnos
                     };
                 diags.push(syntax_error(text, file, pos, &e));
                 match resume_point(text, pos) {
-                    Some(next) => offset = next,
+                    Some((next, next_rule)) => {
+                        offset = next;
+                        rule = next_rule;
+                    }
                     None => break,
                 }
             }
@@ -166,8 +170,22 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
     None
 }
 
-/// The start of the first line after `pos` that begins, unindented, with a top-level keyword.
-fn resume_point(text: &str, pos: usize) -> Option<usize> {
+/// Where to resume after a syntax error at `pos`, and with which rule: the next line that
+/// begins, unindented, with a top-level keyword (`file`), or, when the error is inside a
+/// treaty, the next line that begins with `clause` (`treaty_tail`: the rest of that treaty's
+/// clauses, its `}`, then the rest of the file), so that every broken clause is reported.
+fn resume_point(text: &str, pos: usize) -> Option<(usize, Rule)> {
+    let in_treaty = text[..pos]
+        .lines()
+        .rev()
+        .find_map(|l| {
+            let word: String = l
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            TOP_LEVEL.contains(&word.as_str()).then_some(word)
+        })
+        .is_some_and(|w| w == "treaty");
     let mut line_start = text[pos..].find('\n')? + pos + 1;
     loop {
         let line = &text[line_start..];
@@ -176,7 +194,11 @@ fn resume_point(text: &str, pos: usize) -> Option<usize> {
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
         if TOP_LEVEL.contains(&word.as_str()) {
-            return Some(line_start);
+            return Some((line_start, Rule::file));
+        }
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        if in_treaty && trimmed.starts_with("clause") && !trimmed.starts_with("clauses") {
+            return Some((line_start, Rule::treaty_tail));
         }
         line_start += line.find('\n')? + 1;
     }
