@@ -431,70 +431,6 @@ fn incompatible(items: &[SoftItem<'_>], comp: &[usize]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// A minimal set of facts (indices) that, with the conflict's formulas, is unsatisfiable:
-/// the unsat core over fact literals, then deletion in fact order. One scope on `main`.
-fn facts_needed(
-    main: &Solver,
-    budget: &Budget,
-    lowering: &Lowering,
-    formulas: &[Vec<&Expr>],
-    facts: &[&Expr],
-) -> Result<Vec<usize>, Abort> {
-    if facts.is_empty() {
-        return Ok(Vec::new());
-    }
-    main.push();
-    let r = (|| {
-        for f in formulas {
-            main.assert(
-                lowering
-                    .all(f)
-                    .map_err(|e| Abort::Internal(e.to_string()))?,
-            );
-        }
-        let lits: Vec<Bool> = (0..facts.len())
-            .map(|i| Bool::new_const(format!("needed_fact{i}")))
-            .collect();
-        for (lit, e) in lits.iter().zip(facts) {
-            let body = lowering
-                .bool(e)
-                .map_err(|e| Abort::Internal(e.to_string()))?;
-            main.assert(lit.implies(&body));
-        }
-        let q = || "which facts a conflict relies on".to_string();
-        let unsat_with = |set: &[usize]| -> Result<bool, Abort> {
-            let a: Vec<Bool> = set.iter().map(|&i| lits[i].clone()).collect();
-            Ok(budget.check(main, &a, &q)? == Answer::Unsat)
-        };
-        let all: Vec<usize> = (0..facts.len()).collect();
-        if !unsat_with(&all)? {
-            // The conflict came from an unsatisfiable check that included all facts of its
-            // component; failing here is a broken invariant, not a verdict.
-            return Err(Abort::Internal(
-                "a conflict is satisfiable with every fact".into(),
-            ));
-        }
-        let core = main.get_unsat_core();
-        let mut cur: Vec<usize> = all
-            .into_iter()
-            .filter(|&i| core.iter().any(|c| c == &lits[i]))
-            .collect();
-        let mut k = 0;
-        while k < cur.len() {
-            let mut trial = cur.clone();
-            trial.remove(k);
-            if unsat_with(&trial)? {
-                cur = trial;
-            } else {
-                k += 1;
-            }
-        }
-        Ok(cur)
-    })();
-    main.pop(1);
-    r
-}
-
 /// `None` when the facts are consistent, else a minimal subset of them (fact indices).
 fn facts_contradiction(
     main: &Solver,
@@ -502,11 +438,45 @@ fn facts_contradiction(
     lowering: &Lowering,
     facts: &[&Expr],
 ) -> Result<Option<Vec<usize>>, Abort> {
-    if facts.is_empty() {
+    minimal_facts(main, budget, lowering, &[], facts)
+}
+
+/// A minimal set of facts (indices) that a conflict relies on: with its items' formulas
+/// they are unsatisfiable. Empty when the items contradict each other on their own.
+fn facts_needed(
+    main: &Solver,
+    budget: &Budget,
+    lowering: &Lowering,
+    formulas: &[Vec<&Expr>],
+    facts: &[&Expr],
+) -> Result<Vec<usize>, Abort> {
+    let hard: Vec<&Expr> = formulas.iter().flatten().copied().collect();
+    minimal_facts(main, budget, lowering, &hard, facts)?.ok_or_else(|| {
+        // The conflict was found unsatisfiable with every fact of its component, so this
+        // is a broken invariant, not a verdict.
+        Abort::Internal("a conflict is satisfiable with every fact".into())
+    })
+}
+
+/// With `hard` asserted, `None` when `hard` and all `facts` are satisfiable together, else
+/// a minimal subset of the facts that is not (unsat core, then deletion in fact order).
+fn minimal_facts(
+    main: &Solver,
+    budget: &Budget,
+    lowering: &Lowering,
+    hard: &[&Expr],
+    facts: &[&Expr],
+) -> Result<Option<Vec<usize>>, Abort> {
+    if facts.is_empty() && hard.is_empty() {
         return Ok(None);
     }
     main.push();
     let r = (|| {
+        main.assert(
+            lowering
+                .all(hard)
+                .map_err(|e| Abort::Internal(e.to_string()))?,
+        );
         let lits: Vec<Bool> = (0..facts.len())
             .map(|i| Bool::new_const(format!("fact{i}")))
             .collect();
@@ -519,7 +489,9 @@ fn facts_contradiction(
         let query = |set: &[usize]| -> Result<Option<Vec<usize>>, Abort> {
             let a: Vec<Bool> = set.iter().map(|&i| lits[i].clone()).collect();
             let q = || {
-                if set.len() == facts.len() {
+                if !hard.is_empty() {
+                    "which facts a conflict relies on".to_string()
+                } else if set.len() == facts.len() {
                     "whether the facts are consistent".to_string()
                 } else {
                     format!("whether {} of the facts are consistent", set.len())
