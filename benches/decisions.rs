@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
-use treaty::model::{Body, Dim, Loc, Member, NamedRule, Percent, Rule};
+use treaty::model::{Body, Dim, Percent, Rule};
 use treaty::solve::{self, Options};
 use treaty::voting::{analyse_decision, Vote};
 
@@ -48,29 +48,7 @@ fn zipf_weights(n: usize, floor: u64, c: u64, seed: u64) -> Vec<u64> {
 }
 
 fn body(weights: &[u64]) -> Body {
-    Body {
-        id: "B".into(),
-        name: "bench".into(),
-        doc: None,
-        members: weights
-            .iter()
-            .enumerate()
-            .map(|(i, &w)| Member {
-                actor: i,
-                weights: vec![w],
-                loc: Loc::default(),
-            })
-            .collect(),
-        dimensions: vec!["population".into()],
-        default_rule: NamedRule {
-            name: "default".into(),
-            rule: Rule::Unanimity,
-            doc: None,
-            loc: Loc::default(),
-        },
-        rules: Vec::new(),
-        loc: Loc::default(),
-    }
+    Body::synthetic(&["population"], weights.iter().map(|&w| vec![w]).collect())
 }
 
 fn share(dim: Dim, strict: bool, numer: u64) -> Rule {

@@ -21,7 +21,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use treaty::model::{Body, Dim, Loc, Member, NamedRule, Percent, Rule};
+use treaty::model::{Body, Dim, Percent, Rule};
 use treaty::voting::{analyse_decision, power, Vote};
 
 /// A tiny deterministic generator (Knuth's MMIX LCG); no RNG dependency needed.
@@ -46,29 +46,7 @@ fn zipf_weights(n: usize, basic: u64, c: u64, seed: u64) -> Vec<u64> {
 }
 
 fn body(dims: &[&str], weights: Vec<Vec<u64>>) -> Body {
-    Body {
-        id: "B".into(),
-        name: "bench".into(),
-        doc: None,
-        members: weights
-            .into_iter()
-            .enumerate()
-            .map(|(i, weights)| Member {
-                actor: i,
-                weights,
-                loc: Loc::default(),
-            })
-            .collect(),
-        dimensions: dims.iter().map(|d| d.to_string()).collect(),
-        default_rule: NamedRule {
-            name: "default".into(),
-            rule: Rule::Unanimity,
-            doc: None,
-            loc: Loc::default(),
-        },
-        rules: Vec::new(),
-        loc: Loc::default(),
-    }
+    Body::synthetic(dims, weights)
 }
 
 fn share(dim: Dim, strict: bool, numer: u64) -> Rule {

@@ -12,40 +12,20 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use treaty::analysis;
-use treaty::model::{Body, Dim, Loc, Member, NamedRule, Percent, Rule};
+use treaty::model::{Body, Dim, Percent, Rule};
 use treaty::solve;
 use treaty::voting::{self, Vote};
 
 fn body(dims: usize, weights: Vec<Vec<u64>>) -> Body {
-    Body {
-        id: "B".into(),
-        name: "test body".into(),
-        doc: None,
-        members: weights
-            .into_iter()
-            .enumerate()
-            .map(|(i, mut weights)| {
-                weights.truncate(dims);
-                Member {
-                    actor: i,
-                    weights,
-                    loc: Loc::default(),
-                }
-            })
-            .collect(),
-        dimensions: ["votes", "population"][..dims]
-            .iter()
-            .map(|d| d.to_string())
-            .collect(),
-        default_rule: NamedRule {
-            name: "default".into(),
-            rule: Rule::Unanimity,
-            doc: None,
-            loc: Loc::default(),
-        },
-        rules: Vec::new(),
-        loc: Loc::default(),
-    }
+    let names = ["votes", "population"];
+    let weights = weights
+        .into_iter()
+        .map(|mut w| {
+            w.truncate(dims);
+            w
+        })
+        .collect();
+    Body::synthetic(&names[..dims], weights)
 }
 
 // ---------------------------------------------------------------- brute force

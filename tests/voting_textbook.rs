@@ -3,7 +3,7 @@
 
 use num_bigint::BigUint;
 use num_rational::BigRational;
-use treaty::model::{Body, Dim, Loc, Member, NamedRule, Percent, Rule};
+use treaty::model::{Body, Dim, Percent, Rule};
 use treaty::voting::{
     analyse_decision, passes, power, smallest_blocking_coalition, veto_players, PowerMethod, Vote,
     VotingError,
@@ -11,29 +11,7 @@ use treaty::voting::{
 
 /// A body whose member i has `weights[i]` in the dimensions `dims`.
 fn body(dims: &[&str], weights: &[&[u64]]) -> Body {
-    Body {
-        id: "B".into(),
-        name: "test body".into(),
-        doc: None,
-        members: weights
-            .iter()
-            .enumerate()
-            .map(|(i, w)| Member {
-                actor: i,
-                weights: w.to_vec(),
-                loc: Loc::default(),
-            })
-            .collect(),
-        dimensions: dims.iter().map(|d| d.to_string()).collect(),
-        default_rule: NamedRule {
-            name: "default".into(),
-            rule: Rule::Unanimity,
-            doc: None,
-            loc: Loc::default(),
-        },
-        rules: Vec::new(),
-        loc: Loc::default(),
-    }
+    Body::synthetic(dims, weights.iter().map(|w| w.to_vec()).collect())
 }
 
 fn weighted(ws: &[u64]) -> Body {

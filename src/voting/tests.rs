@@ -11,34 +11,12 @@ use proptest::prelude::*;
 use super::game::Game;
 use super::power::{power_with, Strategy as Method};
 use super::*;
-use crate::model::{Body, Dim, Loc, Member, NamedRule, Percent, Rule};
+use crate::model::{Body, Dim, Percent, Rule};
 
 /// A body with members `0..n` and the given dimensions; `weights[i]` lists member i's
 /// value in each dimension.
 pub(crate) fn body(dims: &[&str], weights: Vec<Vec<u64>>) -> Body {
-    Body {
-        id: "B".into(),
-        name: "test body".into(),
-        doc: None,
-        members: weights
-            .into_iter()
-            .enumerate()
-            .map(|(i, weights)| Member {
-                actor: i,
-                weights,
-                loc: Loc::default(),
-            })
-            .collect(),
-        dimensions: dims.iter().map(|d| d.to_string()).collect(),
-        default_rule: NamedRule {
-            name: "default".into(),
-            rule: Rule::Unanimity,
-            doc: None,
-            loc: Loc::default(),
-        },
-        rules: Vec::new(),
-        loc: Loc::default(),
-    }
+    Body::synthetic(dims, weights)
 }
 
 fn yes_of(n: usize, mask: usize) -> Vec<bool> {
