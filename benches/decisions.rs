@@ -22,41 +22,15 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
-use treaty::model::{Body, Dim, Percent, Rule};
+use treaty::model::Body;
+
+mod common;
+use common::{decision_rules, decision_workload, zipf_weights};
 use treaty::solve::{self, Options};
-use treaty::voting::{analyse_decision, Vote};
-
-/// A tiny deterministic generator (Knuth's MMIX LCG); no RNG dependency needed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-}
-
-/// Zipf-like weights: `floor` each plus `c / rank` with +-20% noise, fixed seed.
-fn zipf_weights(n: usize, floor: u64, c: u64, seed: u64) -> Vec<u64> {
-    let mut rng = Lcg(seed);
-    (0..n as u64)
-        .map(|k| floor + c / (k + 1) * (80 + rng.next() % 41) / 100)
-        .collect()
-}
+use treaty::voting::analyse_decision;
 
 fn body(weights: &[u64]) -> Body {
     Body::synthetic(&["population"], weights.iter().map(|&w| vec![w]).collect())
-}
-
-fn share(dim: Dim, strict: bool, numer: u64) -> Rule {
-    Rule::Share {
-        dim,
-        strict,
-        percent: Percent { numer, denom: 1 },
-    }
 }
 
 fn bench_decisions(c: &mut Criterion) {
@@ -66,33 +40,8 @@ fn bench_decisions(c: &mut Criterion) {
         ws.iter().sum::<u64>()
     );
     let b = body(&ws);
-    let rules = [
-        share(Dim::Weight(0), true, 50),
-        Rule::And(vec![
-            share(Dim::Members, false, 60),
-            share(Dim::Weight(0), false, 85),
-        ]),
-        Rule::Or(vec![
-            Rule::And(vec![
-                share(Dim::Members, false, 55),
-                share(Dim::Weight(0), false, 65),
-            ]),
-            Rule::AtMostAgainst(3),
-        ]),
-    ];
-    let mut rng = Lcg(7);
-    let decisions: Vec<(usize, Vec<Vote>)> = (0..100)
-        .map(|d| {
-            let votes = (0..200)
-                .map(|_| match rng.next() % 10 {
-                    0 => Vote::No,
-                    1 | 2 => Vote::Yes,
-                    _ => Vote::Free,
-                })
-                .collect();
-            (d % rules.len(), votes)
-        })
-        .collect();
+    let rules = decision_rules();
+    let decisions = decision_workload(200, 100, rules.len());
     let opts = Options::default();
 
     // The answers must agree before their speed means anything.

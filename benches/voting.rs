@@ -21,41 +21,11 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use treaty::model::{Body, Dim, Percent, Rule};
-use treaty::voting::{analyse_decision, power, Vote};
+use treaty::model::{Body, Dim, Rule};
 
-/// A tiny deterministic generator (Knuth's MMIX LCG); no RNG dependency needed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-}
-
-/// Zipf-like weights: `basic` each plus `c / rank` with +-20% noise, fixed seed.
-fn zipf_weights(n: usize, basic: u64, c: u64, seed: u64) -> Vec<u64> {
-    let mut rng = Lcg(seed);
-    (0..n as u64)
-        .map(|k| basic + c / (k + 1) * (80 + rng.next() % 41) / 100)
-        .collect()
-}
-
-fn body(dims: &[&str], weights: Vec<Vec<u64>>) -> Body {
-    Body::synthetic(dims, weights)
-}
-
-fn share(dim: Dim, strict: bool, numer: u64) -> Rule {
-    Rule::Share {
-        dim,
-        strict,
-        percent: Percent { numer, denom: 1 },
-    }
-}
+mod common;
+use common::{decision_rules, decision_workload, share, zipf_weights};
+use treaty::voting::{analyse_decision, power};
 
 /// Eurostat, population on 1 January 2023 (`eu-population-eurostat-2023.csv`).
 const EU27: [u64; 27] = [
@@ -74,7 +44,7 @@ fn bench_power(c: &mut Criterion) {
     let ws = zipf_weights(189, 700, 405_000, 189);
     let total: u64 = ws.iter().sum();
     eprintln!("ibrd_189: total weight {total}");
-    let ibrd = body(&["votes"], ws.iter().map(|&w| vec![w]).collect());
+    let ibrd = Body::synthetic(&["votes"], ws.iter().map(|&w| vec![w]).collect());
     let majority = share(Dim::Weight(0), true, 50);
     let p = power(&ibrd, &majority).expect("ibrd power");
     eprintln!(
@@ -85,7 +55,7 @@ fn bench_power(c: &mut Criterion) {
             .map_or("computed".to_string(), |e| e.to_string())
     );
 
-    let small = body(&["votes"], ws.iter().map(|&w| vec![w / 100]).collect());
+    let small = Body::synthetic(&["votes"], ws.iter().map(|&w| vec![w / 100]).collect());
     let p = power(&small, &majority).expect("scaled power");
     assert!(p.shapley_shubik_error.is_none());
     g.bench_function("ibrd_189_div100", |b| {
@@ -104,7 +74,7 @@ fn bench_power(c: &mut Criterion) {
         b.iter(|| power(black_box(&small), &amendment))
     });
 
-    let eu = body(&["population"], EU27.iter().map(|&p| vec![p]).collect());
+    let eu = Body::synthetic(&["population"], EU27.iter().map(|&p| vec![p]).collect());
     let qmv = Rule::Or(vec![
         Rule::And(vec![
             share(Dim::Members, false, 55),
@@ -118,7 +88,7 @@ fn bench_power(c: &mut Criterion) {
 
 fn bench_power_large(c: &mut Criterion) {
     let ws = zipf_weights(189, 700, 405_000, 189);
-    let ibrd = body(&["votes"], ws.iter().map(|&w| vec![w]).collect());
+    let ibrd = Body::synthetic(&["votes"], ws.iter().map(|&w| vec![w]).collect());
     let majority = share(Dim::Weight(0), true, 50);
     let mut g = c.benchmark_group("power_large");
     g.sample_size(10);
@@ -140,34 +110,9 @@ fn bench_decisions(c: &mut Criterion) {
     g.warm_up_time(Duration::from_millis(500));
     g.measurement_time(Duration::from_secs(3));
     let ws = zipf_weights(200, 500, 300_000, 200);
-    let b200 = body(&["votes"], ws.iter().map(|&w| vec![w]).collect());
-    let rules = [
-        share(Dim::Weight(0), true, 50),
-        Rule::And(vec![
-            share(Dim::Members, false, 60),
-            share(Dim::Weight(0), false, 85),
-        ]),
-        Rule::Or(vec![
-            Rule::And(vec![
-                share(Dim::Members, false, 55),
-                share(Dim::Weight(0), false, 65),
-            ]),
-            Rule::AtMostAgainst(3),
-        ]),
-    ];
-    let mut rng = Lcg(7);
-    let decisions: Vec<(usize, Vec<Vote>)> = (0..100)
-        .map(|d| {
-            let votes = (0..200)
-                .map(|_| match rng.next() % 10 {
-                    0 => Vote::No,
-                    1 | 2 => Vote::Yes,
-                    _ => Vote::Free,
-                })
-                .collect();
-            (d % rules.len(), votes)
-        })
-        .collect();
+    let b200 = Body::synthetic(&["votes"], ws.iter().map(|&w| vec![w]).collect());
+    let rules = decision_rules();
+    let decisions = decision_workload(200, 100, rules.len());
     g.bench_function("weighted_200x100", |b| {
         b.iter(|| {
             for (r, votes) in &decisions {
