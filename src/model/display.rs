@@ -1,57 +1,75 @@
-//! Rules and formulas back to text, for reports. The output parses back to the same rule.
+//! Rules back to text, for reports. Without quotas the text parses back to the same rule;
+//! with quotas each threshold also gives its exact integer meaning for this body.
 
 use super::types::{Body, Rule};
 
-/// A voting rule as the language writes it, with member ids spelt out.
-pub fn rule_text(body: &Body, rule: &Rule, actor_id: &dyn Fn(usize) -> String) -> String {
+/// A voting rule as the language writes it; `member` names member `i` of the body. With
+/// `quotas`, thresholds carry their integer form: `at least 55% of members (at least 15 of
+/// 27 members)`, computed exactly as the evaluator decides (`100 * yes >= 55 * total`).
+pub fn rule_text(
+    body: &Body,
+    rule: &Rule,
+    member: &dyn Fn(usize) -> String,
+    quotas: bool,
+) -> String {
     /// `inside`: the connective this rule stands in (`Some(true)` for `and`), so that a
     /// nested connective of the other kind gets parentheses (`(a and b) or c`).
     fn go(
         body: &Body,
         rule: &Rule,
-        actor_id: &dyn Fn(usize) -> String,
+        member: &dyn Fn(usize) -> String,
+        quotas: bool,
         inside: Option<bool>,
     ) -> String {
-        let quota = |strict: bool| if strict { "more than" } else { "at least" };
-        let list = |ms: &[usize]| {
-            ms.iter()
-                .map(|&m| actor_id(body.members[m].actor))
-                .collect::<Vec<_>>()
-                .join(", ")
+        let word = |strict: bool| if strict { "more than" } else { "at least" };
+        let list = |ms: &[usize]| ms.iter().map(|&m| member(m)).collect::<Vec<_>>().join(", ");
+        let n = body.members.len() as u64;
+        let with = |text: String, quota: String| {
+            if quotas {
+                format!("{text} ({quota})")
+            } else {
+                text
+            }
         };
         match rule {
-            Rule::Unanimity => "unanimity".into(),
-            Rule::Majority => "majority".into(),
+            Rule::Unanimity => with("unanimity".into(), format!("all {n} members")),
+            Rule::Majority => with(
+                "majority".into(),
+                format!("at least {} of {n} members", n / 2 + 1),
+            ),
             Rule::Share {
                 dim,
                 strict,
                 percent,
-            } => format!("{} {percent} of {}", quota(*strict), body.dim_name(*dim)),
-            Rule::Count { dim, strict, count } => {
-                format!("{} {count} {}", quota(*strict), body.dim_name(*dim))
+            } => {
+                let total = u128::from(body.total(*dim));
+                let num = u128::from(percent.numer) * total;
+                let den = 100 * u128::from(percent.denom.max(1));
+                let least = if *strict {
+                    num / den + 1
+                } else {
+                    num.div_ceil(den)
+                };
+                let d = body.dim_name(*dim);
+                with(
+                    format!("{} {percent} of {d}", word(*strict)),
+                    format!("at least {least} of {total} {d}"),
+                )
             }
-            Rule::AtMostAgainst(n) => format!("at most {n} members against"),
+            Rule::Count { dim, strict, count } => {
+                format!("{} {count} {}", word(*strict), body.dim_name(*dim))
+            }
+            Rule::AtMostAgainst(k) => format!("at most {k} members against"),
             Rule::NoVetoFrom(ms) => format!("no veto from {}", list(ms)),
             Rule::AllOf(ms) => format!("all of {}", list(ms)),
-            Rule::And(parts) => {
+            Rule::And(parts) | Rule::Or(parts) => {
+                let and = matches!(rule, Rule::And(_));
                 let s = parts
                     .iter()
-                    .map(|p| go(body, p, actor_id, Some(true)))
+                    .map(|p| go(body, p, member, quotas, Some(and)))
                     .collect::<Vec<_>>()
-                    .join(" and ");
-                if inside == Some(false) {
-                    format!("({s})")
-                } else {
-                    s
-                }
-            }
-            Rule::Or(parts) => {
-                let s = parts
-                    .iter()
-                    .map(|p| go(body, p, actor_id, Some(false)))
-                    .collect::<Vec<_>>()
-                    .join(" or ");
-                if inside == Some(true) {
+                    .join(if and { " and " } else { " or " });
+                if inside == Some(!and) {
                     format!("({s})")
                 } else {
                     s
@@ -59,5 +77,5 @@ pub fn rule_text(body: &Body, rule: &Rule, actor_id: &dyn Fn(usize) -> String) -
             }
         }
     }
-    go(body, rule, actor_id, None)
+    go(body, rule, member, quotas, None)
 }

@@ -113,7 +113,14 @@ fn decider_text(model: &Model, d: &Decision) -> (String, String) {
             let name = rule.clone().unwrap_or_else(|| "default".into());
             let text = b
                 .rule(rule.as_deref())
-                .map(|r| rule_text(b, &r.rule, &|a| model.actors[a].id.clone()))
+                .map(|r| {
+                    rule_text(
+                        b,
+                        &r.rule,
+                        &|m| model.actors[b.members[m].actor].id.clone(),
+                        false,
+                    )
+                })
                 .unwrap_or_default();
             (format!("{} by {name}", b.id), text)
         }

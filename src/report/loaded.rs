@@ -194,7 +194,7 @@ pub fn loaded(model: &Model) -> LoadedOut {
                 rules: rules_of(b)
                     .map(|r| RuleOut {
                         name: r.name.clone(),
-                        text: rule_text(b, &r.rule, &ids),
+                        text: rule_text(b, &r.rule, &|m| ids(b.members[m].actor), false),
                         at: place(model, r.loc),
                     })
                     .collect(),
@@ -299,7 +299,12 @@ pub fn human(model: &Model) -> String {
             let _ = writeln!(o, "  /// {doc}");
         }
         for r in rules_of(b) {
-            let _ = writeln!(o, "  rule {}: {}", r.name, rule_text(b, &r.rule, &ids));
+            let _ = writeln!(
+                o,
+                "  rule {}: {}",
+                r.name,
+                rule_text(b, &r.rule, &|m| ids(b.members[m].actor), false)
+            );
         }
         let members: Vec<String> = b
             .members

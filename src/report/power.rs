@@ -11,8 +11,9 @@ use num_rational::BigRational;
 use num_traits::{Signed, Zero};
 use serde::Serialize;
 
+use crate::model::display::rule_text;
 use crate::model::{Body, Rule};
-use crate::voting::{describe_rule, PowerIndices};
+use crate::voting::PowerIndices;
 
 /// Version of the JSON document.
 pub const POWER_JSON_VERSION: u32 = 1;
@@ -116,7 +117,7 @@ pub fn power_report(
         rule: rule_name.to_string(),
         summary: PowerSummaryWire {
             members: power.summary.members,
-            quota: describe_rule(body, rule, &name),
+            quota: rule_text(body, rule, &name, true),
             vetoers: power.summary.vetoers.iter().map(|&i| name(i)).collect(),
             dummies: power.summary.dummies.iter().map(|&i| name(i)).collect(),
         },

@@ -28,8 +28,8 @@ pub use decision::{
 pub use game::passes;
 pub use modular::{MODULAR_TABLE_WORDS_LIMIT, MODULAR_TOTAL_WORDS_LIMIT};
 pub use power::{
-    describe_rule, power, GameSummary, MemberPower, PowerError, PowerIndices, PowerMethod,
-    ENUMERATION_LIMIT, MEET_IN_THE_MIDDLE_LIMIT, TABLE_WORDS_LIMIT,
+    power, GameSummary, MemberPower, PowerError, PowerIndices, PowerMethod, ENUMERATION_LIMIT,
+    MEET_IN_THE_MIDDLE_LIMIT, TABLE_WORDS_LIMIT,
 };
 
 use thiserror::Error;

@@ -37,7 +37,7 @@ use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 
-use crate::model::{Body, Dim, Rule};
+use crate::model::{Body, Rule};
 
 use super::game::{Game, Node};
 use super::modular::{self, Layout, MODULAR_TABLE_WORDS_LIMIT, MODULAR_TOTAL_WORDS_LIMIT};
@@ -93,13 +93,11 @@ pub struct MemberPower {
     pub shapley_shubik: Option<BigRational>,
 }
 
-/// A one-line description of the game.
+/// A one-line description of the game (the rule's text with quotas is
+/// `model::display::rule_text`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GameSummary {
     pub members: usize,
-    /// The rule in words with its integer quotas, e.g. `more than 50% of votes (at
-    /// least 1250001 of 2500000 votes)`; members named by `#index`.
-    pub quota: String,
     /// Members in every winning coalition (empty when nothing wins).
     pub vetoers: Vec<usize>,
     /// Members with no swing at all.
@@ -168,8 +166,7 @@ pub(crate) fn power_with(
         Vec::new()
     };
     let counts = compute(&game, &vetoers, strategy)?;
-    let quota = describe_rule(body, rule, &|i| format!("#{i}"));
-    Ok(assemble(n, counts, vetoers, quota))
+    Ok(assemble(n, counts, vetoers))
 }
 
 /// Raw results of a method: per member swings, and per member the numerator of
@@ -902,7 +899,7 @@ fn enumerate(game: &Game, fact: &[BigUint]) -> Counts {
     }
 }
 
-fn assemble(n: usize, counts: Counts, vetoers: Vec<usize>, quota: String) -> PowerIndices {
+fn assemble(n: usize, counts: Counts, vetoers: Vec<usize>) -> PowerIndices {
     let total: BigUint = counts.swings.iter().sum();
     let coalitions = BigUint::one() << (n - 1);
     let n_fact: BigUint = (1..=n).map(BigUint::from).product();
@@ -940,88 +937,10 @@ fn assemble(n: usize, counts: Counts, vetoers: Vec<usize>, quota: String) -> Pow
         total_swings: total,
         summary: GameSummary {
             members: n,
-            quota,
             vetoers,
             dummies,
         },
         method: counts.method,
         shapley_shubik_error: ss_error,
-    }
-}
-
-/// The rule in words with the integer quota of every threshold, e.g.
-/// `at least 55% of members (at least 15 of 27) and at least 65% of population (at least
-/// 291049872 of 447750374)`. `name(i)` names member i.
-pub fn describe_rule(body: &Body, rule: &Rule, name: &dyn Fn(usize) -> String) -> String {
-    let n = body.members.len() as u64;
-    let dim_total = |dim: Dim| -> u128 {
-        match dim {
-            Dim::Members => n as u128,
-            Dim::Weight(d) => body
-                .members
-                .iter()
-                .map(|m| m.weights.get(d).copied().unwrap_or(0) as u128)
-                .sum(),
-        }
-    };
-    let dim_name = |dim: Dim| -> String {
-        match dim {
-            Dim::Members => "members".to_string(),
-            Dim::Weight(d) => body
-                .dimensions
-                .get(d)
-                .cloned()
-                .unwrap_or_else(|| format!("dimension {d}")),
-        }
-    };
-    let word = |strict: bool| if strict { "more than" } else { "at least" };
-    match rule {
-        Rule::Unanimity => format!("unanimity (all {n} members)"),
-        Rule::Majority => format!("majority (at least {} of {n} members)", n / 2 + 1),
-        Rule::Share {
-            dim,
-            strict,
-            percent,
-        } => {
-            let total = dim_total(*dim);
-            let num = (percent.numer as u128).saturating_mul(total);
-            let den = 100u128.saturating_mul(percent.denom.max(1) as u128);
-            let q = if *strict {
-                num / den + 1
-            } else {
-                num.div_ceil(den)
-            };
-            let d = dim_name(*dim);
-            format!(
-                "{} {percent} of {d} (at least {q} of {total} {d})",
-                word(*strict)
-            )
-        }
-        Rule::Count { dim, strict, count } => {
-            format!("{} {count} {}", word(*strict), dim_name(*dim))
-        }
-        Rule::AtMostAgainst(k) => format!("at most {k} members against"),
-        Rule::NoVetoFrom(list) => format!(
-            "no veto from {}",
-            list.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ")
-        ),
-        Rule::AllOf(list) => format!(
-            "all of {}",
-            list.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ")
-        ),
-        Rule::And(rs) | Rule::Or(rs) => {
-            let op = if matches!(rule, Rule::And(_)) {
-                " and "
-            } else {
-                " or "
-            };
-            rs.iter()
-                .map(|r| match r {
-                    Rule::And(_) | Rule::Or(_) => format!("({})", describe_rule(body, r, name)),
-                    _ => describe_rule(body, r, name),
-                })
-                .collect::<Vec<_>>()
-                .join(op)
-        }
     }
 }
