@@ -38,42 +38,40 @@ struct Loader {
 
 /// Loads the files named on the command line and everything they import.
 pub fn load_files(paths: &[PathBuf]) -> Loaded {
-    let mut loader = Loader {
-        files: Vec::new(),
-        asts: Vec::new(),
-        diagnostics: Vec::new(),
-        by_path: HashMap::new(),
-        stack: Vec::new(),
-    };
+    let mut loader = Loader::new();
     for p in paths {
         loader.load(p, &display_path(p), None);
     }
-    Loaded {
-        files: loader.files,
-        asts: loader.asts,
-        diagnostics: loader.diagnostics,
-    }
+    loader.finish()
 }
 
 /// Loads source text given directly (tests, tools): `use` is resolved against the
 /// current directory.
 pub fn load_text(display: &str, text: &str) -> Loaded {
-    let mut loader = Loader {
-        files: Vec::new(),
-        asts: Vec::new(),
-        diagnostics: Vec::new(),
-        by_path: HashMap::new(),
-        stack: Vec::new(),
-    };
+    let mut loader = Loader::new();
     loader.add_text(Path::new(display), display, text.as_bytes().to_vec());
-    Loaded {
-        files: loader.files,
-        asts: loader.asts,
-        diagnostics: loader.diagnostics,
-    }
+    loader.finish()
 }
 
 impl Loader {
+    fn new() -> Loader {
+        Loader {
+            files: Vec::new(),
+            asts: Vec::new(),
+            diagnostics: Vec::new(),
+            by_path: HashMap::new(),
+            stack: Vec::new(),
+        }
+    }
+
+    fn finish(self) -> Loaded {
+        Loaded {
+            files: self.files,
+            asts: self.asts,
+            diagnostics: self.diagnostics,
+        }
+    }
+
     fn load(&mut self, path: &Path, display: &str, used_at: Option<Loc>) {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         match self.by_path.get(&key) {

@@ -93,6 +93,21 @@ impl Resolver {
         &mut self.diags[last]
     }
 
+    /// An error for a name that resolves to nothing: "did you mean" the closest candidate
+    /// (`hint`, from `did_you_mean`), else `otherwise` as the advice.
+    fn unknown(
+        &mut self,
+        message: String,
+        span: Span,
+        label: &str,
+        hint: Option<String>,
+        otherwise: Option<String>,
+    ) {
+        let d = self.error(message, span);
+        d.label = Some(label.into());
+        d.help = hint.map(|h| format!("did you mean `{h}`?")).or(otherwise);
+    }
+
     fn duplicate(&mut self, what: &str, name: &str, span: Span, first: Loc) {
         let d = Diagnostic::error(format!("{what} `{name}` is declared twice"), self.loc(span))
             .with_label("declared again here")
@@ -140,12 +155,13 @@ impl Resolver {
             return Some(i);
         }
         let hint = did_you_mean(&id.text, self.model.actors.iter().map(|a| a.id.as_str()));
-        let d = self.error(format!("unknown actor `{}`", id.text), id.span);
-        d.label = Some("not declared".into());
-        d.help = Some(match hint {
-            Some(h) => format!("did you mean `{h}`?"),
-            None => format!("declare it: actor {} \"Full name\"", id.text),
-        });
+        self.unknown(
+            format!("unknown actor `{}`", id.text),
+            id.span,
+            "not declared",
+            hint,
+            Some(format!("declare it: actor {} \"Full name\"", id.text)),
+        );
         None
     }
 
@@ -554,12 +570,15 @@ impl Resolver {
             return Some((i, self.model.vars[i].ty));
         }
         let hint = did_you_mean(name, self.model.vars.iter().map(|v| v.name.as_str()));
-        let e = self.error(format!("unknown variable `{name}`"), span);
-        e.label = Some("not declared".into());
-        e.help = Some(match hint {
-            Some(h) => format!("did you mean `{h}`?"),
-            None => format!("declare it: `var {name}: bool` or `var {name}: int`"),
-        });
+        self.unknown(
+            format!("unknown variable `{name}`"),
+            span,
+            "not declared",
+            hint,
+            Some(format!(
+                "declare it: `var {name}: bool` or `var {name}: int`"
+            )),
+        );
         None
     }
 
@@ -843,17 +862,13 @@ impl Resolver {
             .map(|b| b.id.as_str())
             .chain(self.model.actors.iter().map(|a| a.id.as_str()));
         let hint = did_you_mean(&r.target.text, names);
-        let e = self.error(
+        self.unknown(
             format!("unknown body or actor `{}`", r.target.text),
             r.target.span,
+            "not declared",
+            hint,
+            Some("`requires` names a declared body (for a vote) or actor (for its consent)".into()),
         );
-        e.label = Some("not declared".into());
-        e.help = Some(match hint {
-            Some(h) => format!("did you mean `{h}`?"),
-            None => {
-                "`requires` names a declared body (for a vote) or actor (for its consent)".into()
-            }
-        });
         None
     }
 
@@ -861,11 +876,13 @@ impl Resolver {
         if let Some(t) = &c.treaty {
             let Some(ti) = self.model.treaties.iter().position(|x| x.id == t.text) else {
                 let hint = did_you_mean(&t.text, self.model.treaties.iter().map(|x| x.id.as_str()));
-                let e = self.error(format!("unknown treaty `{}`", t.text), t.span);
-                e.label = Some("not declared".into());
-                if let Some(h) = hint {
-                    e.help = Some(format!("did you mean `{h}`?"));
-                }
+                self.unknown(
+                    format!("unknown treaty `{}`", t.text),
+                    t.span,
+                    "not declared",
+                    hint,
+                    None,
+                );
                 return None;
             };
             return match self.model.treaties[ti]
@@ -886,11 +903,7 @@ impl Resolver {
                             .map(|x| x.id.as_str()),
                     );
                     let msg = format!("treaty `{}` has no clause `{}`", t.text, c.id.text);
-                    let e = self.error(msg, c.id.span);
-                    e.label = Some("unknown clause".into());
-                    if let Some(h) = hint {
-                        e.help = Some(format!("did you mean `{h}`?"));
-                    }
+                    self.unknown(msg, c.id.span, "unknown clause", hint, None);
                     None
                 }
             };
@@ -909,14 +922,18 @@ impl Resolver {
                         .clause_refs()
                         .map(|r| self.model.clause(r).id.as_str()),
                 );
-                let no_treaty = self.model.treaties.is_empty();
-                let e = self.error(format!("unknown clause `{}`", c.id.text), c.id.span);
-                e.label = Some("no clause has this id".into());
-                e.help = Some(match hint {
-                    Some(h) => format!("did you mean `{h}`?"),
-                    None if no_treaty => "no treaty is declared in the loaded files".into(),
-                    None => "clause ids are the ones after `clause` in a treaty".into(),
-                });
+                let otherwise = if self.model.treaties.is_empty() {
+                    "no treaty is declared in the loaded files"
+                } else {
+                    "clause ids are the ones after `clause` in a treaty"
+                };
+                self.unknown(
+                    format!("unknown clause `{}`", c.id.text),
+                    c.id.span,
+                    "no clause has this id",
+                    hint,
+                    Some(otherwise.into()),
+                );
                 None
             }
             many => {
@@ -942,11 +959,13 @@ impl Resolver {
                 if found.is_none() {
                     let hint =
                         did_you_mean(&t.text, self.model.treaties.iter().map(|x| x.id.as_str()));
-                    let e = self.error(format!("unknown treaty `{}`", t.text), t.span);
-                    e.label = Some("not declared".into());
-                    if let Some(h) = hint {
-                        e.help = Some(format!("did you mean `{h}`?"));
-                    }
+                    self.unknown(
+                        format!("unknown treaty `{}`", t.text),
+                        t.span,
+                        "not declared",
+                        hint,
+                        None,
+                    );
                 }
                 found
             }
@@ -1007,15 +1026,8 @@ impl Resolver {
                     None => {
                         let hint =
                             did_you_mean(&b.text, self.model.bodies.iter().map(|x| x.id.as_str()));
-                        let e = self.error(format!("unknown body `{}`", b.text), b.span);
-                        e.label = Some("not declared".into());
-                        e.help = Some(match hint {
-                            Some(h) => format!("did you mean `{h}`?"),
-                            None => {
-                                "`held by each of` names a body whose members all hold the position"
-                                    .into()
-                            }
-                        });
+                        self.unknown(format!("unknown body `{}`", b.text), b.span, "not declared", hint, Some("`held by each of` names a body whose members all hold the position"
+                                    .into()));
                     }
                 },
             }
@@ -1141,11 +1153,13 @@ impl Resolver {
                 let Some(b) = self.model.body_id(&body.text) else {
                     let hint =
                         did_you_mean(&body.text, self.model.bodies.iter().map(|x| x.id.as_str()));
-                    let d = self.error(format!("unknown body `{}`", body.text), body.span);
-                    d.label = Some("not declared".into());
-                    if let Some(h) = hint {
-                        d.help = Some(format!("did you mean `{h}`?"));
-                    }
+                    self.unknown(
+                        format!("unknown body `{}`", body.text),
+                        body.span,
+                        "not declared",
+                        hint,
+                        None,
+                    );
                     return None;
                 };
                 if let Some(r) = rule {
@@ -1219,14 +1233,13 @@ impl Resolver {
                         &position.text,
                         self.model.positions.iter().map(|x| x.id.as_str()),
                     );
-                    let e = self.error(
+                    self.unknown(
                         format!("unknown position `{}`", position.text),
                         position.span,
+                        "not declared",
+                        hint,
+                        None,
                     );
-                    e.label = Some("not declared".into());
-                    if let Some(h) = hint {
-                        e.help = Some(format!("did you mean `{h}`?"));
-                    }
                     return None;
                 };
                 let pos = &self.model.positions[p];
