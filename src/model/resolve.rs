@@ -2,7 +2,7 @@
 //! checked. Every problem becomes a diagnostic and resolution carries on, so one run
 //! reports them all; a model is returned only when there is none.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use super::types::*;
 use crate::diag::{did_you_mean, Diagnostic};
@@ -1310,10 +1310,4 @@ impl Resolver {
             decimals: (!frac.is_empty() || scale == 100).then_some(written),
         })
     }
-}
-
-/// Groups items by name for quick lookups in tests.
-#[allow(dead_code)]
-fn index_by_name<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
-    names.enumerate().map(|(i, n)| (n, i)).collect()
 }

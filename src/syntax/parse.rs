@@ -505,6 +505,18 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// The declaration's name: its first child. The grammar always has one; an empty name
+    /// at the declaration's span keeps this total without an unwrap.
+    fn first_ident(&self, p: Option<Pair<Rule>>, span: Span) -> Ident {
+        match p {
+            Some(i) => self.ident(i),
+            None => Ident {
+                text: String::new(),
+                span,
+            },
+        }
+    }
+
     fn lit(&self, p: Pair<Rule>) -> Lit {
         Lit {
             span: self.span(&p),
@@ -643,13 +655,7 @@ impl Builder<'_, '_> {
 
     fn body(&mut self, p: Pair<Rule>, doc: Option<String>, span: Span) -> BodyDecl {
         let mut it = p.kids().peekable();
-        let id = match it.next() {
-            Some(i) => self.ident(i),
-            None => Ident {
-                text: String::new(),
-                span,
-            },
-        };
+        let id = self.first_ident(it.next(), span);
         let mut body = BodyDecl {
             id,
             name: None,
@@ -797,13 +803,7 @@ impl Builder<'_, '_> {
 
     fn treaty(&mut self, p: Pair<Rule>, doc: Option<String>, span: Span) -> TreatyDecl {
         let mut it = p.kids();
-        let id = match it.next() {
-            Some(i) => self.ident(i),
-            None => Ident {
-                text: String::new(),
-                span,
-            },
-        };
+        let id = self.first_ident(it.next(), span);
         let mut t = TreatyDecl {
             id,
             title: None,
@@ -835,13 +835,7 @@ impl Builder<'_, '_> {
 
     fn clause(&mut self, p: Pair<Rule>, doc: Option<String>, span: Span) -> ClauseDecl {
         let mut it = p.kids();
-        let id = match it.next() {
-            Some(i) => self.ident(i),
-            None => Ident {
-                text: String::new(),
-                span,
-            },
-        };
+        let id = self.first_ident(it.next(), span);
         let mut c = ClauseDecl {
             id,
             title: None,
@@ -897,13 +891,7 @@ impl Builder<'_, '_> {
 
     fn position(&mut self, p: Pair<Rule>, doc: Option<String>, span: Span) -> PositionDecl {
         let mut it = p.kids();
-        let id = match it.next() {
-            Some(i) => self.ident(i),
-            None => Ident {
-                text: String::new(),
-                span,
-            },
-        };
+        let id = self.first_ident(it.next(), span);
         let mut pos = PositionDecl {
             id,
             source: None,
