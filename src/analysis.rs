@@ -203,6 +203,10 @@ pub fn analyse(
     };
 
     let mut decisions = Vec::new();
+    // With every vote free, a decision depends only on its body and rule: several clauses
+    // needing the same body and rule share one structural answer.
+    type Structural = (Vec<ActorId>, Option<Vec<ActorId>>);
+    let mut structural: BTreeMap<(BodyId, Option<String>), Structural> = BTreeMap::new();
     let mut clauses = Vec::new();
     for (ci, clause) in t.clauses.iter().enumerate() {
         let cref = ClauseRef { treaty, clause: ci };
@@ -223,7 +227,7 @@ pub fn analyse(
                             rule: rule.clone(),
                         },
                         voters,
-                        named.map(|r| (*body, r)),
+                        named.map(|r| ((*body, rule.clone()), r)),
                     )
                 }
                 Requirement::Actor { actor, .. } => {
@@ -241,7 +245,8 @@ pub fn analyse(
                 votes.push(v);
             }
             let (analysis, structural_vetoes, smallest) = match &body_rule {
-                Some((body, rule)) => {
+                Some((key, rule)) => {
+                    let body = &key.0;
                     let b = &model.bodies[*body];
                     // An exact search that ran out of budget is "gave up" (exit 3), like
                     // the solver's unknown, not an input error.
@@ -256,12 +261,23 @@ pub fn analyse(
                         other => AnalysisError::Failed(other.to_string()),
                     };
                     let a = voting::analyse_decision(b, rule, &votes).map_err(gave_up)?;
-                    let free = voting::analyse_decision(b, rule, &vec![Vote::Free; votes.len()])
-                        .map_err(gave_up)?;
-                    let to_actors =
-                        |ms: &[usize]| ms.iter().map(|&m| b.members[m].actor).collect::<Vec<_>>();
-                    let sv = to_actors(&free.veto_players);
-                    let sm = free.smallest_blocking_coalition.as_deref().map(to_actors);
+                    let (sv, sm) = match structural.get(key) {
+                        Some(known) => known.clone(),
+                        None => {
+                            let free =
+                                voting::analyse_decision(b, rule, &vec![Vote::Free; votes.len()])
+                                    .map_err(gave_up)?;
+                            let to_actors = |ms: &[usize]| {
+                                ms.iter().map(|&m| b.members[m].actor).collect::<Vec<_>>()
+                            };
+                            let answer = (
+                                to_actors(&free.veto_players),
+                                free.smallest_blocking_coalition.as_deref().map(to_actors),
+                            );
+                            structural.insert(key.clone(), answer.clone());
+                            answer
+                        }
+                    };
                     (a, sv, sm)
                 }
                 None => {
