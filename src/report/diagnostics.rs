@@ -123,21 +123,27 @@ pub fn render(files: &[SourceFile], d: &Diagnostic, color: bool) -> String {
         labels,
         help,
     };
-    let theme = if color {
+    let mut theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Say "error:" where miette draws "×", as compilers do, so that logs grep well.
+    theme.characters.error = "error:".into();
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
+        // Never split a path or a name across lines, not even at a hyphen.
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_links(false);
     let mut out = String::new();
     if handler.render_report(&mut out, &r).is_err() {
         // Rendering only fails on a span outside its source; fall back to plain text.
         out = format!("error: {}\n", d.message);
     }
-    // miette draws "×" for errors; say "error:" as compilers do, so that logs grep well.
-    let out = out.replacen("  × ", "error: ", 1);
+    // miette indents the first line by two spaces; a compiler's "error:" starts the line.
+    let out = out.strip_prefix("  ").map_or(out.clone(), str::to_string);
     if out.ends_with('\n') {
         out
     } else {

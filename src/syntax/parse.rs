@@ -268,6 +268,11 @@ fn syntax_error(text: &str, file: FileId, pos: usize, e: &pest::error::Error<Rul
         ("a name", &["`_`"]),
         ("a quoted string", &["`\"`"]),
         ("`decides by`", &["`decides`"]),
+        (
+            "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+            &["`==`", "`!=`", "`<`", "`<=`", "`>`", "`>=`"],
+        ),
+        ("`+` or `-`", &["`+`", "`-`"]),
     ];
     let drop: Vec<&str> = covered
         .iter()
