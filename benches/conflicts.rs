@@ -37,7 +37,7 @@ fn main() {
         let mut found = 0;
         for _ in 0..runs {
             let start = Instant::now();
-            let out = check_consistency(&model, 0, &Options::default());
+            let out = check_consistency(&model, treaty::model::TreatyId(0), &Options::default());
             times.push(start.elapsed());
             match out {
                 Ok(Consistency::Checked(r)) => found = r.conflicts.len(),

@@ -1,15 +1,17 @@
-//! `treaty test`: checks each `expect` of the loaded files against the analyses, one line
-//! per expectation, with the difference on failure.
+//! `treaty test`: checks each `expect` of a file against the analyses, with the difference
+//! on failure, and finds the files to test under the paths given. `report::test` prints
+//! the results; the CLI only loads files and picks the exit code.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
-use crate::analysis::TreatyAnalysis;
-use crate::model::{CmpOp, ConflictItem, Expect, Expectation, ExpectedValue, Model, PowerIndex};
-use crate::report::loaded::clause_name;
-use crate::voting;
+use crate::analysis::{self, AnalysisError, TreatyAnalysis};
+use crate::model::names::{actor_ids, clause_name, items_text};
+use crate::model::{CmpOp, Expect, Expectation, ExpectedValue, Model, PowerIndex, TreatyId};
+use crate::{solve, voting};
 
 /// The result of one expectation.
 #[derive(Clone, Debug)]
@@ -33,20 +35,6 @@ fn fail(detail: String) -> Outcome {
     }
 }
 
-fn conflict_text(model: &Model, items: &[ConflictItem]) -> String {
-    items
-        .iter()
-        .map(|i| match i {
-            ConflictItem::Clause(c) => format!("clause {}", clause_name(model, *c)),
-            ConflictItem::RedLine { position, index } => {
-                let p = &model.positions[*position];
-                format!("{}.\"{}\"", p.id, p.red_lines[*index].label)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn compare(op: CmpOp, actual: &BigRational, expected: &ExpectedValue) -> bool {
     let want = BigRational::new(BigInt::from(expected.numer), BigInt::from(expected.denom));
     match (op, expected.decimals) {
@@ -68,8 +56,8 @@ fn compare(op: CmpOp, actual: &BigRational, expected: &ExpectedValue) -> bool {
 }
 
 /// Checks one expectation. `analyses` holds the analysis of each treaty by id.
-pub fn check(model: &Model, analyses: &BTreeMap<usize, TreatyAnalysis>, e: &Expect) -> Outcome {
-    let get = |t: usize| analyses.get(&t);
+pub fn check(model: &Model, analyses: &BTreeMap<TreatyId, TreatyAnalysis>, e: &Expect) -> Outcome {
+    let get = |t: TreatyId| analyses.get(&t);
     match &e.expectation {
         Expectation::Conflict(items) => {
             let found = analyses
@@ -86,7 +74,7 @@ pub fn check(model: &Model, analyses: &BTreeMap<usize, TreatyAnalysis>, e: &Expe
                 let all: Vec<String> = analyses
                     .values()
                     .flat_map(|a| a.consistency.conflicts.iter())
-                    .map(|c| format!("{{ {} }}", conflict_text(model, &c.items)))
+                    .map(|c| format!("{{ {} }}", items_text(model, &c.items)))
                     .collect();
                 fail(if all.is_empty() {
                     "no conflict was found".into()
@@ -120,11 +108,7 @@ pub fn check(model: &Model, analyses: &BTreeMap<usize, TreatyAnalysis>, e: &Expe
                 if has == *expected {
                     pass()
                 } else {
-                    let v: Vec<&str> = s
-                        .vetoes
-                        .iter()
-                        .map(|&a| model.actors[a].id.as_str())
-                        .collect();
+                    let v = actor_ids(model, &s.vetoes);
                     fail(format!(
                         "{} {} veto clause {}; vetoes: {}",
                         model.actors[*actor].id,
@@ -189,15 +173,13 @@ pub fn check(model: &Model, analyses: &BTreeMap<usize, TreatyAnalysis>, e: &Expe
             value,
         } => {
             let b = &model.bodies[*body];
-            let Some(r) = b.rule(rule.as_deref()) else {
-                return fail("no such rule".into());
-            };
+            // Resolution checked membership; a miss would be a bug, said as a failure.
             let Some(m) = b.member_index(*actor) else {
                 return fail("not a member".into());
             };
-            match voting::power(b, &r.rule) {
+            match voting::power(b, &b.rule(*rule).rule) {
                 Ok(p) => {
-                    let mp = &p.members[m];
+                    let mp = &p.members[m.index()];
                     let actual = match index {
                         PowerIndex::Swings => {
                             Some(BigRational::from_integer(BigInt::from(mp.swings.clone())))
@@ -218,6 +200,90 @@ pub fn check(model: &Model, analyses: &BTreeMap<usize, TreatyAnalysis>, e: &Expe
                     }
                 }
                 Err(err) => fail(format!("cannot compute: {err}")),
+            }
+        }
+    }
+}
+
+/// One expectation's result, with where it was written.
+#[derive(Clone, Debug)]
+pub struct ExpectResult {
+    /// `file:line:column` of the `expect`.
+    pub at: String,
+    /// The expectation as written, whitespace-normalised.
+    pub text: String,
+    pub outcome: Outcome,
+}
+
+/// Checks the expectations written in the model's first file (imported files are tested on
+/// their own), analysing the treaties only when some expectation needs them.
+pub fn check_file(
+    model: &Model,
+    options: &solve::Options,
+) -> Result<Vec<ExpectResult>, AnalysisError> {
+    let own: Vec<&Expect> = model.expects.iter().filter(|e| e.loc.file == 0).collect();
+    let needs_analysis = own
+        .iter()
+        .any(|e| !matches!(e.expectation, Expectation::Power { .. }));
+    let mut analyses = BTreeMap::new();
+    if needs_analysis {
+        for t in 0..model.treaties.len() {
+            let t = TreatyId(t);
+            analyses.insert(t, analysis::analyse(model, t, options)?);
+        }
+    }
+    Ok(own
+        .into_iter()
+        .map(|e| ExpectResult {
+            at: model.describe_loc(e.loc),
+            text: e.text.clone(),
+            outcome: check(model, &analyses, e),
+        })
+        .collect())
+}
+
+/// The `.treaty` files under each path (a file is taken as it is), directories walked in
+/// sorted order so that a run's output is stable.
+pub fn treaty_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        walk(p, &mut out);
+    }
+    out
+}
+
+fn walk(path: &Path, out: &mut Vec<PathBuf>) {
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    entries.sort();
+    for e in entries {
+        if e.is_dir() || e.extension().is_some_and(|x| x == "treaty") {
+            walk(&e, out);
+        }
+    }
+}
+
+/// Counts over a `treaty test` run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    /// Files that could not be loaded (their diagnostics were shown).
+    pub broken: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, results: &[ExpectResult]) {
+        for r in results {
+            if r.outcome.passed {
+                self.passed += 1;
+            } else {
+                self.failed += 1;
             }
         }
     }

@@ -4,6 +4,7 @@
 //! -> analyses (`voting` without a solver, `solve` with Z3) -> report (`report`).
 
 pub mod analysis;
+pub mod budget;
 pub mod diag;
 pub mod expect;
 pub mod model;

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use treaty::report;
+use treaty::diag::Diagnostic;
+use treaty::model::Model;
+use treaty::{analysis, expect, report};
 
 #[derive(Parser)]
 #[command(name = "treaty", version = treaty::version_text(), about = "Checks whether a treaty draft can work")]
@@ -133,21 +135,23 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             budget,
         } => {
             let model = load(&files, color)?;
-            let analyses = analyse_all(&model, budget)?;
+            let analyses = analyse_all(&model, budget, color)?;
             if verify {
-                verify_all(&model, &analyses, budget)?;
-            }
-            let text = match format {
-                Format::Human => {
-                    let mut t = String::new();
-                    if list {
-                        t.push_str(&report::loaded::human(&model));
-                        t.push('\n');
-                    }
-                    t.push_str(&report::check::human(&model, &analyses));
-                    t
+                let lines = analysis::verify_all(&model, &analyses, &budget.options())
+                    .map_err(|e| analysis_error(&e, color))?;
+                let mut err = std::io::stderr().lock();
+                for line in lines {
+                    let _ = writeln!(err, "{line}");
                 }
-                Format::Json => json(&report::wire::check(&model, &analyses)),
+            }
+            let doc = report::wire::check(&model, &analyses);
+            let text = match format {
+                Format::Human if list => {
+                    let listing = report::loaded::human(&model);
+                    format!("{listing}\n{}", report::check::human(&doc))
+                }
+                Format::Human => report::check::human(&doc),
+                Format::Json => json(&doc),
             };
             emit(&text)?;
             Ok(findings_code(&analyses))
@@ -158,10 +162,11 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             budget,
         } => {
             let model = load(&files, color)?;
-            let analyses = analyse_all(&model, budget)?;
+            let analyses = analyse_all(&model, budget, color)?;
+            let doc = report::wire::vetoes(&model, &analyses);
             let text = match format {
-                Format::Human => report::check::vetoes_human(&model, &analyses),
-                Format::Json => json(&report::wire::vetoes(&model, &analyses)),
+                Format::Human => report::check::vetoes_human(&doc),
+                Format::Json => json(&doc),
             };
             emit(&text)?;
             Ok(findings_code(&analyses))
@@ -173,38 +178,14 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             format,
         } => {
             let model = load(&[file], color)?;
-            let Some(b) = model.body_id(&body) else {
-                let known: Vec<&str> = model.bodies.iter().map(|b| b.id.as_str()).collect();
-                return Err(usage(&format!(
-                    "no body `{body}` in the loaded files (bodies: {})",
-                    if known.is_empty() {
-                        "none".into()
-                    } else {
-                        known.join(", ")
-                    }
-                )));
-            };
-            let bd = &model.bodies[b];
-            let Some(named) = bd.rule(rule.as_deref()) else {
-                let known: Vec<&str> = bd.rules.iter().map(|r| r.name.as_str()).collect();
-                return Err(usage(&format!(
-                    "body `{body}` has no rule `{}` (its named rules: {})",
-                    rule.unwrap_or_default(),
-                    if known.is_empty() {
-                        "none".into()
-                    } else {
-                        known.join(", ")
-                    }
-                )));
-            };
-            let p = treaty::voting::power(bd, &named.rule)
-                .map_err(|e| usage(&format!("cannot compute power indices: {e}")))?;
-            let names: Vec<String> = bd
-                .members
-                .iter()
-                .map(|m| model.actors[m.actor].id.clone())
-                .collect();
-            let wire = report::power::power_report(bd, &named.name, &named.rule, &p, &names);
+            let b = model.find_body(&body).map_err(|d| fail(&d, color, 2))?;
+            let r = model.bodies[b]
+                .find_rule(rule.as_deref())
+                .map_err(|d| fail(&d, color, 2))?;
+            let wire = report::power::for_body(&model, b, r).map_err(|e| {
+                let d = Diagnostic::bare(format!("cannot compute power indices: {e}"));
+                fail(&d, color, 2)
+            })?;
             let text = match format {
                 Format::Human => report::power::render_power_text(&wire),
                 Format::Json => json(&wire),
@@ -212,159 +193,54 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             emit(&text)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Test { paths, budget } => run_tests(&paths, budget, color),
+        Command::Test { paths, budget } => {
+            let mut tally = expect::Tally::default();
+            for file in expect::treaty_files(&paths) {
+                let Ok(model) = load(std::slice::from_ref(&file), color) else {
+                    tally.broken += 1;
+                    continue;
+                };
+                let results = expect::check_file(&model, &budget.options())
+                    .map_err(|e| analysis_error(&e, color))?;
+                tally.add(&results);
+                emit(&report::test::results(&results))?;
+            }
+            emit(&report::test::summary(&tally))?;
+            Ok(match tally {
+                t if t.broken > 0 => ExitCode::from(2),
+                t if t.failed > 0 => ExitCode::from(1),
+                _ => ExitCode::SUCCESS,
+            })
+        }
     }
 }
 
-fn usage(message: &str) -> ExitCode {
-    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
-    ExitCode::from(2)
+/// Prints one diagnostic on stderr and gives `code` as the exit code.
+fn fail(d: &Diagnostic, color: bool, code: u8) -> ExitCode {
+    let text = report::diagnostics::render(&[], d, color);
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    ExitCode::from(code)
 }
 
-fn findings_code(analyses: &[treaty::analysis::TreatyAnalysis]) -> ExitCode {
+/// Exit 3 when the solver or a search gave up (nothing is concluded), else 2.
+fn analysis_error(e: &analysis::AnalysisError, color: bool) -> ExitCode {
+    fail(&e.diagnostic(), color, if e.gave_up() { 3 } else { 2 })
+}
+
+fn analyse_all(
+    model: &Model,
+    budget: Budget,
+    color: bool,
+) -> Result<Vec<analysis::TreatyAnalysis>, ExitCode> {
+    analysis::analyse_all(model, &budget.options()).map_err(|e| analysis_error(&e, color))
+}
+
+fn findings_code(analyses: &[analysis::TreatyAnalysis]) -> ExitCode {
     if analyses.iter().any(|a| a.has_findings()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn analyse_all(
-    model: &treaty::model::Model,
-    budget: Budget,
-) -> Result<Vec<treaty::analysis::TreatyAnalysis>, ExitCode> {
-    (0..model.treaties.len())
-        .map(|t| treaty::analysis::analyse(model, t, &budget.options()).map_err(analysis_error))
-        .collect()
-}
-
-/// `check --verify`: Z3's joint answer must match the analysis, treaty by treaty.
-fn verify_all(
-    model: &treaty::model::Model,
-    analyses: &[treaty::analysis::TreatyAnalysis],
-    budget: Budget,
-) -> Result<(), ExitCode> {
-    for a in analyses {
-        let diffs = treaty::analysis::verify_with_z3(model, a, &budget.options())
-            .map_err(analysis_error)?;
-        let id = &model.treaties[a.treaty].id;
-        let mut err = std::io::stderr().lock();
-        if diffs.is_empty() {
-            let _ = writeln!(
-                err,
-                "verified: Z3's joint encoding agrees on treaty {id} (feasibility and {} clauses)",
-                a.clauses.len()
-            );
-        } else {
-            let _ = writeln!(
-                err,
-                "error: internal error: Z3's joint encoding disagrees with the analysis of treaty {id}:"
-            );
-            for d in diffs {
-                let _ = writeln!(err, "  {d}");
-            }
-            let _ = writeln!(
-                err,
-                "  help: this is a bug in treaty; please report it with the input files"
-            );
-            return Err(ExitCode::from(2));
-        }
-    }
-    Ok(())
-}
-
-fn analysis_error(e: treaty::analysis::AnalysisError) -> ExitCode {
-    match e {
-        treaty::analysis::AnalysisError::Unknown { query, reason } => {
-            let _ = writeln!(
-                std::io::stderr().lock(),
-                "error: the solver gave up ({reason}) on: {query}\n  help: nothing is concluded; raise --timeout or simplify the formulas"
-            );
-            ExitCode::from(3)
-        }
-        treaty::analysis::AnalysisError::Failed(m) => {
-            let _ = writeln!(std::io::stderr().lock(), "error: {m}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// `.treaty` files under `path` (itself if a file), sorted for a stable order.
-fn treaty_files(path: &std::path::Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        entries.sort();
-        for e in entries {
-            if e.is_dir() || e.extension().is_some_and(|x| x == "treaty") {
-                treaty_files(&e, out);
-            }
-        }
-    } else {
-        out.push(path.to_path_buf());
-    }
-}
-
-fn run_tests(paths: &[PathBuf], budget: Budget, color: bool) -> Result<ExitCode, ExitCode> {
-    let mut files = Vec::new();
-    for p in paths {
-        treaty_files(p, &mut files);
-    }
-    let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
-    for f in &files {
-        let Ok(model) = load(std::slice::from_ref(f), color) else {
-            broken += 1;
-            continue;
-        };
-        // Only the file's own expectations: imported files are tested on their own.
-        let own: Vec<&treaty::model::Expect> =
-            model.expects.iter().filter(|e| e.loc.file == 0).collect();
-        if own.is_empty() {
-            continue;
-        }
-        let needs_analysis = own
-            .iter()
-            .any(|e| !matches!(e.expectation, treaty::model::Expectation::Power { .. }));
-        let mut analyses = std::collections::BTreeMap::new();
-        if needs_analysis {
-            for t in 0..model.treaties.len() {
-                analyses.insert(
-                    t,
-                    treaty::analysis::analyse(&model, t, &budget.options())
-                        .map_err(analysis_error)?,
-                );
-            }
-        }
-        let mut out = String::new();
-        for e in own {
-            let o = treaty::expect::check(&model, &analyses, e);
-            let at = model.describe_loc(e.loc);
-            if o.passed {
-                passed += 1;
-                out.push_str(&format!("pass  {at}  {}\n", e.text));
-            } else {
-                failed += 1;
-                out.push_str(&format!("FAIL  {at}  {}\n", e.text));
-                if let Some(d) = o.detail {
-                    out.push_str(&format!("        found: {d}\n"));
-                }
-            }
-        }
-        emit(&out)?;
-    }
-    let mut summary = format!("{passed} passed, {failed} failed\n");
-    if broken > 0 {
-        summary = format!("{broken} file(s) could not be loaded\n{summary}");
-    }
-    emit(&summary)?;
-    Ok(if broken > 0 {
-        ExitCode::from(2)
-    } else if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 /// Pretty JSON with a final newline. Serialising the wire types cannot fail (string keys,
@@ -377,7 +253,7 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// Loads and resolves, or prints every diagnostic and gives exit code 2.
-fn load(files: &[PathBuf], color: bool) -> Result<treaty::model::Model, ExitCode> {
+fn load(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
     treaty::load(files).map_err(|(sources, diags)| {
         let text = report::diagnostics::render_all(&sources, &diags, color);
         let _ = std::io::stderr().lock().write_all(text.as_bytes());

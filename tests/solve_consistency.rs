@@ -1,12 +1,12 @@
 //! The consistency analysis on models built in Rust (the parser is not needed here).
 
 use treaty::model::eval::{eval_bool, Value};
-use treaty::model::{ClauseRef, CmpOp, ConflictItem, Model, RedLineKind};
+use treaty::model::{ClauseRef, CmpOp, ConflictItem, Model, PositionId, RedLineKind, TreatyId};
 use treaty::solve::synth::{ex::*, generate, Builder, Spec};
 use treaty::solve::{check_consistency, Consistency, ConsistencyReport, Options};
 
 fn report(model: &Model, options: &Options) -> ConsistencyReport {
-    match check_consistency(model, 0, options) {
+    match check_consistency(model, TreatyId(0), options) {
         Ok(Consistency::Checked(r)) => r,
         other => panic!("expected a report, got {other:?}"),
     }
@@ -14,13 +14,16 @@ fn report(model: &Model, options: &Options) -> ConsistencyReport {
 
 fn clause(c: usize) -> ConflictItem {
     ConflictItem::Clause(ClauseRef {
-        treaty: 0,
+        treaty: TreatyId(0),
         clause: c,
     })
 }
 
 fn line(position: usize, index: usize) -> ConflictItem {
-    ConflictItem::RedLine { position, index }
+    ConflictItem::RedLine {
+        position: PositionId(position),
+        index,
+    }
 }
 
 fn conflict_sets(r: &ConsistencyReport) -> Vec<Vec<ConflictItem>> {
@@ -262,7 +265,7 @@ fn tiny_rlimit_gives_unknown_never_a_verdict() {
     let m = generate(&Spec::planted(60, 7));
     let out = check_consistency(
         &m,
-        0,
+        TreatyId(0),
         &Options {
             rlimit: Some(1),
             ..Options::default()
@@ -282,7 +285,7 @@ fn zero_timeout_gives_unknown() {
     let m = three_pairs();
     let out = check_consistency(
         &m,
-        0,
+        TreatyId(0),
         &Options {
             timeout_ms: Some(0),
             ..Options::default()
@@ -293,7 +296,7 @@ fn zero_timeout_gives_unknown() {
 
 #[test]
 fn unknown_treaty_is_an_error() {
-    assert!(check_consistency(&three_pairs(), 5, &Options::default()).is_err());
+    assert!(check_consistency(&three_pairs(), TreatyId(5), &Options::default()).is_err());
 }
 
 #[test]

@@ -168,7 +168,7 @@ proptest! {
         expected.iter_mut().for_each(|v| v.sort());
         expected.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
 
-        let report = match check_consistency(&model, 0, &Options::default()) {
+        let report = match check_consistency(&model, treaty::model::TreatyId(0), &Options::default()) {
             Ok(Consistency::Checked(r)) => r,
             other => panic!("{other:?}"),
         };

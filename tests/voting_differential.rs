@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use treaty::analysis;
-use treaty::model::{Body, Dim, Percent, Rule};
+use treaty::model::{Body, Dim, Percent, Rule, TreatyId};
 use treaty::solve;
 use treaty::voting::{self, Vote};
 
@@ -320,7 +320,7 @@ fn compare_with_analysis(path: &str) -> usize {
     let model = treaty::load(&[PathBuf::from(path)])
         .unwrap_or_else(|(_, d)| panic!("{path} does not load: {d:?}"));
     let opts = solve::Options::default();
-    for t in 0..model.treaties.len() {
+    for t in (0..model.treaties.len()).map(TreatyId) {
         let a = analysis::analyse(&model, t, &opts).unwrap();
         let j = solve::treaty_feasibility(&model, t, &a.joint_input(&model), &opts).unwrap();
         assert_eq!(j.feasible, a.feasible, "{path}: treaty {t} feasible");
@@ -347,7 +347,7 @@ fn compare_with_analysis(path: &str) -> usize {
             let jc = &j.clauses[d.clause.clause];
             assert_eq!(
                 jc.decisions_pass[d.requirement],
-                d.analysis.can_pass,
+                d.can_pass,
                 "{path}: clause {} decision {}",
                 model.clause(d.clause).id,
                 d.requirement
@@ -361,11 +361,7 @@ fn compare_with_analysis(path: &str) -> usize {
 fn joint_feasibility_agrees_with_analysis_on_the_plan() {
     let path = "rules/treaties/peace-plan-28.treaty";
     let model = treaty::load(&[PathBuf::from(path)]).unwrap_or_else(|(_, d)| panic!("{d:?}"));
-    let t = model
-        .treaties
-        .iter()
-        .position(|t| t.id == "Plan28")
-        .unwrap();
+    let t = model.treaty_id("Plan28").unwrap();
     let opts = solve::Options::default();
     let a = analysis::analyse(&model, t, &opts).unwrap();
     let j = solve::treaty_feasibility(&model, t, &a.joint_input(&model), &opts).unwrap();

@@ -5,6 +5,8 @@
 pub mod display;
 pub mod eval;
 mod load;
+mod lookup;
+pub mod names;
 mod resolve;
 mod types;
 

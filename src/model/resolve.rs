@@ -306,7 +306,7 @@ impl Resolver {
             members,
             dimensions,
             default_rule: NamedRule {
-                name: "default".into(),
+                name: DEFAULT_RULE_NAME.into(),
                 rule: Rule::Unanimity,
                 doc: None,
                 loc: self.loc(b.id.span),
@@ -336,7 +336,7 @@ impl Resolver {
             }
             if let Some(rule) = self.rule(&body, &d.rule) {
                 body.default_rule = NamedRule {
-                    name: "default".into(),
+                    name: DEFAULT_RULE_NAME.into(),
                     rule,
                     doc: d.doc.clone(),
                     loc: self.loc(d.span),
@@ -345,7 +345,7 @@ impl Resolver {
         }
         for d in &b.rules {
             let Some(name) = &d.name else { continue };
-            if name.text == "default" {
+            if name.text == DEFAULT_RULE_NAME {
                 let e = self.error("a rule cannot be named `default`", name.span);
                 e.help = Some("`default` means the `decides by` rule; pick another name".into());
                 continue;
@@ -420,7 +420,7 @@ impl Resolver {
                 ok = false;
                 continue;
             };
-            match body.member_index(actor) {
+            match body.member_index(actor).map(MemberIdx::index) {
                 Some(i) => {
                     if !out.contains(&i) {
                         out.push(i);
@@ -798,44 +798,29 @@ impl Resolver {
         });
     }
 
+    /// The rule `rule` names in body `b` (its default rule when `None`), or an error at the
+    /// name with the body's rules and a did-you-mean.
+    fn rule_ref(&mut self, b: BodyId, rule: Option<&Ident>) -> Option<RuleId> {
+        let Some(rule) = rule else {
+            return Some(RuleId::Default);
+        };
+        match self.model.bodies[b].find_rule(Some(&rule.text)) {
+            Ok(id) => Some(id),
+            Err(d) => {
+                let mut d = *d;
+                d.loc = Some(self.loc(rule.span));
+                d.label = Some("unknown rule".into());
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
     fn requirement(&mut self, r: &ast::RequiresDecl) -> Option<Requirement> {
         let loc = self.loc(r.span);
         if let Some(b) = self.model.body_id(&r.target.text) {
-            if let Some(rule) = &r.rule {
-                if self.model.bodies[b].rule(Some(&rule.text)).is_none() {
-                    let names: Vec<&str> = self.model.bodies[b]
-                        .rules
-                        .iter()
-                        .map(|x| x.name.as_str())
-                        .collect();
-                    let hint = did_you_mean(&rule.text, names.iter().copied());
-                    let known = if names.is_empty() {
-                        "it has only its default rule".to_string()
-                    } else {
-                        format!(
-                            "its rules: {}",
-                            names
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    };
-                    let msg = format!("body `{}` has no rule `{}`", r.target.text, rule.text);
-                    let e = self.error(msg, rule.span);
-                    e.label = Some("unknown rule".into());
-                    e.help = Some(match hint {
-                        Some(h) => format!("did you mean `{h}`? ({known})"),
-                        None => known,
-                    });
-                    return None;
-                }
-            }
-            return Some(Requirement::Body {
-                body: b,
-                rule: r.rule.as_ref().map(|x| x.text.clone()),
-                loc,
-            });
+            let rule = self.rule_ref(b, r.rule.as_ref())?;
+            return Some(Requirement::Body { body: b, rule, loc });
         }
         if let Some(a) = self.model.actor_id(&r.target.text) {
             if let Some(rule) = &r.rule {
@@ -874,7 +859,7 @@ impl Resolver {
 
     fn clause_ref(&mut self, c: &ast::ClauseRefAst) -> Option<ClauseRef> {
         if let Some(t) = &c.treaty {
-            let Some(ti) = self.model.treaties.iter().position(|x| x.id == t.text) else {
+            let Some(ti) = self.model.treaty_id(&t.text) else {
                 let hint = did_you_mean(&t.text, self.model.treaties.iter().map(|x| x.id.as_str()));
                 self.unknown(
                     format!("unknown treaty `{}`", t.text),
@@ -955,7 +940,7 @@ impl Resolver {
     fn treaty_ref(&mut self, t: Option<&Ident>, span: Span) -> Option<TreatyId> {
         match t {
             Some(t) => {
-                let found = self.model.treaties.iter().position(|x| x.id == t.text);
+                let found = self.model.treaty_id(&t.text);
                 if found.is_none() {
                     let hint =
                         did_you_mean(&t.text, self.model.treaties.iter().map(|x| x.id.as_str()));
@@ -970,7 +955,7 @@ impl Resolver {
                 found
             }
             None => match self.model.treaties.len() {
-                1 => Some(0),
+                1 => Some(TreatyId(0)),
                 0 => {
                     let e = self.error(
                         "this expectation needs a treaty, and none is declared",
@@ -1162,16 +1147,7 @@ impl Resolver {
                     );
                     return None;
                 };
-                if let Some(r) = rule {
-                    if self.model.bodies[b].rule(Some(&r.text)).is_none() {
-                        let d = self.error(
-                            format!("body `{}` has no rule `{}`", body.text, r.text),
-                            r.span,
-                        );
-                        d.label = Some("unknown rule".into());
-                        return None;
-                    }
-                }
+                let rule = self.rule_ref(b, rule.as_ref())?;
                 let a = self.lookup_actor(actor)?;
                 if self.model.bodies[b].member_index(a).is_none() {
                     let d = self.error(
@@ -1190,7 +1166,7 @@ impl Resolver {
                 };
                 Expectation::Power {
                     body: b,
-                    rule: rule.as_ref().map(|r| r.text.clone()),
+                    rule,
                     actor: a,
                     index,
                     op: *op,
@@ -1223,12 +1199,7 @@ impl Resolver {
         match it {
             ast::ConflictItemAst::Clause(c) => Some(ConflictItem::Clause(self.clause_ref(c)?)),
             ast::ConflictItemAst::RedLine { position, label } => {
-                let Some(p) = self
-                    .model
-                    .positions
-                    .iter()
-                    .position(|x| x.id == position.text)
-                else {
+                let Some(p) = self.model.position_id(&position.text) else {
                     let hint = did_you_mean(
                         &position.text,
                         self.model.positions.iter().map(|x| x.id.as_str()),

@@ -20,11 +20,81 @@ pub const MAX_DIMENSION_TOTAL: u64 = 1_000_000_000_000_000_000;
 
 /// Index of a loaded source file in `Model::files`.
 pub type FileId = usize;
-pub type ActorId = usize;
-pub type BodyId = usize;
+/// Index of a variable in `Model::vars` (formulas are built over these).
 pub type VarId = usize;
-pub type PositionId = usize;
-pub type TreatyId = usize;
+
+/// Declares a typed index into one of the model's lists, so that an actor's index can
+/// never be used as a body's. `list[id]` works on the list it indexes.
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident => $item:ty) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        pub struct $name(pub usize);
+
+        impl $name {
+            /// The position in the list this id indexes.
+            pub fn index(self) -> usize {
+                self.0
+            }
+        }
+
+        /// The bare index (for solver constant names and internal messages).
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::ops::Index<$name> for Vec<$item> {
+            type Output = $item;
+            fn index(&self, id: $name) -> &$item {
+                &self[id.0]
+            }
+        }
+
+        impl std::ops::IndexMut<$name> for Vec<$item> {
+            fn index_mut(&mut self, id: $name) -> &mut $item {
+                &mut self[id.0]
+            }
+        }
+    };
+}
+
+index_type!(
+    /// An actor: index into `Model::actors`.
+    ActorId => Actor
+);
+index_type!(
+    /// A body: index into `Model::bodies`.
+    BodyId => Body
+);
+index_type!(
+    /// A position: index into `Model::positions`.
+    PositionId => Position
+);
+index_type!(
+    /// A treaty: index into `Model::treaties`.
+    TreatyId => Treaty
+);
+index_type!(
+    /// A member's place in its body: index into `Body::members` (and into a decision's
+    /// vote list, which has one vote per member in member order).
+    MemberIdx => Member
+);
+
+/// One of a body's rules: its `decides by` rule or a named `rule NAME: ...`. Resolution
+/// stores this in every requirement and expectation, so a rule is never looked up by name
+/// again after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleId {
+    /// The body's `decides by` rule (named `default`).
+    Default,
+    /// `Body::rules[i]`.
+    Named(usize),
+}
+
+/// The name the default rule goes by in reports, expectations and `--rule`.
+pub const DEFAULT_RULE_NAME: &str = "default";
 
 /// A byte range in one source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
@@ -125,14 +195,14 @@ impl Body {
                 .into_iter()
                 .enumerate()
                 .map(|(actor, weights)| Member {
-                    actor,
+                    actor: ActorId(actor),
                     weights,
                     loc: Loc::default(),
                 })
                 .collect(),
             dimensions: dimensions.iter().map(|d| d.to_string()).collect(),
             default_rule: NamedRule {
-                name: "default".into(),
+                name: DEFAULT_RULE_NAME.into(),
                 rule: Rule::Unanimity,
                 doc: None,
                 loc: Loc::default(),
@@ -165,16 +235,37 @@ impl Body {
         }
     }
 
-    /// The rule with this name; `None` names the default rule.
-    pub fn rule(&self, name: Option<&str>) -> Option<&NamedRule> {
-        match name {
-            None => Some(&self.default_rule),
-            Some(n) => self.rules.iter().find(|r| r.name == n),
+    /// The id of the rule with this name; `default` names the `decides by` rule.
+    pub fn rule_id(&self, name: &str) -> Option<RuleId> {
+        if name == DEFAULT_RULE_NAME {
+            return Some(RuleId::Default);
+        }
+        self.rules
+            .iter()
+            .position(|r| r.name == name)
+            .map(RuleId::Named)
+    }
+
+    /// The rule `id` names. Resolution stores only ids of this body's rules, so the index
+    /// is always in range.
+    pub fn rule(&self, id: RuleId) -> &NamedRule {
+        match id {
+            RuleId::Default => &self.default_rule,
+            RuleId::Named(i) => &self.rules[i],
         }
     }
 
-    pub fn member_index(&self, actor: ActorId) -> Option<usize> {
-        self.members.iter().position(|m| m.actor == actor)
+    /// Where `actor` sits among the members, if it is one.
+    pub fn member_index(&self, actor: ActorId) -> Option<MemberIdx> {
+        self.members
+            .iter()
+            .position(|m| m.actor == actor)
+            .map(MemberIdx)
+    }
+
+    /// The actor of each member, in member order.
+    pub fn member_actors(&self) -> Vec<ActorId> {
+        self.members.iter().map(|m| m.actor).collect()
     }
 }
 
@@ -356,10 +447,10 @@ pub struct ClauseRef {
 
 #[derive(Clone, Debug)]
 pub enum Requirement {
-    /// A decision of `body` under the rule named `rule` (`None`: its default rule).
+    /// A decision of `body` under its rule `rule`.
     Body {
         body: BodyId,
-        rule: Option<String>,
+        rule: RuleId,
         loc: Loc,
     },
     /// The consent of one actor (a state that must act, e.g. a host country).
@@ -483,7 +574,7 @@ pub enum Expectation {
     /// A power index of `actor` in `body` under `rule` compares to `value`.
     Power {
         body: BodyId,
-        rule: Option<String>,
+        rule: RuleId,
         actor: ActorId,
         index: PowerIndex,
         op: CmpOp,
@@ -523,18 +614,29 @@ impl Model {
     }
 
     pub fn actor_id(&self, id: &str) -> Option<ActorId> {
-        self.actors.iter().position(|a| a.id == id)
+        self.actors.iter().position(|a| a.id == id).map(ActorId)
     }
 
     pub fn body_id(&self, id: &str) -> Option<BodyId> {
-        self.bodies.iter().position(|b| b.id == id)
+        self.bodies.iter().position(|b| b.id == id).map(BodyId)
+    }
+
+    pub fn treaty_id(&self, id: &str) -> Option<TreatyId> {
+        self.treaties.iter().position(|t| t.id == id).map(TreatyId)
+    }
+
+    pub fn position_id(&self, id: &str) -> Option<PositionId> {
+        self.positions
+            .iter()
+            .position(|p| p.id == id)
+            .map(PositionId)
     }
 
     /// All clauses of all treaties, in order.
     pub fn clause_refs(&self) -> impl Iterator<Item = ClauseRef> + '_ {
         self.treaties.iter().enumerate().flat_map(|(t, tr)| {
             (0..tr.clauses.len()).map(move |c| ClauseRef {
-                treaty: t,
+                treaty: TreatyId(t),
                 clause: c,
             })
         })

@@ -1,374 +1,300 @@
-//! The `treaty check` and `treaty vetoes` reports: conflicts with their sources, who
-//! rejects the package and why, decisions, vetoes by actor, dependencies and the verdict.
-//! Human text and JSON (version 1) carry the same facts in the same order.
+//! The human text of `treaty check` and `treaty vetoes`, rendered from the report document
+//! (`report::wire`) and nothing else, so it says what the JSON says, in the same order:
+//! the verdict, conflicts with their sources, who rejects the package and why, decisions,
+//! vetoes by actor and dependencies.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::loaded::clause_name;
-use crate::analysis::{Decider, Decision, NoReason, TreatyAnalysis};
-use crate::model::display::rule_text;
-use crate::model::eval::Value;
-use crate::model::{ConflictItem, Loc, Model};
-use crate::voting::Vote;
+use super::wire::{
+    CheckDoc, ConflictOut, DecisionOut, ItemOut, ReasonOut, SourceLine, TreatyOut, VetoesDoc,
+};
 
-fn ids(model: &Model, actors: &[usize]) -> Vec<String> {
-    actors.iter().map(|&a| model.actors[a].id.clone()).collect()
+/// The human report of `treaty check`.
+pub fn human(doc: &CheckDoc) -> String {
+    let mut o = String::new();
+    if doc.treaties.is_empty() {
+        let l = &doc.loaded;
+        let _ = writeln!(
+            o,
+            "loaded {} file(s): {} actors, {} bodies, {} variables, {} positions; no treaty to analyse (--list shows them)",
+            l.files.len(),
+            l.actors.len(),
+            l.bodies.len(),
+            l.variables.len(),
+            l.positions.len()
+        );
+    }
+    for t in &doc.treaties {
+        header(&mut o, t);
+        conflicts(&mut o, t);
+        rejections(&mut o, t);
+        if !t.decisions.is_empty() {
+            let _ = writeln!(o, "\ndecisions");
+            for d in &t.decisions {
+                decision(&mut o, d);
+            }
+        }
+        if !t.vetoes_by_actor.is_empty() {
+            let _ = writeln!(o, "\nsingle-actor vetoes");
+            for v in &t.vetoes_by_actor {
+                let _ = writeln!(o, "  {} can block {}", v.actor, v.clauses.join(", "));
+            }
+        }
+        dependencies(&mut o, t);
+        let _ = writeln!(o);
+    }
+    o
 }
 
-fn item_name(model: &Model, item: &ConflictItem) -> String {
-    match item {
-        ConflictItem::Clause(c) => format!("clause {}", clause_name(model, *c)),
-        ConflictItem::RedLine { position, index } => {
-            let p = &model.positions[*position];
-            format!("{}.\"{}\"", p.id, p.red_lines[*index].label)
+/// `treaty vetoes`: per decision, body, rule, status, veto players, a smallest blocking
+/// coalition, and who blocks it and why.
+pub fn vetoes_human(doc: &VetoesDoc) -> String {
+    let mut o = String::new();
+    for t in &doc.treaties {
+        let _ = writeln!(o, "treaty {}", t.treaty);
+        for d in &t.decisions {
+            decision(&mut o, d);
+        }
+        if t.decisions.is_empty() {
+            let _ = writeln!(o, "  no clause requires a decision");
+        }
+    }
+    o
+}
+
+fn plural_s(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The treaty's name and place, the verdict line, and contradictory facts.
+fn header(o: &mut String, t: &TreatyOut) {
+    let title = t
+        .title
+        .as_deref()
+        .map(|s| format!(" \"{s}\""))
+        .unwrap_or_default();
+    let _ = writeln!(o, "treaty {}{title}  ({})", t.treaty, t.at);
+    let s = &t.summary;
+    let refusing = if t.refusing_parties.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", parties refusing to sign: {}",
+            t.refusing_parties.join(", ")
+        )
+    };
+    let _ = writeln!(
+        o,
+        "verdict: {} — {} conflict{}, {} of {} clauses blocked{refusing}",
+        if t.verdict == "feasible" {
+            "feasible"
+        } else {
+            "INFEASIBLE"
+        },
+        s.conflicts,
+        plural_s(s.conflicts),
+        s.blocked,
+        s.clauses,
+    );
+    if let Some(fs) = &t.facts_contradiction {
+        let _ = writeln!(
+            o,
+            "\nthe facts contradict each other; nothing else was checked:"
+        );
+        for f in fs {
+            let _ = writeln!(o, "  fact {}  ({})", f.formula, f.at);
         }
     }
 }
 
-fn item_doc<'m>(model: &'m Model, item: &ConflictItem) -> Option<&'m str> {
-    match item {
-        ConflictItem::Clause(c) => model.clause(*c).doc.as_deref(),
-        ConflictItem::RedLine { position, index } => {
-            model.positions[*position].red_lines[*index].doc.as_deref()
+/// Every conflict with its sources, or (when there is none) an example of values.
+fn conflicts(o: &mut String, t: &TreatyOut) {
+    if t.conflicts.is_empty() {
+        let Some(w) = &t.witness else { return };
+        let vals: Vec<String> = w
+            .iter()
+            .map(|(name, v)| match v {
+                serde_json::Value::String(s) => format!("{name} = {s}"),
+                other => format!("{name} = {other}"),
+            })
+            .collect();
+        if !vals.is_empty() {
+            let _ = writeln!(o, "\nconsistent; for example: {}", vals.join(", "));
         }
+        return;
+    }
+    let _ = writeln!(o, "\nconflicts");
+    for c in &t.conflicts {
+        conflict(o, c);
+    }
+    if t.conflicts_truncated {
+        let _ = writeln!(
+            o,
+            "  ... more conflicts exist (raise --max-conflicts to see them)"
+        );
     }
 }
 
-fn item_loc(model: &Model, item: &ConflictItem) -> Loc {
-    match item {
-        ConflictItem::Clause(c) => model.clause(*c).loc,
-        ConflictItem::RedLine { position, index } => {
-            model.positions[*position].red_lines[*index].loc
+fn conflict(o: &mut String, c: &ConflictOut) {
+    let names: Vec<&str> = c.items.iter().map(|i| i.parts().0).collect();
+    if let [one] = names.as_slice() {
+        let _ = writeln!(o, "  {}: {one} contradicts the facts", c.id);
+    } else {
+        let _ = writeln!(o, "  {}: {} cannot hold together", c.id, names.join(", "));
+    }
+    if let Some(r) = &c.reason {
+        let _ = writeln!(o, "    because {r}");
+    }
+    for i in &c.items {
+        let (name, doc, at, excerpt) = i.parts();
+        let _ = writeln!(o, "    {name}  {at}");
+        for line in doc.into_iter().flat_map(str::lines) {
+            let _ = writeln!(o, "           /// {line}");
+        }
+        for SourceLine { line, text } in excerpt {
+            let _ = writeln!(o, "      {line:>4} | {text}");
+        }
+    }
+    for f in &c.facts {
+        let _ = writeln!(o, "    given fact {}  {}", f.formula, f.at);
+    }
+}
+
+impl ItemOut {
+    /// What the human text shows of an item: its name, doc, place and source lines.
+    fn parts(&self) -> (&str, Option<&str>, &super::loaded::Place, &[SourceLine]) {
+        match self {
+            ItemOut::Clause {
+                name,
+                doc,
+                at,
+                excerpt,
+                ..
+            }
+            | ItemOut::RedLine {
+                name,
+                doc,
+                at,
+                excerpt,
+                ..
+            } => (name, doc.as_deref(), at, excerpt),
         }
     }
 }
 
 /// Reasons in words, red lines of one position grouped: "the treaty violates red lines of
-/// EU3 (C1, C2)".
-fn reasons_text(model: &Model, reasons: &[NoReason]) -> String {
-    let mut by_position: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+/// EU3 (C1, C2)". Reasons come sorted, red lines first and by position.
+fn reasons_text(reasons: &[ReasonOut]) -> String {
+    let mut by_position: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut parts = Vec::new();
     for r in reasons {
         match r {
-            NoReason::RedLine { position, conflict } => {
-                by_position.entry(*position).or_default().push(conflict)
+            ReasonOut::RedLine { position, conflict } => {
+                match by_position.iter_mut().find(|(p, _)| p == position) {
+                    Some((_, cs)) => cs.push(conflict),
+                    None => by_position.push((position, vec![conflict])),
+                }
             }
-            NoReason::Opposes { position } => parts.push(format!(
-                "{} opposes the clause",
-                model.positions[*position].id
-            )),
+            ReasonOut::Opposes { position } => parts.push(format!("{position} opposes the clause")),
         }
     }
     let mut out: Vec<String> = by_position
         .iter()
         .map(|(p, cs)| {
-            format!(
-                "the treaty violates {} of {} ({})",
-                if cs.len() == 1 {
-                    "a red line"
-                } else {
-                    "red lines"
-                },
-                model.positions[*p].id,
-                cs.join(", ")
-            )
+            let what = if cs.len() == 1 {
+                "a red line"
+            } else {
+                "red lines"
+            };
+            format!("the treaty violates {what} of {p} ({})", cs.join(", "))
         })
         .collect();
     out.extend(parts);
     out.join("; ")
 }
 
-/// `blocked by A, B: why` lines, actors with the same reasons on one line.
-fn blocked_lines(model: &Model, d: &Decision) -> Vec<String> {
-    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-    for b in members(d, &d.analysis.blockers) {
-        let why = reasons_text(
-            model,
-            d.no_reasons.get(&b).map_or(&[][..], |v| v.as_slice()),
-        );
-        let id = model.actors[b].id.clone();
+/// Actors grouped by the same reasons, in order of first appearance.
+fn group_by_reasons<'a>(
+    actors: impl Iterator<Item = (&'a str, &'a [ReasonOut])>,
+) -> Vec<(String, Vec<&'a str>)> {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for (actor, because) in actors {
+        let why = reasons_text(because);
         match groups.iter_mut().find(|(w, _)| *w == why) {
-            Some((_, ids)) => ids.push(id),
-            None => groups.push((why, vec![id])),
+            Some((_, ids)) => ids.push(actor),
+            None => groups.push((why, vec![actor])),
         }
     }
-    let mut lines: Vec<String> = groups
-        .into_iter()
-        .map(|(why, ids)| format!("blocked by {}: {why}", ids.join(", ")))
-        .collect();
-    let no_votes = d.votes.iter().filter(|v| **v == Vote::No).count();
-    if no_votes > d.analysis.blockers.len() {
-        lines.push(format!(
-            "({no_votes} members vote no; shown is a smallest group of them that blocks on its own)"
-        ));
-    }
-    lines
+    groups
 }
 
-fn decider_text(model: &Model, d: &Decision) -> (String, String) {
-    match &d.decider {
-        Decider::Body { body, rule } => {
-            let b = &model.bodies[*body];
-            let name = rule.clone().unwrap_or_else(|| "default".into());
-            let text = b
-                .rule(rule.as_deref())
-                .map(|r| {
-                    rule_text(
-                        b,
-                        &r.rule,
-                        &|m| model.actors[b.members[m].actor].id.clone(),
-                        false,
-                    )
-                })
-                .unwrap_or_default();
-            (format!("{} by {name}", b.id), text)
+fn rejections(o: &mut String, t: &TreatyOut) {
+    if t.rejections.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\nrejections (these actors vote no on every decision and do not sign)"
+    );
+    let rejecting = t
+        .rejections
+        .iter()
+        .map(|r| (r.actor.as_str(), r.because.as_slice()));
+    for (why, ids) in group_by_reasons(rejecting) {
+        if let [one] = ids.as_slice() {
+            let _ = writeln!(o, "  {one}: {why}");
+        } else {
+            let _ = writeln!(o, "  {} ({}): {why}", ids.join(", "), ids.len());
         }
-        Decider::Consent { actor } => (
-            format!("consent of {}", model.actors[*actor].id),
-            "its own yes".into(),
-        ),
     }
 }
 
-fn members(d: &Decision, ms: &[usize]) -> Vec<usize> {
-    ms.iter().map(|&m| d.voters[m]).collect()
-}
-
-fn status(d: &Decision) -> &'static str {
-    if d.analysis.can_pass {
+/// One decision: its body and rule, status, who blocks it and why, and (for bodies) the
+/// veto players and a smallest blocking coalition; a consent takes one line.
+fn decision(o: &mut String, d: &DecisionOut) {
+    let who = match (&d.body, &d.rule, &d.actor) {
+        (Some(body), Some(rule), _) => format!("{body} by {rule}"),
+        (_, _, Some(actor)) => format!("consent of {actor}"),
+        _ => String::new(),
+    };
+    let status = if d.status == "can_pass" {
         "can pass"
     } else {
         "blocked"
+    };
+    let _ = writeln!(o, "  clause {} — {who}: {status}", d.clause);
+    let consent = d.kind == "consent";
+    if !consent {
+        let _ = writeln!(o, "      rule: {}", d.rule_text);
+    }
+    let blockers = d
+        .blocked_by
+        .iter()
+        .map(|b| (b.actor.as_str(), b.because.as_slice()));
+    for (why, ids) in group_by_reasons(blockers) {
+        let _ = writeln!(o, "      blocked by {}: {why}", ids.join(", "));
+    }
+    if d.fixed_no.len() > d.blocked_by.len() {
+        let _ = writeln!(
+            o,
+            "      ({} members vote no; shown is a smallest group of them that blocks on its own)",
+            d.fixed_no.len()
+        );
+    }
+    if !consent {
+        let _ = writeln!(o, "      {}", vetoes_line(d));
     }
 }
 
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-    }
-}
-
-/// The human report of `treaty check`.
-pub fn human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
-    let mut o = String::new();
-    if analyses.is_empty() {
-        let _ = writeln!(
-            o,
-            "loaded {} file(s): {} actors, {} bodies, {} variables, {} positions; no treaty to analyse (--list shows them)",
-            model.files.len(),
-            model.actors.len(),
-            model.bodies.len(),
-            model.vars.len(),
-            model.positions.len()
-        );
-    }
-    for a in analyses {
-        let t = &model.treaties[a.treaty];
-        let c = &a.consistency;
-        let blocked = a.clauses.iter().filter(|s| !s.adoptable).count();
-        let _ = writeln!(
-            o,
-            "treaty {}{}  ({})",
-            t.id,
-            t.title
-                .as_deref()
-                .map(|s| format!(" \"{s}\""))
-                .unwrap_or_default(),
-            model.describe_loc(t.loc)
-        );
-        let _ = writeln!(
-            o,
-            "verdict: {} — {} conflict{}, {blocked} of {} clauses blocked{}",
-            if a.feasible { "feasible" } else { "INFEASIBLE" },
-            c.conflicts.len(),
-            if c.conflicts.len() == 1 { "" } else { "s" },
-            a.clauses.len(),
-            if a.refusing_parties.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", parties refusing to sign: {}",
-                    ids(model, &a.refusing_parties).join(", ")
-                )
-            }
-        );
-        if let Some(fs) = &c.facts_contradiction {
-            let _ = writeln!(
-                o,
-                "\nthe facts contradict each other; nothing else was checked:"
-            );
-            for &f in fs {
-                let fact = &model.facts[f];
-                let _ = writeln!(
-                    o,
-                    "  fact {}  ({})",
-                    fact.formula.text,
-                    model.describe_loc(fact.formula.loc)
-                );
-            }
-        }
-        if !c.conflicts.is_empty() {
-            let _ = writeln!(o, "\nconflicts");
-            for x in &c.conflicts {
-                let names: Vec<String> = x.items.iter().map(|i| item_name(model, i)).collect();
-                if names.len() == 1 {
-                    let _ = writeln!(o, "  {}: {} contradicts the facts", x.id, names[0]);
-                } else {
-                    let _ = writeln!(o, "  {}: {} cannot hold together", x.id, names.join(", "));
-                }
-                if let Some(r) = &x.reason {
-                    let _ = writeln!(o, "    because {r}");
-                }
-                for i in &x.items {
-                    let loc = item_loc(model, i);
-                    let f = &model.files[loc.file];
-                    let (line, _) = f.line_col(loc.span.start);
-                    let _ = writeln!(
-                        o,
-                        "    {}  {}",
-                        item_name(model, i),
-                        model.describe_loc(loc)
-                    );
-                    for doc in item_doc(model, i).into_iter().flat_map(str::lines) {
-                        let _ = writeln!(o, "           /// {doc}");
-                    }
-                    let _ = writeln!(o, "      {line:>4} | {}", f.line_text(line).trim());
-                    if let ConflictItem::Clause(cr) = i {
-                        for fm in &model.clause(*cr).formulas {
-                            let (fl, _) = model.files[fm.loc.file].line_col(fm.loc.span.start);
-                            if fl != line {
-                                let _ = writeln!(o, "      {fl:>4} | {}", fm.text);
-                            }
-                        }
-                    }
-                }
-                for &f in &x.facts {
-                    let fact = &model.facts[f];
-                    let _ = writeln!(
-                        o,
-                        "    given fact {}  {}",
-                        fact.formula.text,
-                        model.describe_loc(fact.formula.loc)
-                    );
-                }
-            }
-            if c.truncated {
-                let _ = writeln!(
-                    o,
-                    "  ... more conflicts exist (raise --max-conflicts to see them)"
-                );
-            }
-        } else if let Some(w) = &c.witness {
-            let vals: Vec<String> = w
-                .iter()
-                .map(|(v, x)| format!("{} = {}", model.vars[*v].name, value_text(x)))
-                .collect();
-            if !vals.is_empty() {
-                let _ = writeln!(o, "\nconsistent; for example: {}", vals.join(", "));
-            }
-        }
-        if !a.rejections.is_empty() {
-            let _ = writeln!(
-                o,
-                "\nrejections (these actors vote no on every decision and do not sign)"
-            );
-            let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
-            for r in &a.rejections {
-                let why = reasons_text(model, &r.reasons);
-                let id = model.actors[r.actor].id.as_str();
-                match groups.iter_mut().find(|(w, _)| *w == why) {
-                    Some((_, ids)) => ids.push(id),
-                    None => groups.push((why, vec![id])),
-                }
-            }
-            for (why, ids) in groups {
-                if ids.len() == 1 {
-                    let _ = writeln!(o, "  {}: {why}", ids[0]);
-                } else {
-                    let _ = writeln!(o, "  {} ({}): {why}", ids.join(", "), ids.len());
-                }
-            }
-        }
-        if !a.decisions.is_empty() {
-            let _ = writeln!(o, "\ndecisions");
-            for d in &a.decisions {
-                o.push_str(&decision_text(model, d));
-            }
-        }
-        let vba = a.vetoes_by_actor();
-        if !vba.is_empty() {
-            let _ = writeln!(o, "\nsingle-actor vetoes");
-            for (actor, cs) in &vba {
-                let names: Vec<String> = cs.iter().map(|c| clause_name(model, *c)).collect();
-                let _ = writeln!(
-                    o,
-                    "  {} can block {}",
-                    model.actors[*actor].id,
-                    names.join(", ")
-                );
-            }
-        }
-        let needing: Vec<_> = a
-            .clauses
-            .iter()
-            .filter(|s| !s.non_parties.is_empty())
-            .collect();
-        if a.clauses.iter().any(|s| !s.needs.is_empty()) {
-            let _ = writeln!(o, "\ndependencies");
-            for s in &a.clauses {
-                let cl = model.clause(s.clause);
-                if cl.requires.is_empty() {
-                    continue;
-                }
-                let reqs: Vec<String> = cl
-                    .requires
-                    .iter()
-                    .map(|r| match r {
-                        crate::model::Requirement::Body { body, rule, .. } => format!(
-                            "{} ({})",
-                            model.bodies[*body].id,
-                            rule.as_deref().unwrap_or("default")
-                        ),
-                        crate::model::Requirement::Actor { actor, .. } => {
-                            model.actors[*actor].id.clone()
-                        }
-                    })
-                    .collect();
-                let np = if s.non_parties.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; {} non-part{}",
-                        s.non_parties.len(),
-                        if s.non_parties.len() == 1 { "y" } else { "ies" }
-                    )
-                };
-                let _ = writeln!(
-                    o,
-                    "  clause {} needs {}{np}",
-                    clause_name(model, s.clause),
-                    reqs.join(", ")
-                );
-            }
-            let _ = writeln!(
-                o,
-                "  {} of {} clauses need action by actors who are not parties",
-                needing.len(),
-                a.clauses.len()
-            );
-        }
-        let _ = writeln!(o);
-    }
-    o
-}
-
-fn vetoes_line(model: &Model, d: &Decision) -> String {
-    let v = ids(model, &d.structural_vetoes);
+fn vetoes_line(d: &DecisionOut) -> String {
+    let v = &d.veto_players;
     let vetoes = if v.is_empty() {
         "no single veto".to_string()
-    } else if v.len() == d.voters.len() && v.len() > 1 {
+    } else if v.len() == d.voters && v.len() > 1 {
         format!("every one of the {} members can veto", v.len())
     } else {
         format!("veto players: {}", v.join(", "))
@@ -376,49 +302,38 @@ fn vetoes_line(model: &Model, d: &Decision) -> String {
     match &d.smallest_blocking_coalition {
         Some(c) => format!(
             "{vetoes}; smallest blocking coalition: {} ({})",
-            ids(model, c).join(", "),
+            c.join(", "),
             c.len()
         ),
         None => format!("{vetoes}; no coalition can block it"),
     }
 }
 
-/// One decision: its body and rule, status, who blocks it and why, and (for bodies) the
-/// veto players and a smallest blocking coalition; a consent takes one line.
-fn decision_text(model: &Model, d: &Decision) -> String {
-    let mut o = String::new();
-    let (who, rule) = decider_text(model, d);
+fn dependencies(o: &mut String, t: &TreatyOut) {
+    if t.clauses.iter().all(|c| c.requires.is_empty()) {
+        return;
+    }
+    let _ = writeln!(o, "\ndependencies");
+    for c in t.clauses.iter().filter(|c| !c.requires.is_empty()) {
+        let reqs: Vec<String> = c
+            .requires
+            .iter()
+            .map(|r| match &r.rule {
+                Some(rule) => format!("{} ({rule})", r.id),
+                None => r.id.clone(),
+            })
+            .collect();
+        let n = c.non_parties.len();
+        let np = match n {
+            0 => String::new(),
+            1 => "; 1 non-party".to_string(),
+            _ => format!("; {n} non-parties"),
+        };
+        let _ = writeln!(o, "  clause {} needs {}{np}", c.clause, reqs.join(", "));
+    }
     let _ = writeln!(
         o,
-        "  clause {} — {who}: {}",
-        clause_name(model, d.clause),
-        status(d)
+        "  {} of {} clauses need action by actors who are not parties",
+        t.summary.clauses_needing_non_parties, t.summary.clauses
     );
-    let consent = matches!(d.decider, Decider::Consent { .. });
-    if !consent {
-        let _ = writeln!(o, "      rule: {rule}");
-    }
-    for line in blocked_lines(model, d) {
-        let _ = writeln!(o, "      {line}");
-    }
-    if !consent {
-        let _ = writeln!(o, "      {}", vetoes_line(model, d));
-    }
-    o
-}
-
-/// `treaty vetoes`: per decision, body, rule, status, veto players, a smallest blocking
-/// coalition, and who blocks it and why.
-pub fn vetoes_human(model: &Model, analyses: &[TreatyAnalysis]) -> String {
-    let mut o = String::new();
-    for a in analyses {
-        let _ = writeln!(o, "treaty {}", model.treaties[a.treaty].id);
-        for d in &a.decisions {
-            o.push_str(&decision_text(model, d));
-        }
-        if a.decisions.is_empty() {
-            let _ = writeln!(o, "  no clause requires a decision");
-        }
-    }
-    o
 }

@@ -6,14 +6,24 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::model::display::rule_text;
-use crate::model::{Body, Holders, Loc, Model, NamedRule, RedLineKind, Requirement, StanceKind};
+use crate::model::names::{clause_name, requirement_names};
+use crate::model::{
+    ActorId, Body, Holders, Loc, Model, NamedRule, RedLineKind, Requirement, StanceKind,
+};
 
 /// A place in a source file, as the wire format gives it.
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Place {
     pub file: String,
     pub line: usize,
     pub column: usize,
+}
+
+/// `file:line:column`, as diagnostics and reports print a place.
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
 }
 
 pub fn place(model: &Model, loc: Loc) -> Place {
@@ -126,7 +136,7 @@ pub struct LoadedOut {
     pub expectations: usize,
 }
 
-fn actor_id(model: &Model) -> impl Fn(usize) -> String + '_ {
+fn actor_id(model: &Model) -> impl Fn(ActorId) -> String + '_ {
     |a| model.actors[a].id.clone()
 }
 
@@ -134,28 +144,15 @@ fn rules_of(body: &Body) -> impl Iterator<Item = &NamedRule> {
     std::iter::once(&body.default_rule).chain(body.rules.iter())
 }
 
-fn requirement(model: &Model, r: &Requirement) -> RequirementOut {
-    match r {
-        Requirement::Body { body, rule, .. } => RequirementOut {
-            kind: "body",
-            id: model.bodies[*body].id.clone(),
-            rule: Some(rule.clone().unwrap_or_else(|| "default".into())),
+pub(crate) fn requirement(model: &Model, r: &Requirement) -> RequirementOut {
+    let (id, rule) = requirement_names(model, r);
+    RequirementOut {
+        kind: match r {
+            Requirement::Body { .. } => "body",
+            Requirement::Actor { .. } => "actor",
         },
-        Requirement::Actor { actor, .. } => RequirementOut {
-            kind: "actor",
-            id: model.actors[*actor].id.clone(),
-            rule: None,
-        },
-    }
-}
-
-/// A clause's name for reports: `Plan28.7` when several treaties are loaded, else `7`.
-pub fn clause_name(model: &Model, r: crate::model::ClauseRef) -> String {
-    let c = model.clause(r);
-    if model.treaties.len() > 1 {
-        format!("{}.{}", model.treaties[r.treaty].id, c.id)
-    } else {
-        c.id.clone()
+        id,
+        rule,
     }
 }
 

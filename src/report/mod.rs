@@ -6,4 +6,5 @@ pub mod check;
 pub mod diagnostics;
 pub mod loaded;
 pub mod power;
+pub mod test;
 pub mod wire;

@@ -12,8 +12,8 @@ use num_traits::{Signed, Zero};
 use serde::Serialize;
 
 use crate::model::display::rule_text;
-use crate::model::{Body, Rule};
-use crate::voting::PowerIndices;
+use crate::model::{Body, BodyId, Model, Rule, RuleId};
+use crate::voting::{PowerError, PowerIndices};
 
 /// Version of the JSON document.
 pub const POWER_JSON_VERSION: u32 = 1;
@@ -103,6 +103,19 @@ fn big(n: &BigUint) -> String {
 
 /// The wire form of `power` for `body` under the rule `rule_name` (`rule`); `names[i]`
 /// is the id shown for member i (e.g. the actor's short id).
+/// The power report of `body` under its rule `rule`, members named by actor id.
+pub fn for_body(model: &Model, body: BodyId, rule: RuleId) -> Result<PowerReport, PowerError> {
+    let b = &model.bodies[body];
+    let named = b.rule(rule);
+    let p = crate::voting::power(b, &named.rule)?;
+    let names: Vec<String> = b
+        .members
+        .iter()
+        .map(|m| model.actors[m.actor].id.clone())
+        .collect();
+    Ok(power_report(b, &named.name, &named.rule, &p, &names))
+}
+
 pub fn power_report(
     body: &Body,
     rule_name: &str,
@@ -213,7 +226,7 @@ pub fn render_power_text(report: &PowerReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Dim, Loc, Member, NamedRule};
+    use crate::model::Dim;
     use crate::voting::power;
 
     #[test]
@@ -228,27 +241,8 @@ mod tests {
 
     #[test]
     fn unsc_table_and_json() {
-        let body = Body {
-            id: "UNSC".into(),
-            name: "UN Security Council".into(),
-            doc: None,
-            members: (0..15)
-                .map(|i| Member {
-                    actor: i,
-                    weights: vec![],
-                    loc: Loc::default(),
-                })
-                .collect(),
-            dimensions: vec![],
-            default_rule: NamedRule {
-                name: "default".into(),
-                rule: Rule::Unanimity,
-                doc: None,
-                loc: Loc::default(),
-            },
-            rules: vec![],
-            loc: Loc::default(),
-        };
+        let mut body = Body::synthetic(&[], vec![vec![]; 15]);
+        body.id = "UNSC".into();
         let rule = Rule::And(vec![
             Rule::Count {
                 dim: Dim::Members,

@@ -1,15 +1,22 @@
-//! The JSON wire format of `treaty check` and `treaty vetoes` (version 1): types of their
-//! own, separate from the model and the analyses, so that the format changes only on
-//! purpose. Field order is declaration order; lists keep the analyses' stable order.
+//! The report document of `treaty check` and `treaty vetoes`: built once from the analyses,
+//! then printed as JSON (version 1) or rendered as human text by `report::check`, so both
+//! carry the same facts in the same order by construction.
+//!
+//! These are types of their own, separate from the model and the analyses, so that the
+//! JSON changes only on purpose. Field order is declaration order; lists keep the
+//! analyses' stable order. Fields marked `#[serde(skip)]` serve the human text only
+//! (source excerpts, rule texts) and are not part of the JSON format.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::loaded::{clause_name, place, LoadedOut, Place};
+use super::loaded::{place, requirement, LoadedOut, Place, RequirementOut};
 use crate::analysis::{Decider, Decision, NoReason, TreatyAnalysis};
+use crate::model::display::rule_text;
 use crate::model::eval::Value;
-use crate::model::{ConflictItem, Model, RedLineKind};
+use crate::model::names::{actor_ids, clause_name};
+use crate::model::{ConflictItem, Loc, Model, RedLineKind};
 use crate::voting::Vote;
 
 /// The version of this format; bumped on any incompatible change.
@@ -53,6 +60,10 @@ pub struct TreatyOut {
     pub clauses: Vec<ClauseOut>,
     pub vetoes_by_actor: Vec<VetoesOut>,
     pub summary: SummaryOut,
+    #[serde(skip)]
+    pub title: Option<String>,
+    #[serde(skip)]
+    pub at: Place,
 }
 
 #[derive(Serialize)]
@@ -72,6 +83,14 @@ pub struct ConflictOut {
     pub facts: Vec<FactOut>,
 }
 
+/// One line of a source file, as quoted under a conflict's item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceLine {
+    /// 1-based line number.
+    pub line: usize,
+    pub text: String,
+}
+
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ItemOut {
@@ -83,6 +102,12 @@ pub enum ItemOut {
         doc: Option<String>,
         #[serde(flatten)]
         at: Place,
+        /// `clause 7` (`clause Plan28.7` when several treaties are loaded).
+        #[serde(skip)]
+        name: String,
+        /// The clause's line, then its formulas written on other lines.
+        #[serde(skip)]
+        excerpt: Vec<SourceLine>,
     },
     RedLine {
         position: String,
@@ -93,10 +118,15 @@ pub enum ItemOut {
         doc: Option<String>,
         #[serde(flatten)]
         at: Place,
+        /// `POSITION."label"`.
+        #[serde(skip)]
+        name: String,
+        #[serde(skip)]
+        excerpt: Vec<SourceLine>,
     },
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReasonOut {
     /// The treaty violates a red line of `position`, as `conflict` shows.
@@ -138,6 +168,12 @@ pub struct DecisionOut {
     pub smallest_blocking_coalition: Option<Vec<String>>,
     /// When blocked: a smallest group of the no votes that blocks on its own, with reasons.
     pub blocked_by: Vec<BlockerOut>,
+    /// The rule in words (empty for a consent).
+    #[serde(skip)]
+    pub rule_text: String,
+    /// How many vote.
+    #[serde(skip)]
+    pub voters: usize,
 }
 
 #[derive(Serialize)]
@@ -148,6 +184,9 @@ pub struct ClauseOut {
     pub contradictory: bool,
     pub vetoes: Vec<String>,
     pub non_parties: Vec<String>,
+    /// What it requires, in source order.
+    #[serde(skip)]
+    pub requires: Vec<RequirementOut>,
 }
 
 #[derive(Serialize)]
@@ -165,128 +204,34 @@ pub struct SummaryOut {
     pub clauses_needing_non_parties: usize,
 }
 
-fn ids(model: &Model, actors: &[usize]) -> Vec<String> {
-    actors.iter().map(|&a| model.actors[a].id.clone()).collect()
-}
-
-fn fact(model: &Model, f: usize) -> FactOut {
-    let fact = &model.facts[f];
-    FactOut {
-        formula: fact.formula.text.clone(),
-        at: place(model, fact.formula.loc),
+/// The document of `treaty check`.
+pub fn check(model: &Model, analyses: &[TreatyAnalysis]) -> CheckDoc {
+    CheckDoc {
+        version: VERSION,
+        treaties: analyses.iter().map(|a| treaty(model, a)).collect(),
+        loaded: super::loaded::loaded(model),
     }
 }
 
-fn item(model: &Model, item: &ConflictItem) -> ItemOut {
-    match item {
-        ConflictItem::Clause(c) => {
-            let cl = model.clause(*c);
-            ItemOut::Clause {
-                treaty: model.treaties[c.treaty].id.clone(),
-                id: cl.id.clone(),
-                title: cl.title.clone(),
-                formulas: cl.formulas.iter().map(|f| f.text.clone()).collect(),
-                doc: cl.doc.clone(),
-                at: place(model, cl.loc),
-            }
-        }
-        ConflictItem::RedLine { position, index } => {
-            let p = &model.positions[*position];
-            let r = &p.red_lines[*index];
-            ItemOut::RedLine {
-                position: p.id.clone(),
-                label: r.label.clone(),
-                possible: r.kind == RedLineKind::Possible,
-                formula: r.formula.text.clone(),
-                holders: ids(model, &p.held_by),
-                doc: r.doc.clone(),
-                at: place(model, r.loc),
-            }
-        }
-    }
-}
-
-fn reason(model: &Model, r: &NoReason) -> ReasonOut {
-    match r {
-        NoReason::RedLine { position, conflict } => ReasonOut::RedLine {
-            position: model.positions[*position].id.clone(),
-            conflict: conflict.clone(),
-        },
-        NoReason::Opposes { position } => ReasonOut::Opposes {
-            position: model.positions[*position].id.clone(),
-        },
-    }
-}
-
-fn decision(model: &Model, d: &Decision) -> DecisionOut {
-    let fixed = |v: Vote| {
-        d.votes
+/// The document of `treaty vetoes`.
+pub fn vetoes(model: &Model, analyses: &[TreatyAnalysis]) -> VetoesDoc {
+    VetoesDoc {
+        version: VERSION,
+        treaties: analyses
             .iter()
-            .zip(&d.voters)
-            .filter(|(x, _)| **x == v)
-            .map(|(_, &a)| model.actors[a].id.clone())
-            .collect()
-    };
-    let (kind, body, rule, actor) = match &d.decider {
-        Decider::Body { body, rule } => (
-            "body",
-            Some(model.bodies[*body].id.clone()),
-            Some(rule.clone().unwrap_or_else(|| "default".into())),
-            None,
-        ),
-        Decider::Consent { actor } => {
-            ("consent", None, None, Some(model.actors[*actor].id.clone()))
-        }
-    };
-    DecisionOut {
-        clause: clause_name(model, d.clause),
-        kind,
-        body,
-        rule,
-        actor,
-        status: if d.analysis.can_pass {
-            "can_pass"
-        } else {
-            "blocked"
-        },
-        fixed_yes: fixed(Vote::Yes),
-        fixed_no: fixed(Vote::No),
-        veto_players: ids(model, &d.structural_vetoes),
-        smallest_blocking_coalition: d
-            .smallest_blocking_coalition
-            .as_ref()
-            .map(|c| ids(model, c)),
-        blocked_by: d
-            .analysis
-            .blockers
-            .iter()
-            .map(|&m| {
-                let a = d.voters[m];
-                BlockerOut {
-                    actor: model.actors[a].id.clone(),
-                    because: d
-                        .no_reasons
-                        .get(&a)
-                        .map(|rs| rs.iter().map(|r| reason(model, r)).collect())
-                        .unwrap_or_default(),
-                }
+            .map(|a| TreatyDecisionsOut {
+                treaty: model.treaties[a.treaty].id.clone(),
+                decisions: a.decisions.iter().map(|d| decision(model, d)).collect(),
             })
             .collect(),
     }
 }
 
-fn value(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        // As a string: an i128 need not fit a JSON number that every reader accepts.
-        Value::Int(i) => serde_json::Value::String(i.to_string()),
-    }
-}
-
 fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
     let c = &a.consistency;
+    let t = &model.treaties[a.treaty];
     TreatyOut {
-        treaty: model.treaties[a.treaty].id.clone(),
+        treaty: t.id.clone(),
         verdict: if a.feasible { "feasible" } else { "infeasible" },
         facts_contradiction: c
             .facts_contradiction
@@ -316,7 +261,7 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
                 because: r.reasons.iter().map(|x| reason(model, x)).collect(),
             })
             .collect(),
-        refusing_parties: ids(model, &a.refusing_parties),
+        refusing_parties: actor_ids(model, &a.refusing_parties),
         decisions: a.decisions.iter().map(|d| decision(model, d)).collect(),
         clauses: a
             .clauses
@@ -325,8 +270,14 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
                 clause: clause_name(model, s.clause),
                 adoptable: s.adoptable,
                 contradictory: s.contradictory,
-                vetoes: ids(model, &s.vetoes),
-                non_parties: ids(model, &s.non_parties),
+                vetoes: actor_ids(model, &s.vetoes),
+                non_parties: actor_ids(model, &s.non_parties),
+                requires: model
+                    .clause(s.clause)
+                    .requires
+                    .iter()
+                    .map(|r| requirement(model, r))
+                    .collect(),
             })
             .collect(),
         vetoes_by_actor: a
@@ -337,39 +288,172 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
                 clauses: cs.iter().map(|c| clause_name(model, *c)).collect(),
             })
             .collect(),
-        summary: SummaryOut {
-            clauses: a.clauses.len(),
-            adoptable: a.clauses.iter().filter(|s| s.adoptable).count(),
-            blocked: a.clauses.iter().filter(|s| !s.adoptable).count(),
-            conflicts: c.conflicts.len(),
-            clauses_needing_non_parties: a
-                .clauses
-                .iter()
-                .filter(|s| !s.non_parties.is_empty())
-                .count(),
+        summary: summary(a),
+        title: t.title.clone(),
+        at: place(model, t.loc),
+    }
+}
+
+fn summary(a: &TreatyAnalysis) -> SummaryOut {
+    let adoptable = a.clauses.iter().filter(|s| s.adoptable).count();
+    SummaryOut {
+        clauses: a.clauses.len(),
+        adoptable,
+        blocked: a.clauses.len() - adoptable,
+        conflicts: a.consistency.conflicts.len(),
+        clauses_needing_non_parties: a
+            .clauses
+            .iter()
+            .filter(|s| !s.non_parties.is_empty())
+            .count(),
+    }
+}
+
+fn fact(model: &Model, f: usize) -> FactOut {
+    let fact = &model.facts[f];
+    FactOut {
+        formula: fact.formula.text.clone(),
+        at: place(model, fact.formula.loc),
+    }
+}
+
+/// The source line at `loc`, trimmed.
+fn source_line(model: &Model, loc: Loc) -> SourceLine {
+    let f = &model.files[loc.file];
+    let (line, _) = f.line_col(loc.span.start);
+    SourceLine {
+        line,
+        text: f.line_text(line).trim().to_string(),
+    }
+}
+
+fn item(model: &Model, item: &ConflictItem) -> ItemOut {
+    let name = crate::model::names::item_name(model, item);
+    match item {
+        ConflictItem::Clause(c) => {
+            let cl = model.clause(*c);
+            let first = source_line(model, cl.loc);
+            let mut excerpt = vec![first.clone()];
+            for fm in &cl.formulas {
+                let (line, _) = model.files[fm.loc.file].line_col(fm.loc.span.start);
+                if line != first.line {
+                    excerpt.push(SourceLine {
+                        line,
+                        text: fm.text.clone(),
+                    });
+                }
+            }
+            ItemOut::Clause {
+                treaty: model.treaties[c.treaty].id.clone(),
+                id: cl.id.clone(),
+                title: cl.title.clone(),
+                formulas: cl.formulas.iter().map(|f| f.text.clone()).collect(),
+                doc: cl.doc.clone(),
+                at: place(model, cl.loc),
+                name,
+                excerpt,
+            }
+        }
+        ConflictItem::RedLine { position, index } => {
+            let p = &model.positions[*position];
+            let r = &p.red_lines[*index];
+            ItemOut::RedLine {
+                position: p.id.clone(),
+                label: r.label.clone(),
+                possible: r.kind == RedLineKind::Possible,
+                formula: r.formula.text.clone(),
+                holders: actor_ids(model, &p.held_by),
+                doc: r.doc.clone(),
+                at: place(model, r.loc),
+                name,
+                excerpt: vec![source_line(model, r.loc)],
+            }
+        }
+    }
+}
+
+fn reason(model: &Model, r: &NoReason) -> ReasonOut {
+    match r {
+        NoReason::RedLine { position, conflict } => ReasonOut::RedLine {
+            position: model.positions[*position].id.clone(),
+            conflict: conflict.clone(),
+        },
+        NoReason::Opposes { position } => ReasonOut::Opposes {
+            position: model.positions[*position].id.clone(),
         },
     }
 }
 
-/// The document of `treaty check --format json`.
-pub fn check(model: &Model, analyses: &[TreatyAnalysis]) -> CheckDoc {
-    CheckDoc {
-        version: VERSION,
-        treaties: analyses.iter().map(|a| treaty(model, a)).collect(),
-        loaded: super::loaded::loaded(model),
+fn decision(model: &Model, d: &Decision) -> DecisionOut {
+    let fixed = |v: Vote| {
+        d.votes
+            .iter()
+            .zip(&d.voters)
+            .filter(|(x, _)| **x == v)
+            .map(|(_, &a)| model.actors[a].id.clone())
+            .collect()
+    };
+    let (kind, body, rule, actor, rule_words) = match d.decider {
+        Decider::Body { body, rule } => {
+            let b = &model.bodies[body];
+            let named = b.rule(rule);
+            let words = rule_text(
+                b,
+                &named.rule,
+                &|m| model.actors[b.members[m].actor].id.clone(),
+                false,
+            );
+            (
+                "body",
+                Some(b.id.clone()),
+                Some(named.name.clone()),
+                None,
+                words,
+            )
+        }
+        Decider::Consent { actor } => (
+            "consent",
+            None,
+            None,
+            Some(model.actors[actor].id.clone()),
+            String::new(),
+        ),
+    };
+    DecisionOut {
+        clause: clause_name(model, d.clause),
+        kind,
+        body,
+        rule,
+        actor,
+        status: if d.can_pass { "can_pass" } else { "blocked" },
+        fixed_yes: fixed(Vote::Yes),
+        fixed_no: fixed(Vote::No),
+        veto_players: actor_ids(model, &d.structural_vetoes),
+        smallest_blocking_coalition: d
+            .smallest_blocking_coalition
+            .as_ref()
+            .map(|c| actor_ids(model, c)),
+        blocked_by: d
+            .blockers
+            .iter()
+            .map(|&a| BlockerOut {
+                actor: model.actors[a].id.clone(),
+                because: d
+                    .no_reasons
+                    .get(&a)
+                    .map(|rs| rs.iter().map(|r| reason(model, r)).collect())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        rule_text: rule_words,
+        voters: d.voters.len(),
     }
 }
 
-/// The document of `treaty vetoes --format json`.
-pub fn vetoes(model: &Model, analyses: &[TreatyAnalysis]) -> VetoesDoc {
-    VetoesDoc {
-        version: VERSION,
-        treaties: analyses
-            .iter()
-            .map(|a| TreatyDecisionsOut {
-                treaty: model.treaties[a.treaty].id.clone(),
-                decisions: a.decisions.iter().map(|d| decision(model, d)).collect(),
-            })
-            .collect(),
+fn value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        // As a string: an i128 need not fit a JSON number that every reader accepts.
+        Value::Int(i) => serde_json::Value::String(i.to_string()),
     }
 }

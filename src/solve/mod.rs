@@ -131,7 +131,7 @@ pub fn check_consistency(
     treaty: TreatyId,
     options: &Options,
 ) -> Result<Consistency, SolveError> {
-    if treaty >= model.treaties.len() {
+    if treaty.index() >= model.treaties.len() {
         return Err(SolveError::NoSuchTreaty(treaty));
     }
     // A fresh context per analysis: Z3's choices depend on the context's history, and the
@@ -172,6 +172,7 @@ fn soft_items(model: &Model, treaty: TreatyId) -> Vec<SoftItem<'_>> {
         });
     }
     for (p, position) in model.positions.iter().enumerate() {
+        let p = PositionId(p);
         for (index, line) in position.red_lines.iter().enumerate() {
             items.push(SoftItem {
                 item: ConflictItem::RedLine { position: p, index },

@@ -5,9 +5,9 @@
 //! and reports render source lines as they would for a parsed file.
 
 use crate::model::{
-    Actor, ClauseRef, CmpOp, ConflictItem, Expr, Fact, Formula, Holders, IntExpr, Loc, Model,
-    Position, PositionId, RedLine, RedLineKind, SourceFile, Span, Treaty, TreatyId, Var, VarId,
-    VarType,
+    Actor, ActorId, ClauseRef, CmpOp, ConflictItem, Expr, Fact, Formula, Holders, IntExpr, Loc,
+    Model, Position, PositionId, RedLine, RedLineKind, SourceFile, Span, Treaty, TreatyId, Var,
+    VarId, VarType,
 };
 
 /// Shorthands for formulas.
@@ -72,7 +72,7 @@ impl Builder {
         }
     }
 
-    pub fn actor(&mut self, id: &str, name: &str) -> usize {
+    pub fn actor(&mut self, id: &str, name: &str) -> ActorId {
         let loc = self.line(0, &format!("actor {id} \"{name}\""));
         self.model.actors.push(Actor {
             id: id.into(),
@@ -80,7 +80,7 @@ impl Builder {
             doc: None,
             loc,
         });
-        self.model.actors.len() - 1
+        ActorId(self.model.actors.len() - 1)
     }
 
     fn var(&mut self, name: &str, ty: VarType) -> VarId {
@@ -140,7 +140,7 @@ impl Builder {
             clauses: Vec::new(),
             loc,
         });
-        self.model.treaties.len() - 1
+        TreatyId(self.model.treaties.len() - 1)
     }
 
     /// A clause with one line per formula (clauses must be added right after their treaty
@@ -179,9 +179,9 @@ impl Builder {
         }
     }
 
-    pub fn position(&mut self, id: &str, held_by: &[usize]) -> PositionId {
+    pub fn position(&mut self, id: &str, held_by: &[ActorId]) -> PositionId {
         let loc = self.line(0, &format!("position {id} {{"));
-        let mut held: Vec<usize> = held_by.to_vec();
+        let mut held: Vec<ActorId> = held_by.to_vec();
         held.sort_unstable();
         held.dedup();
         self.model.positions.push(Position {
@@ -194,7 +194,7 @@ impl Builder {
             stances: Vec::new(),
             loc,
         });
-        self.model.positions.len() - 1
+        PositionId(self.model.positions.len() - 1)
     }
 
     pub fn red_line(

@@ -587,7 +587,7 @@ pub fn treaty_feasibility(
     input: &JointInput,
     options: &Options,
 ) -> Result<JointOutcome, JointError> {
-    if treaty >= model.treaties.len() {
+    if treaty.index() >= model.treaties.len() {
         return Err(JointError::NoSuchTreaty(treaty));
     }
     let cfg = Config::new();
@@ -640,16 +640,8 @@ fn joint(
             let prefix = format!("c{ci}r{ri}");
             let (voters, formula) = match req {
                 Requirement::Body { body, rule, .. } => {
-                    let b = model.bodies.get(*body).ok_or_else(|| {
-                        JointError::Invalid(format!("body index {body} out of range"))
-                    })?;
-                    let r = b.rule(rule.as_deref()).ok_or_else(|| {
-                        JointError::Invalid(format!(
-                            "body `{}` has no rule `{}`",
-                            b.id,
-                            rule.as_deref().unwrap_or("default")
-                        ))
-                    })?;
+                    let b = &model.bodies[*body];
+                    let r = b.rule(*rule);
                     let vars: Vec<Bool> = b
                         .members
                         .iter()

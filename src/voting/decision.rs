@@ -101,6 +101,28 @@ pub fn analyse_decision(
     })
 }
 
+/// A decision by one actor's consent (`requires ACTOR`): the one member's yes passes it.
+/// The same answer as `analyse_decision` on a one-member body deciding by unanimity (a
+/// test checks this for every vote), without building that body.
+pub fn consent(vote: Vote) -> DecisionAnalysis {
+    let can_pass = vote != Vote::No;
+    let the_one = || vec![0];
+    DecisionAnalysis {
+        can_pass,
+        veto_players: if vote == Vote::Yes {
+            Vec::new()
+        } else {
+            the_one()
+        },
+        blockers: if can_pass { Vec::new() } else { the_one() },
+        smallest_blocking_coalition: match vote {
+            Vote::Free => Some(the_one()),
+            Vote::Yes => None,
+            Vote::No => Some(Vec::new()),
+        },
+    }
+}
+
 /// Veto players with every vote free: members whose no alone makes the rule fail.
 pub fn veto_players(body: &Body, rule: &Rule) -> Result<Vec<usize>, VotingError> {
     let n = body.members.len();

@@ -23,7 +23,7 @@ mod power;
 pub(crate) mod tests;
 
 pub use decision::{
-    analyse_decision, smallest_blocking_coalition, veto_players, DecisionAnalysis, Vote,
+    analyse_decision, consent, smallest_blocking_coalition, veto_players, DecisionAnalysis, Vote,
 };
 pub use game::passes;
 pub use modular::{MODULAR_TABLE_WORDS_LIMIT, MODULAR_TOTAL_WORDS_LIMIT};

@@ -371,3 +371,16 @@ fn equal_members_majority_closed_form() {
         }
     }
 }
+
+/// A consent is a one-member body deciding by unanimity, for every vote.
+#[test]
+fn consent_is_unanimity_of_one() {
+    let one = body(&[], vec![vec![]]);
+    for vote in [Vote::Yes, Vote::No, Vote::Free] {
+        assert_eq!(
+            crate::voting::consent(vote),
+            analyse_decision(&one, &Rule::Unanimity, &[vote]).unwrap(),
+            "{vote:?}"
+        );
+    }
+}

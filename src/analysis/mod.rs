@@ -1,0 +1,158 @@
+//! The whole-treaty analysis behind `treaty check`, as a pipeline of stages, one file each:
+//!
+//! 1. consistency: every minimal conflict, via `solve` (Z3);
+//! 2. `rejections`: who rejects the package because of a conflict, and why;
+//! 3. `votes`: each actor's vote on each clause (rejections and stances), with its reasons;
+//! 4. `decisions`: every decision (clause, body and rule, or an actor's consent) with those
+//!    votes, via `voting`; then each clause's status, feasibility, vetoes, dependencies;
+//! 5. `verify`: the same question put to Z3 at once, for `check --verify` (optional).
+//!
+//! Semantics (docs/semantics.md):
+//! - a conflict made of clauses and the red lines of one position violates that position:
+//!   its holders reject the package, vote no in every decision and do not sign;
+//! - `supports` / `opposes` fix a holder's vote on one clause's decisions (a rejection or
+//!   an opposition wins over a support: a wrong "adoptable" is the worse error);
+//! - `requires ACTOR` is that actor's consent, a one-member decision;
+//! - decisions of one clause involve distinct votes and every rule is monotone, so a clause
+//!   is adoptable exactly when each of its decisions can pass with the free votes yes;
+//! - a veto (`expect veto`, "can block alone") is structural: with every other vote free,
+//!   the actor's no alone makes one of the clause's decisions impossible.
+//!
+//! Invariant: the output speaks of actors, clauses and positions of the model only (member
+//! indices are converted once, in `decisions`), and every list is in a stable order.
+
+mod decisions;
+mod rejections;
+mod verify;
+mod votes;
+
+use std::collections::BTreeMap;
+
+use crate::budget::GaveUp;
+use crate::diag::Diagnostic;
+use crate::model::{ActorId, ClauseRef, Model, TreatyId};
+use crate::solve::{self, Consistency, ConsistencyReport};
+
+pub use decisions::{ClauseStatus, Decider, Decision};
+pub use rejections::{NoReason, Rejection};
+pub use verify::{verify_all, verify_with_z3};
+
+#[derive(Clone, Debug)]
+pub struct TreatyAnalysis {
+    pub treaty: TreatyId,
+    pub consistency: ConsistencyReport,
+    pub rejections: Vec<Rejection>,
+    pub decisions: Vec<Decision>,
+    pub clauses: Vec<ClauseStatus>,
+    /// Parties that do not sign (they reject the package).
+    pub refusing_parties: Vec<ActorId>,
+    /// Some conflict involves clauses only: the text contradicts itself.
+    pub self_contradictory: bool,
+    pub feasible: bool,
+}
+
+/// Why an analysis has no answer.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AnalysisError {
+    /// A question was not answered within the budget; nothing is concluded (exit 3).
+    #[error(transparent)]
+    GaveUp(#[from] GaveUp),
+    /// A broken invariant inside `solve`: a bug, never a verdict.
+    #[error(transparent)]
+    Solve(#[from] solve::SolveError),
+    /// A broken invariant inside Z3's joint encoding (`check --verify`): a bug.
+    #[error(transparent)]
+    Joint(solve::JointError),
+    /// A body or rule the voting module refused: a bug in resolution, never a verdict.
+    #[error(transparent)]
+    Voting(crate::voting::VotingError),
+    /// `check --verify`: Z3's joint encoding disagrees with the staged analysis (a bug).
+    #[error("Z3's joint encoding disagrees with the analysis of treaty {treaty}: {}", diffs.join("; "))]
+    Disagreement { treaty: String, diffs: Vec<String> },
+}
+
+impl AnalysisError {
+    /// The solver or a search gave up: nothing is concluded (exit 3, not 2).
+    pub fn gave_up(&self) -> bool {
+        matches!(self, AnalysisError::GaveUp(_))
+    }
+
+    /// The error as the CLI shows it.
+    pub fn diagnostic(&self) -> Diagnostic {
+        match self {
+            AnalysisError::GaveUp(g) => Diagnostic::bare(g.to_string())
+                .with_help("nothing is concluded; raise --timeout or simplify the formulas"),
+            other => Diagnostic::bare(format!("internal error: {other}"))
+                .with_help("this is a bug in treaty; please report it with the input files"),
+        }
+    }
+}
+
+/// Analyses every treaty of the model, in order.
+pub fn analyse_all(
+    model: &Model,
+    options: &solve::Options,
+) -> Result<Vec<TreatyAnalysis>, AnalysisError> {
+    (0..model.treaties.len())
+        .map(|t| analyse(model, TreatyId(t), options))
+        .collect()
+}
+
+/// Analyses one treaty: the stages of the module documentation, in order.
+pub fn analyse(
+    model: &Model,
+    treaty: TreatyId,
+    options: &solve::Options,
+) -> Result<TreatyAnalysis, AnalysisError> {
+    let consistency = match solve::check_consistency(model, treaty, options)? {
+        Consistency::Checked(report) => report,
+        Consistency::Unknown { query, reason } => return Err(GaveUp { query, reason }.into()),
+    };
+    let found = rejections::from_conflicts(model, &consistency);
+    let votes = votes::VoteTable::new(model, &found.reasons);
+    let decisions = decisions::all(model, treaty, &votes)?;
+    let clauses = decisions::clause_statuses(model, treaty, &decisions, &consistency, &found);
+    let parties = &model.treaties[treaty].parties;
+    let refusing_parties: Vec<ActorId> = parties
+        .iter()
+        .copied()
+        .filter(|p| found.reasons.contains_key(p))
+        .collect();
+    // Contradictory facts leave nothing possible: never report such a treaty feasible.
+    let feasible = consistency.facts_contradiction.is_none()
+        && !found.self_contradictory
+        && refusing_parties.is_empty()
+        && clauses.iter().all(|c| c.adoptable);
+    Ok(TreatyAnalysis {
+        treaty,
+        rejections: found.rejections(),
+        self_contradictory: found.self_contradictory,
+        consistency,
+        decisions,
+        clauses,
+        refusing_parties,
+        feasible,
+    })
+}
+
+impl TreatyAnalysis {
+    /// Clauses each actor can block alone, by actor.
+    pub fn vetoes_by_actor(&self) -> BTreeMap<ActorId, Vec<ClauseRef>> {
+        let mut out: BTreeMap<ActorId, Vec<ClauseRef>> = BTreeMap::new();
+        for c in &self.clauses {
+            for &a in &c.vetoes {
+                out.entry(a).or_default().push(c.clause);
+            }
+        }
+        out
+    }
+
+    /// Any finding: a conflict, a blocked clause, or infeasibility.
+    pub fn has_findings(&self) -> bool {
+        !self.consistency.is_consistent() || !self.feasible
+    }
+
+    pub fn clause(&self, c: ClauseRef) -> Option<&ClauseStatus> {
+        self.clauses.iter().find(|s| s.clause == c)
+    }
+}

@@ -1,0 +1,57 @@
+//! Stage 3: each actor's vote on each clause's decisions, with the reasons for a no.
+//!
+//! An actor that rejects the package votes no everywhere; `opposes` fixes a no on one
+//! clause, `supports` a yes. A no wins over a yes (a wrong "adoptable" is the worse error);
+//! everyone else's vote is free.
+
+use std::collections::BTreeMap;
+
+use super::rejections::NoReason;
+use crate::model::{ActorId, ClauseRef, Model, PositionId, StanceKind};
+use crate::voting::Vote;
+
+pub(crate) struct VoteTable<'a> {
+    rejections: &'a BTreeMap<ActorId, Vec<NoReason>>,
+    stances: BTreeMap<(ActorId, ClauseRef), Vec<(StanceKind, PositionId)>>,
+}
+
+impl<'a> VoteTable<'a> {
+    pub fn new(model: &Model, rejections: &'a BTreeMap<ActorId, Vec<NoReason>>) -> Self {
+        let mut stances: BTreeMap<(ActorId, ClauseRef), Vec<(StanceKind, PositionId)>> =
+            BTreeMap::new();
+        for (pi, p) in model.positions.iter().enumerate() {
+            for s in &p.stances {
+                for &a in &p.held_by {
+                    stances
+                        .entry((a, s.clause))
+                        .or_default()
+                        .push((s.kind, PositionId(pi)));
+                }
+            }
+        }
+        VoteTable {
+            rejections,
+            stances,
+        }
+    }
+
+    /// How `actor` votes on the decisions of `clause`, and (for a no) why, sorted.
+    pub fn vote(&self, actor: ActorId, clause: ClauseRef) -> (Vote, Vec<NoReason>) {
+        let mut why: Vec<NoReason> = self.rejections.get(&actor).cloned().unwrap_or_default();
+        let stances = self.stances.get(&(actor, clause));
+        for &(kind, position) in stances.into_iter().flatten() {
+            if kind == StanceKind::Opposes {
+                why.push(NoReason::Opposes { position });
+            }
+        }
+        if !why.is_empty() {
+            why.sort();
+            return (Vote::No, why);
+        }
+        if stances.is_some_and(|s| s.iter().any(|(k, _)| *k == StanceKind::Supports)) {
+            (Vote::Yes, Vec::new())
+        } else {
+            (Vote::Free, Vec::new())
+        }
+    }
+}

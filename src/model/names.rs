@@ -1,0 +1,57 @@
+//! How things are named in everything the tool prints: reports, expectation results and
+//! solver messages. One spelling each, so a user sees the same name everywhere.
+
+use super::types::{ActorId, ClauseRef, ConflictItem, Model, Requirement};
+
+/// Actor ids, in the order given.
+pub fn actor_ids(model: &Model, actors: &[ActorId]) -> Vec<String> {
+    actors.iter().map(|&a| model.actors[a].id.clone()).collect()
+}
+
+/// A clause's name: `Plan28.7` when several treaties are loaded, else `7`.
+pub fn clause_name(model: &Model, r: ClauseRef) -> String {
+    let c = model.clause(r);
+    if model.treaties.len() > 1 {
+        format!("{}.{}", model.treaties[r.treaty].id, c.id)
+    } else {
+        c.id.clone()
+    }
+}
+
+/// A red line as written in `expect conflict`: `POSITION."label"`.
+pub fn red_line_name(position: &str, label: &str) -> String {
+    format!("{position}.\"{label}\"")
+}
+
+/// A conflict item: `clause 7` or `POSITION."label"`.
+pub fn item_name(model: &Model, item: &ConflictItem) -> String {
+    match item {
+        ConflictItem::Clause(c) => format!("clause {}", clause_name(model, *c)),
+        ConflictItem::RedLine { position, index } => {
+            let p = &model.positions[*position];
+            let label = p.red_lines.get(*index).map_or("?", |l| l.label.as_str());
+            red_line_name(&p.id, label)
+        }
+    }
+}
+
+/// Items joined with `, `, as in an `expect conflict { ... }` list.
+pub fn items_text(model: &Model, items: &[ConflictItem]) -> String {
+    items
+        .iter()
+        .map(|i| item_name(model, i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a requirement names: the body or actor id, and the rule's name for a body
+/// (`default` for its `decides by` rule).
+pub fn requirement_names(model: &Model, r: &Requirement) -> (String, Option<String>) {
+    match *r {
+        Requirement::Body { body, rule, .. } => {
+            let b = &model.bodies[body];
+            (b.id.clone(), Some(b.rule(rule).name.clone()))
+        }
+        Requirement::Actor { actor, .. } => (model.actors[actor].id.clone(), None),
+    }
+}
