@@ -10,7 +10,10 @@ use num_rational::BigRational;
 
 use crate::analysis::{self, AnalysisError, TreatyAnalysis};
 use crate::model::names::{actor_ids, clause_name, items_text};
-use crate::model::{CmpOp, Expect, Expectation, ExpectedValue, Model, PowerIndex, TreatyId};
+use crate::model::{
+    ActorId, BodyId, ClauseRef, CmpOp, ConflictItem, Expect, Expectation, ExpectedValue, Model,
+    PowerIndex, RuleId, TreatyId,
+};
 use crate::{solve, voting};
 
 /// The result of one expectation.
@@ -55,88 +58,21 @@ fn compare(op: CmpOp, actual: &BigRational, expected: &ExpectedValue) -> bool {
     }
 }
 
+type Analyses = BTreeMap<TreatyId, TreatyAnalysis>;
+
 /// Checks one expectation. `analyses` holds the analysis of each treaty by id.
-pub fn check(model: &Model, analyses: &BTreeMap<TreatyId, TreatyAnalysis>, e: &Expect) -> Outcome {
-    let get = |t: TreatyId| analyses.get(&t);
+pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
     match &e.expectation {
-        Expectation::Conflict(items) => {
-            let found = analyses
-                .values()
-                .flat_map(|a| a.consistency.conflicts.iter())
-                .any(|c| {
-                    let mut got = c.items.clone();
-                    got.sort();
-                    got == *items
-                });
-            if found {
-                pass()
-            } else {
-                let all: Vec<String> = analyses
-                    .values()
-                    .flat_map(|a| a.consistency.conflicts.iter())
-                    .map(|c| format!("{{ {} }}", items_text(model, &c.items)))
-                    .collect();
-                fail(if all.is_empty() {
-                    "no conflict was found".into()
-                } else {
-                    format!("no such minimal conflict; found: {}", all.join(", "))
-                })
-            }
-        }
-        Expectation::Consistent => {
-            let n: usize = analyses
-                .values()
-                .map(|a| a.consistency.conflicts.len())
-                .sum();
-            if n == 0
-                && analyses
-                    .values()
-                    .all(|a| a.consistency.facts_contradiction.is_none())
-            {
-                pass()
-            } else {
-                fail(format!("{n} conflict(s) found"))
-            }
-        }
+        Expectation::Conflict(items) => conflict(model, analyses, items),
+        Expectation::Consistent => consistent(analyses),
         Expectation::Veto {
             actor,
             clause,
             expected,
-        } => match get(clause.treaty).and_then(|a| a.clause(*clause)) {
-            Some(s) => {
-                let has = s.vetoes.contains(actor);
-                if has == *expected {
-                    pass()
-                } else {
-                    let v = actor_ids(model, &s.vetoes);
-                    fail(format!(
-                        "{} {} veto clause {}; vetoes: {}",
-                        model.actors[*actor].id,
-                        if has { "can" } else { "cannot" },
-                        clause_name(model, *clause),
-                        if v.is_empty() {
-                            "none".into()
-                        } else {
-                            v.join(", ")
-                        }
-                    ))
-                }
-            }
-            None => fail("the clause was not analysed".into()),
-        },
-        Expectation::Blocked(c) | Expectation::Adoptable(c) => {
-            let want_blocked = matches!(e.expectation, Expectation::Blocked(_));
-            match get(c.treaty).and_then(|a| a.clause(*c)) {
-                Some(s) if s.adoptable != want_blocked => pass(),
-                Some(s) => fail(format!(
-                    "clause {} is {}",
-                    clause_name(model, *c),
-                    if s.adoptable { "adoptable" } else { "blocked" }
-                )),
-                None => fail("the clause was not analysed".into()),
-            }
-        }
-        Expectation::Feasible { treaty, expected } => match get(*treaty) {
+        } => veto(model, analyses, *actor, *clause, *expected),
+        Expectation::Blocked(c) => clause_state(model, analyses, *c, false),
+        Expectation::Adoptable(c) => clause_state(model, analyses, *c, true),
+        Expectation::Feasible { treaty, expected } => match analyses.get(treaty) {
             Some(a) if a.feasible == *expected => pass(),
             Some(a) => fail(format!(
                 "the treaty is {}",
@@ -144,26 +80,9 @@ pub fn check(model: &Model, analyses: &BTreeMap<TreatyId, TreatyAnalysis>, e: &E
             )),
             None => fail("the treaty was not analysed".into()),
         },
-        Expectation::NonPartyClauses { treaty, count } => match get(*treaty) {
-            Some(a) => {
-                let got: Vec<String> = a
-                    .clauses
-                    .iter()
-                    .filter(|s| !s.non_parties.is_empty())
-                    .map(|s| clause_name(model, s.clause))
-                    .collect();
-                if got.len() == *count {
-                    pass()
-                } else {
-                    fail(format!(
-                        "{} clauses need non-parties: {}",
-                        got.len(),
-                        got.join(", ")
-                    ))
-                }
-            }
-            None => fail("the treaty was not analysed".into()),
-        },
+        Expectation::NonPartyClauses { treaty, count } => {
+            non_party_clauses(model, analyses, *treaty, *count)
+        }
         Expectation::Power {
             body,
             rule,
@@ -171,37 +90,147 @@ pub fn check(model: &Model, analyses: &BTreeMap<TreatyId, TreatyAnalysis>, e: &E
             index,
             op,
             value,
-        } => {
-            let b = &model.bodies[*body];
-            // Resolution checked membership; a miss would be a bug, said as a failure.
-            let Some(m) = b.member_index(*actor) else {
-                return fail("not a member".into());
-            };
-            match voting::power(b, &b.rule(*rule).rule) {
-                Ok(p) => {
-                    let mp = &p.members[m.index()];
-                    let actual = match index {
-                        PowerIndex::Swings => {
-                            Some(BigRational::from_integer(BigInt::from(mp.swings.clone())))
-                        }
-                        PowerIndex::Banzhaf => Some(mp.banzhaf.clone()),
-                        PowerIndex::BanzhafAbsolute => Some(mp.banzhaf_absolute.clone()),
-                        PowerIndex::ShapleyShubik => mp.shapley_shubik.clone(),
-                    };
-                    match actual {
-                        Some(v) if compare(*op, &v, value) => pass(),
-                        Some(v) => fail(format!(
-                            "the value is {v} ≈ {}",
-                            crate::report::power::decimal(&v, 6)
-                        )),
-                        None => fail(
-                            "Shapley–Shubik is too large to compute exactly for this rule".into(),
-                        ),
-                    }
-                }
-                Err(err) => fail(format!("cannot compute: {err}")),
-            }
+        } => power(model, *body, *rule, *actor, *index, *op, value),
+    }
+}
+
+fn conflict(model: &Model, analyses: &Analyses, items: &[ConflictItem]) -> Outcome {
+    let conflicts = || {
+        analyses
+            .values()
+            .flat_map(|a| a.consistency.conflicts.iter())
+    };
+    let found = conflicts().any(|c| {
+        let mut got = c.items.clone();
+        got.sort();
+        got == items
+    });
+    if found {
+        return pass();
+    }
+    let all: Vec<String> = conflicts()
+        .map(|c| format!("{{ {} }}", items_text(model, &c.items)))
+        .collect();
+    fail(if all.is_empty() {
+        "no conflict was found".into()
+    } else {
+        format!("no such minimal conflict; found: {}", all.join(", "))
+    })
+}
+
+fn consistent(analyses: &Analyses) -> Outcome {
+    let n: usize = analyses
+        .values()
+        .map(|a| a.consistency.conflicts.len())
+        .sum();
+    let facts_ok = analyses
+        .values()
+        .all(|a| a.consistency.facts_contradiction.is_none());
+    if n == 0 && facts_ok {
+        pass()
+    } else {
+        fail(format!("{n} conflict(s) found"))
+    }
+}
+
+fn veto(
+    model: &Model,
+    analyses: &Analyses,
+    actor: ActorId,
+    clause: ClauseRef,
+    expected: bool,
+) -> Outcome {
+    let Some(s) = analyses.get(&clause.treaty).and_then(|a| a.clause(clause)) else {
+        return fail("the clause was not analysed".into());
+    };
+    let has = s.vetoes.contains(&actor);
+    if has == expected {
+        return pass();
+    }
+    let v = actor_ids(model, &s.vetoes);
+    fail(format!(
+        "{} {} veto clause {}; vetoes: {}",
+        model.actors[actor].id,
+        if has { "can" } else { "cannot" },
+        clause_name(model, clause),
+        if v.is_empty() {
+            "none".into()
+        } else {
+            v.join(", ")
         }
+    ))
+}
+
+fn clause_state(model: &Model, analyses: &Analyses, c: ClauseRef, adoptable: bool) -> Outcome {
+    match analyses.get(&c.treaty).and_then(|a| a.clause(c)) {
+        Some(s) if s.adoptable == adoptable => pass(),
+        Some(s) => fail(format!(
+            "clause {} is {}",
+            clause_name(model, c),
+            if s.adoptable { "adoptable" } else { "blocked" }
+        )),
+        None => fail("the clause was not analysed".into()),
+    }
+}
+
+fn non_party_clauses(
+    model: &Model,
+    analyses: &Analyses,
+    treaty: TreatyId,
+    count: usize,
+) -> Outcome {
+    let Some(a) = analyses.get(&treaty) else {
+        return fail("the treaty was not analysed".into());
+    };
+    let got: Vec<String> = a
+        .clauses
+        .iter()
+        .filter(|s| !s.non_parties.is_empty())
+        .map(|s| clause_name(model, s.clause))
+        .collect();
+    if got.len() == count {
+        pass()
+    } else {
+        fail(format!(
+            "{} clauses need non-parties: {}",
+            got.len(),
+            got.join(", ")
+        ))
+    }
+}
+
+fn power(
+    model: &Model,
+    body: BodyId,
+    rule: RuleId,
+    actor: ActorId,
+    index: PowerIndex,
+    op: CmpOp,
+    value: &ExpectedValue,
+) -> Outcome {
+    let b = &model.bodies[body];
+    // Resolution checked membership; a miss would be a bug, said as a failure.
+    let Some(m) = b.member_index(actor) else {
+        return fail("not a member".into());
+    };
+    let p = match voting::power(b, &b.rule(rule).rule) {
+        Ok(p) => p,
+        Err(err) => return fail(format!("cannot compute: {err}")),
+    };
+    let mp = &p.members[m.index()];
+    let actual = match index {
+        PowerIndex::Swings => Some(BigRational::from_integer(BigInt::from(mp.swings.clone()))),
+        PowerIndex::Banzhaf => Some(mp.banzhaf.clone()),
+        PowerIndex::BanzhafAbsolute => Some(mp.banzhaf_absolute.clone()),
+        PowerIndex::ShapleyShubik => mp.shapley_shubik.clone(),
+    };
+    match actual {
+        Some(v) if compare(op, &v, value) => pass(),
+        Some(v) => fail(format!(
+            "the value is {v} ≈ {}",
+            crate::report::power::decimal(&v, 6)
+        )),
+        None => fail("Shapley–Shubik is too large to compute exactly for this rule".into()),
     }
 }
 

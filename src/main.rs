@@ -133,29 +133,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             list,
             verify,
             budget,
-        } => {
-            let model = load(&files, color)?;
-            let analyses = analyse_all(&model, budget, color)?;
-            if verify {
-                let lines = analysis::verify_all(&model, &analyses, &budget.options())
-                    .map_err(|e| analysis_error(&e, color))?;
-                let mut err = std::io::stderr().lock();
-                for line in lines {
-                    let _ = writeln!(err, "{line}");
-                }
-            }
-            let doc = report::wire::check(&model, &analyses);
-            let text = match format {
-                Format::Human if list => {
-                    let listing = report::loaded::human(&model);
-                    format!("{listing}\n{}", report::check::human(&doc))
-                }
-                Format::Human => report::check::human(&doc),
-                Format::Json => json(&doc),
-            };
-            emit(&text)?;
-            Ok(findings_code(&analyses))
-        }
+        } => check(&files, format, list, verify, budget, color),
         Command::Vetoes {
             files,
             format,
@@ -164,11 +142,10 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             let model = load(&files, color)?;
             let analyses = analyse_all(&model, budget, color)?;
             let doc = report::wire::vetoes(&model, &analyses);
-            let text = match format {
+            emit(&match format {
                 Format::Human => report::check::vetoes_human(&doc),
                 Format::Json => json(&doc),
-            };
-            emit(&text)?;
+            })?;
             Ok(findings_code(&analyses))
         }
         Command::Power {
@@ -179,40 +156,73 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
         } => {
             let model = load(&[file], color)?;
             let b = model.find_body(&body).map_err(|d| fail(&d, color, 2))?;
-            let r = model.bodies[b]
+            let bd = &model.bodies[b];
+            let r = bd
                 .find_rule(rule.as_deref())
                 .map_err(|d| fail(&d, color, 2))?;
             let wire = report::power::for_body(&model, b, r).map_err(|e| {
                 let d = Diagnostic::bare(format!("cannot compute power indices: {e}"));
                 fail(&d, color, 2)
             })?;
-            let text = match format {
+            emit(&match format {
                 Format::Human => report::power::render_power_text(&wire),
                 Format::Json => json(&wire),
-            };
-            emit(&text)?;
+            })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Test { paths, budget } => {
-            let mut tally = expect::Tally::default();
-            for file in expect::treaty_files(&paths) {
-                let Ok(model) = load(std::slice::from_ref(&file), color) else {
-                    tally.broken += 1;
-                    continue;
-                };
-                let results = expect::check_file(&model, &budget.options())
-                    .map_err(|e| analysis_error(&e, color))?;
-                tally.add(&results);
-                emit(&report::test::results(&results))?;
-            }
-            emit(&report::test::summary(&tally))?;
-            Ok(match tally {
-                t if t.broken > 0 => ExitCode::from(2),
-                t if t.failed > 0 => ExitCode::from(1),
-                _ => ExitCode::SUCCESS,
-            })
+        Command::Test { paths, budget } => test(&paths, budget, color),
+    }
+}
+
+fn check(
+    files: &[PathBuf],
+    format: Format,
+    list: bool,
+    verify: bool,
+    budget: Budget,
+    color: bool,
+) -> Result<ExitCode, ExitCode> {
+    let model = load(files, color)?;
+    let analyses = analyse_all(&model, budget, color)?;
+    if verify {
+        let lines = analysis::verify_all(&model, &analyses, &budget.options())
+            .map_err(|e| analysis_error(&e, color))?;
+        let mut err = std::io::stderr().lock();
+        for line in lines {
+            let _ = writeln!(err, "{line}");
         }
     }
+    let doc = report::wire::check(&model, &analyses);
+    emit(&match format {
+        Format::Human if list => {
+            let listing = report::loaded::human(&model);
+            format!("{listing}\n{}", report::check::human(&doc))
+        }
+        Format::Human => report::check::human(&doc),
+        Format::Json => json(&doc),
+    })?;
+    Ok(findings_code(&analyses))
+}
+
+/// `treaty test`: each file on its own; a file that does not load is counted, not fatal.
+fn test(paths: &[PathBuf], budget: Budget, color: bool) -> Result<ExitCode, ExitCode> {
+    let mut tally = expect::Tally::default();
+    for file in expect::treaty_files(paths) {
+        let Ok(model) = load(std::slice::from_ref(&file), color) else {
+            tally.broken += 1;
+            continue;
+        };
+        let results =
+            expect::check_file(&model, &budget.options()).map_err(|e| analysis_error(&e, color))?;
+        tally.add(&results);
+        emit(&report::test::results(&results))?;
+    }
+    emit(&report::test::summary(&tally))?;
+    Ok(match tally {
+        t if t.broken > 0 => ExitCode::from(2),
+        t if t.failed > 0 => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
 }
 
 /// Prints one diagnostic on stderr and gives `code` as the exit code.

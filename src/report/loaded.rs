@@ -6,9 +6,10 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::model::display::rule_text;
-use crate::model::names::{clause_name, requirement_names};
+use crate::model::names::{actor_ids, clause_name, requirement_names};
 use crate::model::{
-    ActorId, Body, Holders, Loc, Model, NamedRule, RedLineKind, Requirement, StanceKind,
+    ActorId, Body, Holders, Loc, Model, NamedRule, Position, RedLineKind, Requirement, StanceKind,
+    Treaty, VarType,
 };
 
 /// A place in a source file, as the wire format gives it.
@@ -156,8 +157,8 @@ pub(crate) fn requirement(model: &Model, r: &Requirement) -> RequirementOut {
     }
 }
 
+/// What was loaded, as data.
 pub fn loaded(model: &Model) -> LoadedOut {
-    let ids = actor_id(model);
     LoadedOut {
         files: model.files.iter().map(|f| f.display.clone()).collect(),
         actors: model
@@ -168,36 +169,7 @@ pub fn loaded(model: &Model) -> LoadedOut {
                 name: a.name.clone(),
             })
             .collect(),
-        bodies: model
-            .bodies
-            .iter()
-            .map(|b| BodyOut {
-                id: b.id.clone(),
-                name: b.name.clone(),
-                dimensions: b.dimensions.clone(),
-                members: b
-                    .members
-                    .iter()
-                    .map(|m| MemberOut {
-                        actor: ids(m.actor),
-                        weights: b
-                            .dimensions
-                            .iter()
-                            .zip(&m.weights)
-                            .map(|(d, w)| (d.clone(), serde_json::Value::from(*w)))
-                            .collect(),
-                    })
-                    .collect(),
-                rules: rules_of(b)
-                    .map(|r| RuleOut {
-                        name: r.name.clone(),
-                        text: rule_text(b, &r.rule, &|m| ids(b.members[m].actor), false),
-                        at: place(model, r.loc),
-                    })
-                    .collect(),
-                at: place(model, b.loc),
-            })
-            .collect(),
+        bodies: model.bodies.iter().map(|b| body_out(model, b)).collect(),
         variables: model
             .vars
             .iter()
@@ -207,53 +179,91 @@ pub fn loaded(model: &Model) -> LoadedOut {
         treaties: model
             .treaties
             .iter()
-            .map(|t| TreatyOut {
-                id: t.id.clone(),
-                title: t.title.clone(),
-                parties: t.parties.iter().map(|&a| ids(a)).collect(),
-                clauses: t
-                    .clauses
-                    .iter()
-                    .map(|c| ClauseOut {
-                        id: c.id.clone(),
-                        title: c.title.clone(),
-                        formulas: c.formulas.iter().map(|f| f.text.clone()).collect(),
-                        requires: c.requires.iter().map(|r| requirement(model, r)).collect(),
-                        at: place(model, c.loc),
-                    })
-                    .collect(),
-                at: place(model, t.loc),
-            })
+            .map(|t| treaty_out(model, t))
             .collect(),
         positions: model
             .positions
             .iter()
-            .map(|p| PositionOut {
-                id: p.id.clone(),
-                source: p.source.clone(),
-                held_by: p.held_by.iter().map(|&a| ids(a)).collect(),
-                red_lines: p
-                    .red_lines
-                    .iter()
-                    .map(|r| RedLineOut {
-                        label: r.label.clone(),
-                        kind: r.kind,
-                        formula: r.formula.text.clone(),
-                        at: place(model, r.loc),
-                    })
-                    .collect(),
-                stances: p
-                    .stances
-                    .iter()
-                    .map(|s| StanceOut {
-                        stance: s.kind,
-                        clause: clause_name(model, s.clause),
-                    })
-                    .collect(),
-                at: place(model, p.loc),
-            })
+            .map(|p| position_out(model, p))
             .collect(),
         expectations: model.expects.len(),
+    }
+}
+
+fn body_out(model: &Model, b: &Body) -> BodyOut {
+    let ids = actor_id(model);
+    BodyOut {
+        id: b.id.clone(),
+        name: b.name.clone(),
+        dimensions: b.dimensions.clone(),
+        members: b
+            .members
+            .iter()
+            .map(|m| MemberOut {
+                actor: ids(m.actor),
+                weights: b
+                    .dimensions
+                    .iter()
+                    .zip(&m.weights)
+                    .map(|(d, w)| (d.clone(), serde_json::Value::from(*w)))
+                    .collect(),
+            })
+            .collect(),
+        rules: rules_of(b)
+            .map(|r| RuleOut {
+                name: r.name.clone(),
+                text: rule_text(b, &r.rule, &|m| ids(b.members[m].actor), false),
+                at: place(model, r.loc),
+            })
+            .collect(),
+        at: place(model, b.loc),
+    }
+}
+
+fn treaty_out(model: &Model, t: &Treaty) -> TreatyOut {
+    TreatyOut {
+        id: t.id.clone(),
+        title: t.title.clone(),
+        parties: actor_ids(model, &t.parties),
+        clauses: t
+            .clauses
+            .iter()
+            .map(|c| ClauseOut {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                formulas: c.formulas.iter().map(|f| f.text.clone()).collect(),
+                requires: c.requires.iter().map(|r| requirement(model, r)).collect(),
+                at: place(model, c.loc),
+            })
+            .collect(),
+        at: place(model, t.loc),
+    }
+}
+
+fn position_out(model: &Model, p: &Position) -> PositionOut {
+    PositionOut {
+        id: p.id.clone(),
+        source: p.source.clone(),
+        held_by: actor_ids(model, &p.held_by),
+        red_lines: p
+            .red_lines
+            .iter()
+            .map(|r| RedLineOut {
+                label: r.label.clone(),
+                kind: r.kind,
+                formula: r.formula.text.clone(),
+                at: place(model, r.loc),
+            })
+            .collect(),
+        stances: p
+            .stances
+            .iter()
+            .map(|s| StanceOut {
+                stance: s.kind,
+                clause: clause_name(model, s.clause),
+            })
+            .collect(),
+        at: place(model, p.loc),
     }
 }
 
@@ -261,10 +271,13 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// ` "title"`, or nothing.
+fn quoted(s: Option<&str>) -> String {
+    s.map(|s| format!(" \"{s}\"")).unwrap_or_default()
+}
+
 /// The human listing of what was loaded.
 pub fn human(model: &Model) -> String {
-    let ids = actor_id(model);
-    let at = |loc: Loc| model.describe_loc(loc);
     let mut o = String::new();
     let files: Vec<&str> = model.files.iter().map(|f| f.display.as_str()).collect();
     let _ = writeln!(
@@ -283,150 +296,14 @@ pub fn human(model: &Model) -> String {
         let _ = writeln!(o, "  {}", line.join(" · "));
     }
     for b in &model.bodies {
-        let _ = writeln!(o);
-        let _ = writeln!(
-            o,
-            "body {} \"{}\" — {}  ({})",
-            b.id,
-            b.name,
-            plural(b.members.len(), "member", "members"),
-            at(b.loc)
-        );
-        for doc in b.doc.iter().flat_map(|d| d.lines()) {
-            let _ = writeln!(o, "  /// {doc}");
-        }
-        for r in rules_of(b) {
-            let _ = writeln!(
-                o,
-                "  rule {}: {}",
-                r.name,
-                rule_text(b, &r.rule, &|m| ids(b.members[m].actor), false)
-            );
-        }
-        let members: Vec<String> = b
-            .members
-            .iter()
-            .map(|m| {
-                let mut s = ids(m.actor);
-                for (d, w) in b.dimensions.iter().zip(&m.weights) {
-                    let _ = write!(s, " {d} {w}");
-                }
-                s
-            })
-            .collect();
-        if b.dimensions.is_empty() {
-            for chunk in members.chunks(12) {
-                let _ = writeln!(o, "  members: {}", chunk.join(", "));
-            }
-        } else {
-            for m in members {
-                let _ = writeln!(o, "  member {m}");
-            }
-        }
+        body_text(&mut o, model, b);
     }
-    if !model.vars.is_empty() || !model.facts.is_empty() {
-        let _ = writeln!(o);
-        let vars: Vec<String> = model
-            .vars
-            .iter()
-            .map(|v| {
-                format!(
-                    "{}: {}",
-                    v.name,
-                    if v.ty == crate::model::VarType::Int {
-                        "int"
-                    } else {
-                        "bool"
-                    }
-                )
-            })
-            .collect();
-        let _ = writeln!(o, "variables ({}): {}", vars.len(), vars.join(", "));
-        for f in &model.facts {
-            let _ = writeln!(o, "  fact {}  ({})", f.formula.text, at(f.formula.loc));
-        }
-    }
+    variables_text(&mut o, model);
     for t in &model.treaties {
-        let _ = writeln!(o);
-        let title = t
-            .title
-            .as_deref()
-            .map(|s| format!(" \"{s}\""))
-            .unwrap_or_default();
-        let _ = writeln!(
-            o,
-            "treaty {}{title} — {}, parties {}  ({})",
-            t.id,
-            plural(t.clauses.len(), "clause", "clauses"),
-            t.parties
-                .iter()
-                .map(|&a| ids(a))
-                .collect::<Vec<_>>()
-                .join(", "),
-            at(t.loc)
-        );
-        for c in &t.clauses {
-            let title = c
-                .title
-                .as_deref()
-                .map(|s| format!(" \"{s}\""))
-                .unwrap_or_default();
-            let _ = writeln!(o, "  clause {}{title}  ({})", c.id, at(c.loc));
-            for doc in c.doc.iter().flat_map(|d| d.lines()) {
-                let _ = writeln!(o, "    /// {doc}");
-            }
-            for f in &c.formulas {
-                let _ = writeln!(o, "    {}", f.text);
-            }
-            for r in &c.requires {
-                let r = requirement(model, r);
-                match r.rule {
-                    Some(rule) => {
-                        let _ = writeln!(o, "    requires {} by {rule}", r.id);
-                    }
-                    None => {
-                        let _ = writeln!(o, "    requires {} (consent)", r.id);
-                    }
-                }
-            }
-        }
+        treaty_text(&mut o, model, t);
     }
     for p in &model.positions {
-        let _ = writeln!(o);
-        let source = p
-            .source
-            .as_deref()
-            .map(|s| format!(" \"{s}\""))
-            .unwrap_or_default();
-        let holders = match &p.holders {
-            Holders::EachOf(b) => format!("each of {}", model.bodies[*b].id),
-            Holders::Actors(a) => a.iter().map(|&a| ids(a)).collect::<Vec<_>>().join(", "),
-        };
-        let _ = writeln!(
-            o,
-            "position {}{source} — held by {holders}  ({})",
-            p.id,
-            at(p.loc)
-        );
-        for r in &p.red_lines {
-            let kind = if r.kind == RedLineKind::Possible {
-                "possible "
-            } else {
-                ""
-            };
-            for doc in r.doc.iter().flat_map(|d| d.lines()) {
-                let _ = writeln!(o, "  /// {doc}");
-            }
-            let _ = writeln!(o, "  red line \"{}\": {kind}{}", r.label, r.formula.text);
-        }
-        for s in &p.stances {
-            let verb = if s.kind == StanceKind::Supports {
-                "supports"
-            } else {
-                "opposes"
-            };
-            let _ = writeln!(o, "  {verb} clause {}", clause_name(model, s.clause));
-        }
+        position_text(&mut o, model, p);
     }
     if !model.expects.is_empty() {
         let _ = writeln!(o);
@@ -437,4 +314,140 @@ pub fn human(model: &Model) -> String {
         );
     }
     o
+}
+
+fn body_text(o: &mut String, model: &Model, b: &Body) {
+    let ids = actor_id(model);
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "body {} \"{}\" — {}  ({})",
+        b.id,
+        b.name,
+        plural(b.members.len(), "member", "members"),
+        model.describe_loc(b.loc)
+    );
+    for doc in b.doc.iter().flat_map(|d| d.lines()) {
+        let _ = writeln!(o, "  /// {doc}");
+    }
+    for r in rules_of(b) {
+        let text = rule_text(b, &r.rule, &|m| ids(b.members[m].actor), false);
+        let _ = writeln!(o, "  rule {}: {text}", r.name);
+    }
+    let members: Vec<String> = b
+        .members
+        .iter()
+        .map(|m| {
+            let mut s = ids(m.actor);
+            for (d, w) in b.dimensions.iter().zip(&m.weights) {
+                let _ = write!(s, " {d} {w}");
+            }
+            s
+        })
+        .collect();
+    if b.dimensions.is_empty() {
+        for chunk in members.chunks(12) {
+            let _ = writeln!(o, "  members: {}", chunk.join(", "));
+        }
+    } else {
+        for m in members {
+            let _ = writeln!(o, "  member {m}");
+        }
+    }
+}
+
+fn variables_text(o: &mut String, model: &Model) {
+    if model.vars.is_empty() && model.facts.is_empty() {
+        return;
+    }
+    let _ = writeln!(o);
+    let vars: Vec<String> = model
+        .vars
+        .iter()
+        .map(|v| {
+            let ty = match v.ty {
+                VarType::Int => "int",
+                VarType::Bool => "bool",
+            };
+            format!("{}: {ty}", v.name)
+        })
+        .collect();
+    let _ = writeln!(o, "variables ({}): {}", vars.len(), vars.join(", "));
+    for f in &model.facts {
+        let at = model.describe_loc(f.formula.loc);
+        let _ = writeln!(o, "  fact {}  ({at})", f.formula.text);
+    }
+}
+
+fn treaty_text(o: &mut String, model: &Model, t: &Treaty) {
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "treaty {}{} — {}, parties {}  ({})",
+        t.id,
+        quoted(t.title.as_deref()),
+        plural(t.clauses.len(), "clause", "clauses"),
+        actor_ids(model, &t.parties).join(", "),
+        model.describe_loc(t.loc)
+    );
+    for c in &t.clauses {
+        let title = quoted(c.title.as_deref());
+        let _ = writeln!(
+            o,
+            "  clause {}{title}  ({})",
+            c.id,
+            model.describe_loc(c.loc)
+        );
+        for doc in c.doc.iter().flat_map(|d| d.lines()) {
+            let _ = writeln!(o, "    /// {doc}");
+        }
+        for f in &c.formulas {
+            let _ = writeln!(o, "    {}", f.text);
+        }
+        for r in &c.requires {
+            let r = requirement(model, r);
+            match r.rule {
+                Some(rule) => {
+                    let _ = writeln!(o, "    requires {} by {rule}", r.id);
+                }
+                None => {
+                    let _ = writeln!(o, "    requires {} (consent)", r.id);
+                }
+            }
+        }
+    }
+}
+
+fn position_text(o: &mut String, model: &Model, p: &Position) {
+    let _ = writeln!(o);
+    let holders = match &p.holders {
+        Holders::EachOf(b) => format!("each of {}", model.bodies[*b].id),
+        Holders::Actors(a) => actor_ids(model, a).join(", "),
+    };
+    let _ = writeln!(
+        o,
+        "position {}{} — held by {holders}  ({})",
+        p.id,
+        quoted(p.source.as_deref()),
+        model.describe_loc(p.loc)
+    );
+    for r in &p.red_lines {
+        let kind = if r.kind == RedLineKind::Possible {
+            "possible "
+        } else {
+            ""
+        };
+        for doc in r.doc.iter().flat_map(|d| d.lines()) {
+            let _ = writeln!(o, "  /// {doc}");
+        }
+        let _ = writeln!(o, "  red line \"{}\": {kind}{}", r.label, r.formula.text);
+    }
+    for s in &p.stances {
+        let verb = if s.kind == StanceKind::Supports {
+            "supports"
+        } else {
+            "opposes"
+        };
+        let _ = writeln!(o, "  {verb} clause {}", clause_name(model, s.clause));
+    }
 }
