@@ -2,7 +2,7 @@
 //! rejects the package and why, every decision (clause, body, rule) with its fixed votes
 //! (via `voting`), adoptable clauses, feasibility, single-actor vetoes and dependencies.
 //!
-//! Semantics (DESIGN, "Semantics of the analyses"):
+//! Semantics (docs/semantics.md, "Votes: rejections, stances and decisions"):
 //! - a conflict made of clauses and the red lines of one position violates that position:
 //!   its holders reject the package, vote no in every decision and do not sign;
 //! - `supports` / `opposes` fix a holder's vote on one clause's decisions (a rejection or
