@@ -1,7 +1,7 @@
 //! Time to enumerate all minimal conflicts of synthetic treaties with planted conflicts.
 //!
-//!     CARGO_TARGET_DIR=/work/target-solve cargo bench --bench conflicts
-//!     CARGO_TARGET_DIR=/work/target-solve cargo bench --bench conflicts -- 30 300   # sizes
+//!     cargo bench --bench conflicts
+//!     cargo bench --bench conflicts -- 30 300   # sizes
 //!
 //! A plain `harness = false` main: for each size N it generates `Spec::planted(N, seed)`
 //! (about a tenth of the clauses in planted conflicts: contradictory pairs, overlapping

@@ -1,7 +1,7 @@
 //! Veto players and smallest blocking coalitions of many decisions on a large weighted
 //! body: the solver-free `treaty::voting` against the Z3 encoding `treaty::solve::voting`.
 //!
-//! Run: `CARGO_TARGET_DIR=/work/target-feas cargo bench --bench decisions`
+//! Run: `cargo bench --bench decisions`
 //! (about 10 minutes on 2 cores, nearly all of it the Z3 runs; criterion prints the median of each benchmark as the middle
 //! value of `time: [low median high]`).
 //!

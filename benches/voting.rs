@@ -1,6 +1,6 @@
 //! Benchmarks of `treaty::voting` at realistic scale.
 //!
-//! Run: `CARGO_TARGET_DIR=/work/target-voting cargo bench --bench voting`
+//! Run: `cargo bench --bench voting`
 //! (about a minute; criterion prints the median of each benchmark as the middle value of
 //! `time: [low median high]`).
 //!

@@ -160,8 +160,8 @@ fn unanimity_and_veto_structure_shortcuts() {
     assert_eq!(p.members[2].shapley_shubik.clone().unwrap(), q(1, 2));
 }
 
-/// Council of the EU, Eurostat population on 1 January 2023 (file
-/// `eu-population-eurostat-2023.csv` of the project's shared data), largest first.
+/// Council of the EU, Eurostat population on 1 January 2023 (the figures of
+/// `rules/institutions/eu-council.treaty`, which cites the source), largest first.
 const EU27: [(&str, u64); 27] = [
     ("DEU", 84_358_845),
     ("FRA", 68_070_697),

@@ -7,7 +7,7 @@
 //!    votes, via `voting`; then each clause's status, feasibility, vetoes, dependencies;
 //! 5. `verify`: the same question put to Z3 at once, for `check --verify` (optional).
 //!
-//! Semantics (docs/semantics.md):
+//! Semantics (docs/semantics.md, "Votes: rejections, stances and decisions"):
 //! - a conflict made of clauses and the red lines of one position violates that position:
 //!   its holders reject the package, vote no in every decision and do not sign;
 //! - `supports` / `opposes` fix a holder's vote on one clause's decisions (a rejection or

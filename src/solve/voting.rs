@@ -22,7 +22,7 @@
 //! - `can pass` and `veto players` are asked exactly (existentially over the free votes)
 //!   and need no monotonicity. The smallest blocking coalition is searched as "a profile
 //!   that fails with at most `k` free no votes, every other free member voting yes", which
-//!   is the same question because every rule form is monotone (DESIGN, "The language").
+//!   is the same question because every rule form is monotone (docs/semantics.md, "Voting rules").
 //! - Results are plain data; member lists are member indices, sorted ascending.
 
 use std::collections::{BTreeMap, BTreeSet};
