@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use super::eval::passes;
 use super::types::*;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::syntax::ast::{self, FormulaAst, FormulaKind, Ident, Item, Lit, RuleAst, RuleKind};
@@ -334,7 +335,7 @@ impl Resolver {
                 self.diags.push(e);
                 continue;
             }
-            if let Some(rule) = self.rule(&body, &d.rule) {
+            if let Some(rule) = self.decisive_rule(&body, &d.rule, DEFAULT_RULE_NAME) {
                 body.default_rule = NamedRule {
                     name: DEFAULT_RULE_NAME.into(),
                     rule,
@@ -357,7 +358,9 @@ impl Resolver {
             }
             // A rule with errors is recorded as unanimity (never analysed: the run has
             // errors) so that its uses raise no further "no rule" errors.
-            let rule = self.rule(&body, &d.rule).unwrap_or(Rule::Unanimity);
+            let rule = self
+                .decisive_rule(&body, &d.rule, &name.text)
+                .unwrap_or(Rule::Unanimity);
             body.rules.push(NamedRule {
                 name: name.text.clone(),
                 rule,
@@ -439,6 +442,38 @@ impl Resolver {
         }
         out.sort_unstable();
         ok.then_some(out)
+    }
+
+    /// A body's rule (`decides by` or named), which must decide something: a rule that
+    /// fails even when every member votes yes could never be used, and one that passes
+    /// with no yes vote at all needs nobody. Both are errors at the rule, since every
+    /// analysis of such a decision would be vacuous (rules are monotone, so these two
+    /// profiles settle it).
+    fn decisive_rule(&mut self, body: &Body, r: &RuleAst, name: &str) -> Option<Rule> {
+        let rule = self.rule(body, r)?;
+        let n = body.members.len();
+        let (label, message, help) = if !passes(body, &rule, &vec![true; n]) {
+            (
+                "never passes",
+                "can never pass: it fails even when every member votes yes",
+                "no decision could ever be taken under it; check the threshold against the members' weights",
+            )
+        } else if passes(body, &rule, &vec![false; n]) {
+            (
+                "always passes",
+                "always passes: it holds even when no member votes yes",
+                "a decision under it would need nobody's vote; raise the threshold",
+            )
+        } else {
+            return Some(rule);
+        };
+        let e = self.error(
+            format!("rule `{name}` of body `{}` {}", body.id, message),
+            r.span,
+        );
+        e.label = Some(label.into());
+        e.help = Some(help.into());
+        None
     }
 
     fn rule(&mut self, body: &Body, r: &RuleAst) -> Option<Rule> {

@@ -278,7 +278,9 @@ fn decision(o: &mut String, d: &DecisionOut) {
     for (why, ids) in group_by_reasons(blockers) {
         let _ = writeln!(o, "      blocked by {}: {why}", ids.join(", "));
     }
-    if d.fixed_no.len() > d.blocked_by.len() {
+    // Only a blocked decision has blockers; under one that can pass, the no votes are
+    // simply outweighed.
+    if d.status == "blocked" && d.fixed_no.len() > d.blocked_by.len() {
         let _ = writeln!(
             o,
             "      ({} members vote no; shown is a smallest group of them that blocks on its own)",

@@ -1,75 +1,10 @@
-//! Rules as threshold formulas: the direct evaluator `passes` (the reference semantics)
-//! and `Game`, a rule normalised to `And`/`Or` trees of atoms "yes weight in dimension
-//! `d` is at least `quota`", which the algorithms work on.
+//! `Game`: a rule normalised to `And`/`Or` trees of atoms "yes weight in dimension `d` is
+//! at least `quota`", which the algorithms work on. The reference semantics they are tested
+//! against is the direct evaluator `model::eval::passes`.
 
 use crate::model::{Body, Dim, Rule, MAX_DIMENSION_TOTAL};
 
 use super::VotingError;
-
-/// Does the rule pass when `yes[i]` says how member `i` votes? A missing entry counts as
-/// no. This evaluator works on the `Rule` as written, sharing no code with `Game`, so
-/// that it can serve as the oracle the algorithms are tested against.
-pub fn passes(body: &Body, rule: &Rule, yes: &[bool]) -> bool {
-    let n = body.members.len();
-    let is_yes = |i: usize| yes.get(i).copied().unwrap_or(false);
-    let yes_count = (0..n).filter(|&i| is_yes(i)).count() as u128;
-    // Sums in u128: with a weight vector that breaks the invariants we still do not
-    // overflow (each term is a u64, at most usize::MAX of them fits u128 comfortably).
-    let weight = |i: usize, dim: Dim| -> u128 {
-        match dim {
-            Dim::Members => 1,
-            Dim::Weight(d) => body
-                .members
-                .get(i)
-                .and_then(|m| m.weights.get(d))
-                .copied()
-                .unwrap_or(0) as u128,
-        }
-    };
-    let sums = |dim: Dim| -> (u128, u128) {
-        let mut yes_w = 0u128;
-        let mut total = 0u128;
-        for i in 0..n {
-            let w = weight(i, dim);
-            total += w;
-            if is_yes(i) {
-                yes_w += w;
-            }
-        }
-        (yes_w, total)
-    };
-    match rule {
-        Rule::Unanimity => yes_count == n as u128,
-        Rule::Majority => 2 * yes_count > n as u128,
-        Rule::Share {
-            dim,
-            strict,
-            percent,
-        } => {
-            let (y, t) = sums(*dim);
-            // y / t >= numer / (100 * denom), cross-multiplied; saturate rather than wrap.
-            let lhs = y.saturating_mul(100).saturating_mul(percent.denom as u128);
-            let rhs = (percent.numer as u128).saturating_mul(t);
-            if *strict {
-                lhs > rhs
-            } else {
-                lhs >= rhs
-            }
-        }
-        Rule::Count { dim, strict, count } => {
-            let (y, _) = sums(*dim);
-            if *strict {
-                y > *count as u128
-            } else {
-                y >= *count as u128
-            }
-        }
-        Rule::AtMostAgainst(k) => (n as u128 - yes_count) <= *k as u128,
-        Rule::NoVetoFrom(list) | Rule::AllOf(list) => list.iter().all(|&i| i < n && is_yes(i)),
-        Rule::And(rules) => rules.iter().all(|r| passes(body, r, yes)),
-        Rule::Or(rules) => rules.iter().any(|r| passes(body, r, yes)),
-    }
-}
 
 /// One axis of a game: a body dimension, or the 0/1 indicator of a listed set of members
 /// (for `no veto from` / `all of`), so that every atom is a weighted threshold.

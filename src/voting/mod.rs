@@ -22,10 +22,10 @@ mod power;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use crate::model::eval::passes;
 pub use decision::{
     analyse_decision, consent, smallest_blocking_coalition, veto_players, DecisionAnalysis, Vote,
 };
-pub use game::passes;
 pub use modular::{MODULAR_TABLE_WORDS_LIMIT, MODULAR_TOTAL_WORDS_LIMIT};
 pub use power::{
     power, GameSummary, MemberPower, PowerError, PowerIndices, PowerMethod, ENUMERATION_LIMIT,
