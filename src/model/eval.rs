@@ -96,27 +96,6 @@ fn for_each_int_var(expr: &IntExpr, f: &mut dyn FnMut(usize)) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn evaluates_linear_comparison() {
-        // 2 * x + 1 <= 7 with x = 3
-        let e = Expr::Cmp(
-            CmpOp::Le,
-            IntExpr::Add(
-                Box::new(IntExpr::Scale(2, Box::new(IntExpr::Var(0)))),
-                Box::new(IntExpr::Const(1)),
-            ),
-            IntExpr::Const(7),
-        );
-        assert_eq!(eval_bool(&e, &|_| Some(Value::Int(3))), Some(true));
-        assert_eq!(eval_bool(&e, &|_| Some(Value::Int(4))), Some(false));
-        assert_eq!(eval_bool(&e, &|_| Some(Value::Bool(true))), None);
-    }
-}
-
 /// Does the rule pass when `yes[i]` says how member `i` votes? A missing entry counts as
 /// no. This evaluator works on the `Rule` as written, sharing no code with `Game`, so
 /// that it can serve as the oracle the algorithms are tested against.
@@ -179,5 +158,26 @@ pub fn passes(body: &Body, rule: &Rule, yes: &[bool]) -> bool {
         Rule::NoVetoFrom(list) | Rule::AllOf(list) => list.iter().all(|&i| i < n && is_yes(i)),
         Rule::And(rules) => rules.iter().all(|r| passes(body, r, yes)),
         Rule::Or(rules) => rules.iter().any(|r| passes(body, r, yes)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evaluates_linear_comparison() {
+        // 2 * x + 1 <= 7 with x = 3
+        let e = Expr::Cmp(
+            CmpOp::Le,
+            IntExpr::Add(
+                Box::new(IntExpr::Scale(2, Box::new(IntExpr::Var(0)))),
+                Box::new(IntExpr::Const(1)),
+            ),
+            IntExpr::Const(7),
+        );
+        assert_eq!(eval_bool(&e, &|_| Some(Value::Int(3))), Some(true));
+        assert_eq!(eval_bool(&e, &|_| Some(Value::Int(4))), Some(false));
+        assert_eq!(eval_bool(&e, &|_| Some(Value::Bool(true))), None);
     }
 }
