@@ -9,13 +9,15 @@ pub mod expect;
 pub mod model;
 pub mod report;
 pub mod solve;
+pub mod source;
 pub mod syntax;
 pub mod voting;
 
 use std::path::PathBuf;
 
 use diag::Diagnostic;
-use model::{Model, SourceFile};
+use model::Model;
+use source::SourceFile;
 
 /// Loads the files (and their imports), parses and resolves them. On failure: the files
 /// read (to render diagnostics against) and every problem found.

@@ -12,6 +12,10 @@ pub use load::{display_path, load_files, load_text, Loaded};
 pub use resolve::resolve;
 pub use types::*;
 
+// Source positions live in `crate::source` (below every layer); re-exported so that users
+// of the model find them here too.
+pub use crate::source::{FileId, Loc, SourceFile, Span};
+
 use crate::diag::Diagnostic;
 
 /// Loads, parses and resolves; on any error, every diagnostic found, with the files

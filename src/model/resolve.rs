@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use super::types::*;
 use crate::diag::{did_you_mean, Diagnostic};
+use crate::source::{FileId, Loc, SourceFile, Span};
 use crate::syntax::ast::{self, FormulaAst, FormulaKind, Ident, Item, Lit, RuleAst, RuleKind};
 
 /// Decimal places accepted in a percentage (`72.123456%`).

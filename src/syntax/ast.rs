@@ -1,7 +1,8 @@
 //! The syntax tree: what the text says, with byte spans, before any name is resolved.
 //! Literals keep their text so that range checks happen (and are reported) at resolution.
 
-use crate::model::{CmpOp, Span, StanceKind, VarType};
+use crate::model::{CmpOp, StanceKind, VarType};
+use crate::source::Span;
 
 /// A name as written.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,8 @@ use pest::Parser;
 
 use super::ast::*;
 use crate::diag::{did_you_mean, Diagnostic};
-use crate::model::{CmpOp, FileId, Loc, Span, StanceKind, VarType};
+use crate::model::{CmpOp, StanceKind, VarType};
+use crate::source::{FileId, Loc, Span};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/treaty.pest"]
