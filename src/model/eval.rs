@@ -1,7 +1,8 @@
 //! A plain evaluator of model formulas under a full assignment. It shares no code with
 //! the Z3 encoding, so a witness it confirms cannot be an artefact of that encoding.
 
-use super::types::{CmpOp, Expr, IntExpr};
+use super::types::{Expr, IntExpr};
+use crate::syntax::ast::CmpOp;
 
 /// A value of a variable in an assignment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -15,6 +15,8 @@ pub use types::*;
 // Source positions live in `crate::source` (below every layer); re-exported so that users
 // of the model find them here too.
 pub use crate::source::{FileId, Loc, SourceFile, Span};
+// Small enums that the syntax tree defines and the model keeps as they are.
+pub use crate::syntax::ast::{CmpOp, StanceKind, VarType};
 
 use crate::diag::Diagnostic;
 

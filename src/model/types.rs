@@ -15,6 +15,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::source::{Loc, SourceFile};
+use crate::syntax::ast::{CmpOp, StanceKind, VarType};
 
 /// The largest total a dimension may have, so that exact threshold arithmetic
 /// (`total * 100 * 10^6`) stays inside `u128`.
@@ -194,43 +195,12 @@ pub enum Rule {
     Or(Vec<Rule>),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum VarType {
-    #[serde(rename = "bool")]
-    Bool,
-    #[serde(rename = "int")]
-    Int,
-}
-
 #[derive(Clone, Debug)]
 pub struct Var {
     pub name: String,
     pub ty: VarType,
     pub doc: Option<String>,
     pub loc: Loc,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CmpOp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl CmpOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        }
-    }
 }
 
 /// A boolean formula over the declared variables.
@@ -337,13 +307,6 @@ pub struct RedLine {
     pub formula: Formula,
     pub doc: Option<String>,
     pub loc: Loc,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StanceKind {
-    Supports,
-    Opposes,
 }
 
 #[derive(Clone, Debug)]

@@ -7,7 +7,6 @@ use pest::Parser;
 
 use super::ast::*;
 use crate::diag::{did_you_mean, Diagnostic};
-use crate::model::{CmpOp, StanceKind, VarType};
 use crate::source::{FileId, Loc, Span};
 
 #[derive(pest_derive::Parser)]
