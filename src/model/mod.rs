@@ -1,11 +1,13 @@
 //! Names resolved, types checked: the `Model` every analysis reads (plain data, see
 //! `types` for its invariants). `load` reads files and follows `use`; `resolve` turns
-//! their syntax trees into the model, collecting every error.
+//! their syntax trees into the model, collecting every error. `synth` builds models in
+//! Rust, without source text, for tests, benchmarks and tools.
 
 pub mod display;
 pub mod eval;
 mod load;
 mod resolve;
+pub mod synth;
 mod types;
 
 pub use load::{display_path, load_files, load_text, Loaded};

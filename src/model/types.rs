@@ -61,35 +61,6 @@ pub struct Body {
 }
 
 impl Body {
-    /// A body built without source text (tests, benchmarks, tools): member `i` is actor
-    /// `i`, `weights[i]` lists its value in each of `dimensions`, the default rule is
-    /// unanimity, and every location is empty. The caller keeps the invariants above.
-    pub fn synthetic(dimensions: &[&str], weights: Vec<Vec<u64>>) -> Body {
-        Body {
-            id: "B".into(),
-            name: "synthetic body".into(),
-            doc: None,
-            members: weights
-                .into_iter()
-                .enumerate()
-                .map(|(actor, weights)| Member {
-                    actor,
-                    weights,
-                    loc: Loc::default(),
-                })
-                .collect(),
-            dimensions: dimensions.iter().map(|d| d.to_string()).collect(),
-            default_rule: NamedRule {
-                name: "default".into(),
-                rule: Rule::Unanimity,
-                doc: None,
-                loc: Loc::default(),
-            },
-            rules: Vec::new(),
-            loc: Loc::default(),
-        }
-    }
-
     /// Total of a dimension over all members.
     pub fn total(&self, dim: Dim) -> u64 {
         match dim {

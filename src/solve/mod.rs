@@ -18,7 +18,6 @@ mod lower;
 mod marco;
 mod query;
 mod reason;
-pub mod synth;
 pub mod voting;
 
 pub use consistency::{check_consistency, Conflict, Consistency, ConsistencyReport};

@@ -1,18 +1,29 @@
-//! Building `Model`s in Rust without the parser: a small `Builder` (used by tests and
-//! benchmarks) and a synthetic generator of treaties with planted conflicts of known count.
+//! Building models in Rust, without source text: the way tests, benchmarks and tools make a
+//! `Model` (or a single `Body`) without going through the parser.
 //!
-//! The builder writes a plausible source text as it goes, so every item has a real location
-//! and reports render source lines as they would for a parsed file.
+//! - `Builder` adds actors, variables, facts, treaties, clauses, positions and red lines
+//!   one by one. It writes a plausible source text as it goes, so every item has a real
+//!   location and reports render source lines as they would for a parsed file.
+//! - `Body::synthetic` makes one voting body from a table of weights.
+//! - `ex` has shorthands for formulas; `expr_text` prints one as source-like text.
+//! - `generate` makes a treaty with planted conflicts of known count (`Spec`).
+//!
+//! Invariants: nothing here checks the model's invariants (see `model`); the caller keeps
+//! them (indices in range, well-typed linear formulas, at least one member per body).
+//! Everything is deterministic: the same calls (and the same seed) give the same model.
 
 use crate::model::{
-    Actor, ClauseRef, CmpOp, ConflictItem, Expr, Fact, Formula, Holders, IntExpr, Loc, Model,
-    Position, PositionId, RedLine, RedLineKind, SourceFile, Span, Treaty, TreatyId, Var, VarId,
-    VarType,
+    Actor, Body, Clause, ClauseRef, ConflictItem, Expr, Fact, Formula, Holders, IntExpr, Member,
+    Model, NamedRule, Position, PositionId, RedLine, RedLineKind, Rule, Treaty, TreatyId, Var,
+    VarId,
 };
+use crate::source::{Loc, SourceFile, Span};
+use crate::syntax::ast::{CmpOp, VarType};
 
 /// Shorthands for formulas.
 pub mod ex {
-    use crate::model::{CmpOp, Expr, IntExpr, VarId};
+    use crate::model::{Expr, IntExpr, VarId};
+    use crate::syntax::ast::CmpOp;
 
     pub fn iv(v: VarId) -> IntExpr {
         IntExpr::Var(v)
@@ -35,6 +46,38 @@ pub mod ex {
     }
     pub fn add(a: IntExpr, b: IntExpr) -> IntExpr {
         IntExpr::Add(Box::new(a), Box::new(b))
+    }
+}
+
+impl Body {
+    /// A body built without source text: member `i` is actor `i`, `weights[i]` lists its
+    /// value in each of `dimensions`, the default rule is unanimity, and every location is
+    /// empty. The caller keeps the model's invariants (at least one member, and each
+    /// dimension's total at most `MAX_DIMENSION_TOTAL`).
+    pub fn synthetic(dimensions: &[&str], weights: Vec<Vec<u64>>) -> Body {
+        Body {
+            id: "B".into(),
+            name: "synthetic body".into(),
+            doc: None,
+            members: weights
+                .into_iter()
+                .enumerate()
+                .map(|(actor, weights)| Member {
+                    actor,
+                    weights,
+                    loc: Loc::default(),
+                })
+                .collect(),
+            dimensions: dimensions.iter().map(|d| d.to_string()).collect(),
+            default_rule: NamedRule {
+                name: "default".into(),
+                rule: Rule::Unanimity,
+                doc: None,
+                loc: Loc::default(),
+            },
+            rules: Vec::new(),
+            loc: Loc::default(),
+        }
     }
 }
 
@@ -165,7 +208,7 @@ impl Builder {
         }
         self.line(2, "}");
         let clauses = &mut self.model.treaties[treaty].clauses;
-        clauses.push(crate::model::Clause {
+        clauses.push(Clause {
             id: id.into(),
             title: title.map(str::to_string),
             doc: None,
