@@ -7,10 +7,12 @@
 //! - `Body::synthetic` makes one voting body from a table of weights.
 //! - `ex` has shorthands for formulas; `expr_text` prints one as source-like text.
 //! - `generate` makes a treaty with planted conflicts of known count (`Spec`).
+//! - `Rng` is the one small deterministic random generator of tests and benchmarks.
 //!
 //! Invariants: nothing here checks the model's invariants (see `model`); the caller keeps
 //! them (indices in range, well-typed linear formulas, at least one member per body).
-//! Everything is deterministic: the same calls (and the same seed) give the same model.
+//! Everything is deterministic: the same calls (and the same seeds) give the same model,
+//! on every platform.
 
 use crate::model::{
     Actor, Body, Clause, ClauseRef, ConflictItem, Expr, Fact, Formula, Holders, IntExpr, Member,
@@ -379,19 +381,31 @@ impl Spec {
     }
 }
 
-/// splitmix64: a tiny deterministic generator, enough for synthetic data.
-struct Rng(u64);
+/// The small deterministic random generator of tests, benchmarks and `generate`: Knuth's
+/// MMIX linear congruential generator, giving the high 31 bits of its state. Not for
+/// anything that needs good randomness; its point is that a seed gives the same numbers on
+/// every platform and in every version, because test data and benchmark workloads are
+/// built from it.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+
+    /// The next number, in `0..2^31`.
+    pub fn next_u31(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    /// A number in `0..n` (0 when `n` is 0); `n` should be far below `2^31`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u31() % n.max(1) as u64) as usize
     }
 }
 
@@ -399,7 +413,7 @@ impl Rng {
 /// conflicts are spread through the text.
 pub fn generate(spec: &Spec) -> Model {
     use ex::*;
-    let mut rng = Rng(spec.seed);
+    let mut rng = Rng::new(spec.seed);
     let mut b = Builder::new("synthetic.treaty");
     let filler_vars = spec.vars.saturating_sub(spec.planted_vars()).max(2);
     let fillers = spec.clauses.saturating_sub(spec.planted_clauses());
