@@ -2,6 +2,10 @@
 //!
 //! The pipeline runs one way: text -> syntax tree (`syntax`) -> resolved model (`model`)
 //! -> analyses (`voting` without a solver, `solve` with Z3) -> report (`report`).
+//!
+//! Modules import only from layers below their own: `source` (positions in files) and
+//! `diag` (diagnostics) at the bottom, then `syntax`, `model`, `voting` and `solve`,
+//! `analysis`, and `report` with `expect` on top (the binary, `main.rs`, above them all).
 
 pub mod analysis;
 pub mod diag;
