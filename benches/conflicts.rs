@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use treaty::solve::synth::{generate, Spec};
+use treaty::model::synth::{generate, Spec};
 use treaty::solve::{check_consistency, Consistency, Options};
 
 fn main() {

@@ -2,7 +2,7 @@
 //! resolving) collects them instead of stopping at the first; `report::diagnostics`
 //! renders them in one place.
 
-use crate::model::Loc;
+use crate::source::Loc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {

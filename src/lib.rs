@@ -2,6 +2,10 @@
 //!
 //! The pipeline runs one way: text -> syntax tree (`syntax`) -> resolved model (`model`)
 //! -> analyses (`voting` without a solver, `solve` with Z3) -> report (`report`).
+//!
+//! Modules import only from layers below their own: `source` (positions in files) and
+//! `diag` (diagnostics) at the bottom, then `syntax`, `model`, `voting` and `solve`,
+//! `analysis`, and `report` with `expect` on top (the binary, `main.rs`, above them all).
 
 pub mod analysis;
 pub mod budget;
@@ -10,13 +14,15 @@ pub mod expect;
 pub mod model;
 pub mod report;
 pub mod solve;
+pub mod source;
 pub mod syntax;
 pub mod voting;
 
 use std::path::PathBuf;
 
 use diag::Diagnostic;
-use model::{Model, SourceFile};
+use model::Model;
+use source::SourceFile;
 
 /// Loads the files (and their imports), parses and resolves them. On failure: the files
 /// read (to render diagnostics against) and every problem found.

@@ -1,8 +1,8 @@
 //! The consistency analysis on models built in Rust (the parser is not needed here).
 
 use treaty::model::eval::{eval_bool, Value};
+use treaty::model::synth::{ex::*, generate, Builder, Spec};
 use treaty::model::{ClauseRef, CmpOp, ConflictItem, Model, PositionId, RedLineKind, TreatyId};
-use treaty::solve::synth::{ex::*, generate, Builder, Spec};
 use treaty::solve::{check_consistency, Consistency, ConsistencyReport, Options};
 
 fn report(model: &Model, options: &Options) -> ConsistencyReport {

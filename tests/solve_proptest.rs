@@ -6,8 +6,8 @@
 
 use proptest::prelude::*;
 use treaty::model::eval::{eval_bool, Value};
+use treaty::model::synth::{ex::*, Builder};
 use treaty::model::{CmpOp, ConflictItem, Expr, IntExpr, RedLineKind};
-use treaty::solve::synth::{ex::*, Builder};
 use treaty::solve::{check_consistency, Consistency, Options};
 
 const INTS: usize = 3;

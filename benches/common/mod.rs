@@ -1,29 +1,18 @@
-//! Workloads shared by the benchmarks: a deterministic generator, realistic uneven weights,
-//! and the 100-decision workload that `voting` and `decisions` both time.
+//! Workloads shared by the benchmarks: realistic uneven weights and the 100-decision
+//! workload that `voting` and `decisions` both time, drawn from the crate's deterministic
+//! test generator (`treaty::model::synth::Rng`).
 
 #![allow(dead_code)] // each bench uses its own part of this module
 
+use treaty::model::synth::Rng;
 use treaty::model::{Dim, Percent, Rule};
 use treaty::voting::Vote;
 
-/// A tiny deterministic generator (Knuth's MMIX LCG); no RNG dependency needed.
-pub struct Lcg(pub u64);
-
-impl Lcg {
-    pub fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-}
-
 /// Zipf-like weights: `floor` each plus `c / rank` with +-20% noise, fixed seed.
 pub fn zipf_weights(n: usize, floor: u64, c: u64, seed: u64) -> Vec<u64> {
-    let mut rng = Lcg(seed);
+    let mut rng = Rng::new(seed);
     (0..n as u64)
-        .map(|k| floor + c / (k + 1) * (80 + rng.next() % 41) / 100)
+        .map(|k| floor + c / (k + 1) * (80 + rng.next_u31() % 41) / 100)
         .collect()
 }
 
@@ -62,11 +51,11 @@ pub fn decision_workload(
     decisions: usize,
     rules: usize,
 ) -> Vec<(usize, Vec<Vote>)> {
-    let mut rng = Lcg(7);
+    let mut rng = Rng::new(7);
     (0..decisions)
         .map(|d| {
             let votes = (0..members)
-                .map(|_| match rng.next() % 10 {
+                .map(|_| match rng.next_u31() % 10 {
                     0 => Vote::No,
                     1 | 2 => Vote::Yes,
                     _ => Vote::Free,

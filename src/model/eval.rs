@@ -3,7 +3,8 @@
 //! encoding or with `voting`'s algorithms, so an answer they confirm cannot be an artefact
 //! of either.
 
-use super::types::{Body, CmpOp, Dim, Expr, IntExpr, Rule};
+use super::types::{Body, Dim, Expr, IntExpr, Rule};
+use crate::syntax::ast::CmpOp;
 
 /// A value of a variable in an assignment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use super::types::{FileId, Loc, SourceFile, Span};
 use crate::diag::Diagnostic;
+use crate::source::{FileId, Loc, SourceFile, Span};
 use crate::syntax::ast::{Item, SourceAst};
 use crate::syntax::parse_source;
 

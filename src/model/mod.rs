@@ -1,6 +1,7 @@
 //! Names resolved, types checked: the `Model` every analysis reads (plain data, see
 //! `types` for its invariants). `load` reads files and follows `use`; `resolve` turns
-//! their syntax trees into the model, collecting every error.
+//! their syntax trees into the model, collecting every error. `synth` builds models in
+//! Rust, without source text, for tests, benchmarks and tools.
 
 pub mod display;
 pub mod eval;
@@ -8,11 +9,18 @@ mod load;
 mod lookup;
 pub mod names;
 mod resolve;
+pub mod synth;
 mod types;
 
 pub use load::{display_path, load_files, load_text, Loaded};
 pub use resolve::resolve;
 pub use types::*;
+
+// Source positions live in `crate::source` (below every layer); re-exported so that users
+// of the model find them here too.
+pub use crate::source::{FileId, Loc, SourceFile, Span};
+// Small enums that the syntax tree defines and the model keeps as they are.
+pub use crate::syntax::ast::{CmpOp, StanceKind, VarType};
 
 use crate::diag::Diagnostic;
 

@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 use super::eval::passes;
 use super::types::*;
 use crate::diag::{did_you_mean, Diagnostic};
-use crate::syntax::ast::{self, FormulaAst, FormulaKind, Ident, Item, Lit, RuleAst, RuleKind};
+use crate::source::{FileId, Loc, SourceFile, Span};
+use crate::syntax::ast::{
+    self, CmpOp, FormulaAst, FormulaKind, Ident, Item, Lit, RuleAst, RuleKind, VarType,
+};
 
 /// Decimal places accepted in a percentage (`72.123456%`).
 const MAX_PERCENT_DECIMALS: usize = 6;

@@ -14,12 +14,13 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::source::{Loc, SourceFile};
+use crate::syntax::ast::{CmpOp, StanceKind, VarType};
+
 /// The largest total a dimension may have, so that exact threshold arithmetic
 /// (`total * 100 * 10^6`) stays inside `u128`.
 pub const MAX_DIMENSION_TOTAL: u64 = 1_000_000_000_000_000_000;
 
-/// Index of a loaded source file in `Model::files`.
-pub type FileId = usize;
 /// Index of a variable in `Model::vars` (formulas are built over these).
 pub type VarId = usize;
 
@@ -96,59 +97,6 @@ pub enum RuleId {
 /// The name the default rule goes by in reports, expectations and `--rule`.
 pub const DEFAULT_RULE_NAME: &str = "default";
 
-/// A byte range in one source file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-/// Where something was written: a file and a byte range in it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Loc {
-    pub file: FileId,
-    pub span: Span,
-}
-
-/// A loaded source file. `display` is the path as the user should read it.
-#[derive(Clone, Debug)]
-pub struct SourceFile {
-    pub display: String,
-    pub text: String,
-}
-
-impl SourceFile {
-    /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
-    }
-
-    /// The text of the 1-based line `line`, without its newline.
-    pub fn line_text(&self, line: usize) -> &str {
-        self.text
-            .split('\n')
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .trim_end_matches('\r')
-    }
-
-    pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start..span.end).unwrap_or("")
-    }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub id: String,
@@ -183,35 +131,6 @@ pub struct Body {
 }
 
 impl Body {
-    /// A body built without source text (tests, benchmarks, tools): member `i` is actor
-    /// `i`, `weights[i]` lists its value in each of `dimensions`, the default rule is
-    /// unanimity, and every location is empty. The caller keeps the invariants above.
-    pub fn synthetic(dimensions: &[&str], weights: Vec<Vec<u64>>) -> Body {
-        Body {
-            id: "B".into(),
-            name: "synthetic body".into(),
-            doc: None,
-            members: weights
-                .into_iter()
-                .enumerate()
-                .map(|(actor, weights)| Member {
-                    actor: ActorId(actor),
-                    weights,
-                    loc: Loc::default(),
-                })
-                .collect(),
-            dimensions: dimensions.iter().map(|d| d.to_string()).collect(),
-            default_rule: NamedRule {
-                name: DEFAULT_RULE_NAME.into(),
-                rule: Rule::Unanimity,
-                doc: None,
-                loc: Loc::default(),
-            },
-            rules: Vec::new(),
-            loc: Loc::default(),
-        }
-    }
-
     /// Total of a dimension over all members.
     pub fn total(&self, dim: Dim) -> u64 {
         match dim {
@@ -338,43 +257,12 @@ pub enum Rule {
     Or(Vec<Rule>),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub enum VarType {
-    #[serde(rename = "bool")]
-    Bool,
-    #[serde(rename = "int")]
-    Int,
-}
-
 #[derive(Clone, Debug)]
 pub struct Var {
     pub name: String,
     pub ty: VarType,
     pub doc: Option<String>,
     pub loc: Loc,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CmpOp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl CmpOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        }
-    }
 }
 
 /// A boolean formula over the declared variables.
@@ -481,13 +369,6 @@ pub struct RedLine {
     pub formula: Formula,
     pub doc: Option<String>,
     pub loc: Loc,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StanceKind {
-    Supports,
-    Opposes,
 }
 
 #[derive(Clone, Debug)]

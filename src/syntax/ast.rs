@@ -1,7 +1,12 @@
 //! The syntax tree: what the text says, with byte spans, before any name is resolved.
 //! Literals keep their text so that range checks happen (and are reported) at resolution.
+//! The small enums at the end (`VarType`, `CmpOp`, `StanceKind`) mean the same in the
+//! resolved model, which re-exports them; they live here so that syntax needs nothing
+//! from `model`.
 
-use crate::model::{CmpOp, Span, StanceKind, VarType};
+use serde::Serialize;
+
+use crate::source::Span;
 
 /// A name as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -249,4 +254,47 @@ pub enum ExpectKind {
         treaty: Option<Ident>,
         count: Lit,
     },
+}
+
+// ---------------------------------------------------------------- shared with the model
+
+/// The type of a declared variable (`var x: int`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum VarType {
+    #[serde(rename = "bool")]
+    Bool,
+    #[serde(rename = "int")]
+    Int,
+}
+
+/// A comparison operator of a formula or an expectation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// Whether a position supports or opposes a clause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StanceKind {
+    Supports,
+    Opposes,
 }

@@ -11,6 +11,7 @@ use proptest::prelude::*;
 use super::game::Game;
 use super::power::{power_with, Strategy as Method};
 use super::*;
+use crate::model::synth::Rng;
 use crate::model::{Body, Dim, Percent, Rule};
 
 /// A body with members `0..n` and the given dimensions; `weights[i]` lists member i's
@@ -231,16 +232,11 @@ proptest! {
     }
 }
 
-/// Deterministic weights for the larger cross-checks (a tiny LCG).
+/// Deterministic weights for the larger cross-checks (the shared test generator `Rng`).
 fn lcg_weights(n: usize, seed: u64, modulus: u64) -> Vec<Vec<u64>> {
-    let mut x = seed;
+    let mut rng = Rng::new(seed);
     (0..n)
-        .map(|k| {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            vec![1 + (x >> 33) % modulus + 400 / (k as u64 + 1)]
-        })
+        .map(|k| vec![1 + rng.next_u31() % modulus + 400 / (k as u64 + 1)])
         .collect()
 }
 

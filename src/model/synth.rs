@@ -1,18 +1,31 @@
-//! Building `Model`s in Rust without the parser: a small `Builder` (used by tests and
-//! benchmarks) and a synthetic generator of treaties with planted conflicts of known count.
+//! Building models in Rust, without source text: the way tests, benchmarks and tools make a
+//! `Model` (or a single `Body`) without going through the parser.
 //!
-//! The builder writes a plausible source text as it goes, so every item has a real location
-//! and reports render source lines as they would for a parsed file.
+//! - `Builder` adds actors, variables, facts, treaties, clauses, positions and red lines
+//!   one by one. It writes a plausible source text as it goes, so every item has a real
+//!   location and reports render source lines as they would for a parsed file.
+//! - `Body::synthetic` makes one voting body from a table of weights.
+//! - `ex` has shorthands for formulas; `expr_text` prints one as source-like text.
+//! - `generate` makes a treaty with planted conflicts of known count (`Spec`).
+//! - `Rng` is the one small deterministic random generator of tests and benchmarks.
+//!
+//! Invariants: nothing here checks the model's invariants (see `model`); the caller keeps
+//! them (indices in range, well-typed linear formulas, at least one member per body).
+//! Everything is deterministic: the same calls (and the same seeds) give the same model,
+//! on every platform.
 
 use crate::model::{
-    Actor, ActorId, ClauseRef, CmpOp, ConflictItem, Expr, Fact, Formula, Holders, IntExpr, Loc,
-    Model, Position, PositionId, RedLine, RedLineKind, SourceFile, Span, Treaty, TreatyId, Var,
-    VarId, VarType,
+    Actor, ActorId, Body, Clause, ClauseRef, ConflictItem, Expr, Fact, Formula, Holders, IntExpr,
+    Member, Model, NamedRule, Position, PositionId, RedLine, RedLineKind, Rule, Treaty, TreatyId,
+    Var, VarId, DEFAULT_RULE_NAME,
 };
+use crate::source::{Loc, SourceFile, Span};
+use crate::syntax::ast::{CmpOp, VarType};
 
 /// Shorthands for formulas.
 pub mod ex {
-    use crate::model::{CmpOp, Expr, IntExpr, VarId};
+    use crate::model::{Expr, IntExpr, VarId};
+    use crate::syntax::ast::CmpOp;
 
     pub fn iv(v: VarId) -> IntExpr {
         IntExpr::Var(v)
@@ -35,6 +48,38 @@ pub mod ex {
     }
     pub fn add(a: IntExpr, b: IntExpr) -> IntExpr {
         IntExpr::Add(Box::new(a), Box::new(b))
+    }
+}
+
+impl Body {
+    /// A body built without source text: member `i` is actor `i`, `weights[i]` lists its
+    /// value in each of `dimensions`, the default rule is unanimity, and every location is
+    /// empty. The caller keeps the model's invariants (at least one member, and each
+    /// dimension's total at most `MAX_DIMENSION_TOTAL`).
+    pub fn synthetic(dimensions: &[&str], weights: Vec<Vec<u64>>) -> Body {
+        Body {
+            id: "B".into(),
+            name: "synthetic body".into(),
+            doc: None,
+            members: weights
+                .into_iter()
+                .enumerate()
+                .map(|(actor, weights)| Member {
+                    actor: ActorId(actor),
+                    weights,
+                    loc: Loc::default(),
+                })
+                .collect(),
+            dimensions: dimensions.iter().map(|d| d.to_string()).collect(),
+            default_rule: NamedRule {
+                name: DEFAULT_RULE_NAME.into(),
+                rule: Rule::Unanimity,
+                doc: None,
+                loc: Loc::default(),
+            },
+            rules: Vec::new(),
+            loc: Loc::default(),
+        }
     }
 }
 
@@ -165,7 +210,7 @@ impl Builder {
         }
         self.line(2, "}");
         let clauses = &mut self.model.treaties[treaty].clauses;
-        clauses.push(crate::model::Clause {
+        clauses.push(Clause {
             id: id.into(),
             title: title.map(str::to_string),
             doc: None,
@@ -336,19 +381,31 @@ impl Spec {
     }
 }
 
-/// splitmix64: a tiny deterministic generator, enough for synthetic data.
-struct Rng(u64);
+/// The small deterministic random generator of tests, benchmarks and `generate`: Knuth's
+/// MMIX linear congruential generator, giving the high 31 bits of its state. Not for
+/// anything that needs good randomness; its point is that a seed gives the same numbers on
+/// every platform and in every version, because test data and benchmark workloads are
+/// built from it.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+
+    /// The next number, in `0..2^31`.
+    pub fn next_u31(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    /// A number in `0..n` (0 when `n` is 0); `n` should be far below `2^31`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u31() % n.max(1) as u64) as usize
     }
 }
 
@@ -356,7 +413,7 @@ impl Rng {
 /// conflicts are spread through the text.
 pub fn generate(spec: &Spec) -> Model {
     use ex::*;
-    let mut rng = Rng(spec.seed);
+    let mut rng = Rng::new(spec.seed);
     let mut b = Builder::new("synthetic.treaty");
     let filler_vars = spec.vars.saturating_sub(spec.planted_vars()).max(2);
     let fillers = spec.clauses.saturating_sub(spec.planted_clauses());

@@ -1,0 +1,576 @@
+//! The consistency analysis: which clauses of a treaty and which red lines cannot hold
+//! together, as every minimal conflict (minimal unsatisfiable subset), with Z3.
+//!
+//! Its job and invariants:
+//! - Input is the resolved `Model` (plain data); output is plain data too (`Consistency`,
+//!   no Z3 types), so reports and tests need no solver.
+//! - Semantics (DESIGN, "Semantics of the analyses"): the facts are hard. The soft items
+//!   are the clauses of the treaty that have formulas (a clause is the conjunction of its
+//!   formulas; one without formulas is trivially true) and every `must` red line of every
+//!   position. A `possible` red line P of position A is one more item that may only be
+//!   combined with clauses, A's own must-lines and the facts: every minimal set S with P in
+//!   it such that S and the facts are unsatisfiable is a conflict too.
+//! - Facts that contradict each other on their own are reported as such (a minimal subset
+//!   of them) and no conflict is enumerated then: everything would be one.
+//! - Every query runs on one long-lived solver per analysis through assumption literals
+//!   (one indicator per item, `indicator => item`), with `push`/`pop` per component; a
+//!   second long-lived solver is MARCO's map (see `marco`). Each analysis gets its own Z3
+//!   context, so its answers do not depend on what ran before in the thread.
+//! - A query that Z3 answers `unknown` ends the analysis with `Consistency::Unknown`; it is
+//!   never read as satisfiable or unsatisfiable.
+//! - Output is deterministic: items sorted in model order, conflicts by size then items,
+//!   ids `C1, C2, ...` given after sorting; a witness is sorted by variable name and is
+//!   re-checked with the plain evaluator `model::eval` before it is reported.
+
+use std::collections::BTreeMap;
+
+use z3::ast::Bool;
+use z3::{Config, Solver};
+
+use super::lower::Lowering;
+use super::marco::{Component, Marco, Sink};
+use super::query::{Abort, Answer, Budget};
+use super::reason;
+use super::{Options, SolveError};
+use crate::model::eval::{eval_bool, for_each_var, Value};
+use crate::model::{
+    ClauseRef, ConflictItem, Expr, Model, PositionId, RedLineKind, TreatyId, VarId,
+};
+
+/// A minimal set of items that cannot hold together (with the facts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// `C1`, `C2`, ... in the order of `ConsistencyReport::conflicts`.
+    pub id: String,
+    /// The members, in model order (clauses of the treaty, then red lines by position).
+    pub items: Vec<ConflictItem>,
+    /// One sentence saying why, when it can be given cheaply and exactly.
+    pub reason: Option<String>,
+    /// Indices into `Model::facts` of a minimal set of facts the conflict relies on (empty
+    /// when the items contradict each other on their own), so that a report can show the
+    /// whole chain of reasoning.
+    pub facts: Vec<usize>,
+}
+
+/// The answer of the consistency analysis of one treaty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsistencyReport {
+    pub treaty: TreatyId,
+    /// Indices into `Model::facts` of a minimal set of facts that contradict each other;
+    /// when set, `conflicts` is empty because no conflict was looked for.
+    pub facts_contradiction: Option<Vec<usize>>,
+    /// Every minimal conflict (up to `Options::max_conflicts`), sorted by size, then items.
+    pub conflicts: Vec<Conflict>,
+    /// The enumeration stopped at `max_conflicts` and at least one more conflict exists.
+    pub truncated: bool,
+    /// When nothing conflicts: values of the variables of the facts, the treaty's clauses and
+    /// the red lines that satisfy the facts, every clause and every must red line (checked by
+    /// `model::eval`), sorted by variable name.
+    pub witness: Option<Vec<(VarId, Value)>>,
+}
+
+impl ConsistencyReport {
+    /// No contradiction among the facts and no conflict.
+    pub fn is_consistent(&self) -> bool {
+        self.facts_contradiction.is_none() && self.conflicts.is_empty() && !self.truncated
+    }
+}
+
+/// The outcome of an analysis: a definite report, or the solver gave up on one query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Consistency {
+    Checked(ConsistencyReport),
+    /// Z3 answered `unknown` (budget exhausted or incompleteness); nothing is concluded.
+    Unknown {
+        /// The question that was asked, in words.
+        query: String,
+        /// Z3's reason (`timeout`, `max. resource limit exceeded`, ...).
+        reason: String,
+    },
+}
+
+/// Finds every minimal conflict among the clauses of `treaty` and the red lines of every
+/// position, given the facts; see the module documentation for the semantics.
+pub fn check_consistency(
+    model: &Model,
+    treaty: TreatyId,
+    options: &Options,
+) -> Result<Consistency, SolveError> {
+    if treaty.index() >= model.treaties.len() {
+        return Err(SolveError::NoSuchTreaty(treaty));
+    }
+    // A fresh context per analysis: Z3's choices depend on the context's history, and the
+    // output must not depend on what ran before.
+    let cfg = Config::new();
+    z3::with_z3_config(&cfg, || match analyse(model, treaty, options) {
+        Ok(report) => Ok(Consistency::Checked(report)),
+        Err(Abort::Unknown { query, reason }) => Ok(Consistency::Unknown { query, reason }),
+        Err(Abort::Internal(msg)) => Err(SolveError::Internal(msg)),
+    })
+}
+
+/// What a soft item is, for the family of allowed combinations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Clause,
+    Must(PositionId),
+    Possible(PositionId),
+}
+
+struct SoftItem<'m> {
+    item: ConflictItem,
+    kind: Kind,
+    formulas: Vec<&'m Expr>,
+}
+
+/// The soft items of `treaty`, in model order (which is `ConflictItem`'s order).
+fn soft_items(model: &Model, treaty: TreatyId) -> Vec<SoftItem<'_>> {
+    let mut items = Vec::new();
+    for (c, clause) in model.treaties[treaty].clauses.iter().enumerate() {
+        if clause.formulas.is_empty() {
+            continue;
+        }
+        items.push(SoftItem {
+            item: ConflictItem::Clause(ClauseRef { treaty, clause: c }),
+            kind: Kind::Clause,
+            formulas: clause.formulas.iter().map(|f| &f.expr).collect(),
+        });
+    }
+    for (p, position) in model.positions.iter().enumerate() {
+        let p = PositionId(p);
+        for (index, line) in position.red_lines.iter().enumerate() {
+            items.push(SoftItem {
+                item: ConflictItem::RedLine { position: p, index },
+                kind: match line.kind {
+                    RedLineKind::Must => Kind::Must(p),
+                    RedLineKind::Possible => Kind::Possible(p),
+                },
+                formulas: vec![&line.formula.expr],
+            });
+        }
+    }
+    items
+}
+
+/// A short human name of an item, for `Unknown` reports.
+fn item_name(model: &Model, item: &ConflictItem) -> String {
+    match item {
+        ConflictItem::Clause(r) => format!("clause {}", model.clause(*r).id),
+        ConflictItem::RedLine { position, index } => {
+            let p = &model.positions[*position];
+            let label = p.red_lines.get(*index).map_or("?", |l| l.label.as_str());
+            format!("red line \"{label}\" of {}", p.id)
+        }
+    }
+}
+
+fn describe_set(names: &[String], set: &[usize]) -> String {
+    const SHOWN: usize = 6;
+    let mut parts: Vec<&str> = set.iter().take(SHOWN).map(|&i| names[i].as_str()).collect();
+    let more = set.len().saturating_sub(SHOWN);
+    let tail = format!("and {more} more");
+    if more > 0 {
+        parts.push(&tail);
+    }
+    format!(
+        "whether {} can hold together with the facts",
+        if parts.is_empty() {
+            "no items".to_string()
+        } else {
+            parts.join(", ")
+        }
+    )
+}
+
+fn vars_of(exprs: &[&Expr]) -> Vec<VarId> {
+    let mut vs = Vec::new();
+    for e in exprs {
+        for_each_var(e, &mut |v| vs.push(v));
+    }
+    vs.sort_unstable();
+    vs.dedup();
+    vs
+}
+
+/// Union-find over variables, to split items into independent components.
+struct Partition {
+    parent: Vec<usize>,
+}
+
+impl Partition {
+    fn new(n: usize) -> Partition {
+        Partition {
+            parent: (0..n).collect(),
+        }
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+    fn union_all(&mut self, vs: &[usize]) {
+        if let Some((&first, rest)) = vs.split_first() {
+            let r = self.find(first);
+            for &v in rest {
+                let s = self.find(v);
+                self.parent[s] = r;
+            }
+        }
+    }
+}
+
+fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<ConsistencyReport, Abort> {
+    let budget = Budget::new(options.timeout_ms, options.rlimit);
+    let lowering = Lowering::new(model);
+    let lower_err = |e: SolveError| Abort::Internal(e.to_string());
+    let main = Solver::new();
+    budget.configure(&main);
+    let fact_exprs: Vec<&Expr> = model.facts.iter().map(|f| &f.formula.expr).collect();
+
+    // 1. The facts alone.
+    if let Some(minimal) = facts_contradiction(&main, &budget, &lowering, &fact_exprs)? {
+        return Ok(ConsistencyReport {
+            treaty,
+            facts_contradiction: Some(minimal),
+            conflicts: Vec::new(),
+            truncated: false,
+            witness: None,
+        });
+    }
+
+    // 2. Items, split into components that share no variable (through items or facts):
+    // with consistent facts, a set of items is unsatisfiable only if its part in one
+    // component is, so no minimal conflict spans two components.
+    let items = soft_items(model, treaty);
+    let names: Vec<String> = items.iter().map(|i| item_name(model, &i.item)).collect();
+    let mut part = Partition::new(model.vars.len());
+    let item_vars: Vec<Vec<VarId>> = items.iter().map(|i| vars_of(&i.formulas)).collect();
+    let fact_vars: Vec<Vec<VarId>> = fact_exprs.iter().map(|e| vars_of(&[*e])).collect();
+    for vs in item_vars.iter().chain(fact_vars.iter()) {
+        part.union_all(vs);
+    }
+    // Component key: the root of the item's variables, or the item itself when it has none.
+    let mut components: BTreeMap<(bool, usize), Vec<usize>> = BTreeMap::new();
+    let mut order: Vec<(bool, usize)> = Vec::new();
+    for (i, vs) in item_vars.iter().enumerate() {
+        let key = match vs.first() {
+            Some(&v) => (true, part.find(v)),
+            None => (false, i),
+        };
+        let entry = components.entry(key).or_default();
+        if entry.is_empty() {
+            order.push(key);
+        }
+        entry.push(i);
+    }
+    let mut facts_by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (f, vs) in fact_vars.iter().enumerate() {
+        if let Some(&v) = vs.first() {
+            facts_by_root.entry(part.find(v)).or_default().push(f);
+        }
+    }
+
+    // 3. MARCO per component, in the order of each component's first item.
+    let indicators: Vec<Bool> = (0..items.len())
+        .map(|i| Bool::new_const(format!("item{i}")))
+        .collect();
+    let map_vars: Vec<Bool> = (0..items.len())
+        .map(|i| Bool::new_const(format!("seed{i}")))
+        .collect();
+    let map = Solver::new();
+    budget.configure(&map);
+    let describe = |set: &[usize]| describe_set(&names, set);
+    let marco = Marco {
+        main: &main,
+        map: &map,
+        budget: &budget,
+        indicators: &indicators,
+        map_vars: &map_vars,
+        describe: &describe,
+    };
+    let mut sink = Sink {
+        found: Vec::new(),
+        max: options.max_conflicts,
+        truncated: false,
+    };
+    for key in &order {
+        let Some(comp_items) = components.get(key) else {
+            continue;
+        };
+        main.push();
+        let r = (|| {
+            if key.0 {
+                for &f in facts_by_root.get(&key.1).map_or(&[][..], |v| v.as_slice()) {
+                    main.assert(lowering.bool(fact_exprs[f]).map_err(lower_err)?);
+                }
+            }
+            for &i in comp_items {
+                let body = lowering.all(&items[i].formulas).map_err(lower_err)?;
+                main.assert(indicators[i].implies(&body));
+            }
+            let comp = Component {
+                items: comp_items,
+                incompatible: incompatible(&items, comp_items),
+            };
+            marco.run(&comp, &mut sink)
+        })();
+        main.pop(1);
+        if !r? {
+            break;
+        }
+    }
+
+    // 4. Sort, name, explain.
+    let mut found: Vec<Vec<ConflictItem>> = sink
+        .found
+        .iter()
+        .map(|mus| {
+            let mut v: Vec<ConflictItem> = mus.iter().map(|&i| items[i].item.clone()).collect();
+            v.sort();
+            v
+        })
+        .collect();
+    found.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    found.dedup();
+    let index_of: BTreeMap<&ConflictItem, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (&it.item, i))
+        .collect();
+    let mut conflicts: Vec<Conflict> = Vec::with_capacity(found.len());
+    for (k, members) in found.into_iter().enumerate() {
+        let formulas: Vec<Vec<&Expr>> = members
+            .iter()
+            .filter_map(|m| index_of.get(m).map(|&i| items[i].formulas.clone()))
+            .collect();
+        let facts = facts_needed(&main, &budget, &lowering, &formulas, &fact_exprs)?;
+        conflicts.push(Conflict {
+            id: format!("C{}", k + 1),
+            reason: reason::explain(model, &formulas, &fact_exprs),
+            items: members,
+            facts,
+        });
+    }
+
+    // 5. A witness when nothing conflicts.
+    let witness = if conflicts.is_empty() && !sink.truncated {
+        Some(witness(
+            model,
+            treaty,
+            &main,
+            &budget,
+            &lowering,
+            &items,
+            &fact_exprs,
+        )?)
+    } else {
+        None
+    };
+    Ok(ConsistencyReport {
+        treaty,
+        facts_contradiction: None,
+        conflicts,
+        truncated: sink.truncated,
+        witness,
+    })
+}
+
+/// For each item of the component (local indices), the items it may not be combined with:
+/// a possible red line goes only with clauses and its own position's must-lines.
+fn incompatible(items: &[SoftItem<'_>], comp: &[usize]) -> Vec<Vec<usize>> {
+    let clash = |a: Kind, b: Kind| match (a, b) {
+        (Kind::Possible(_), Kind::Possible(_)) => true,
+        (Kind::Possible(p), Kind::Must(q)) | (Kind::Must(q), Kind::Possible(p)) => p != q,
+        _ => false,
+    };
+    comp.iter()
+        .enumerate()
+        .map(|(a, &ia)| {
+            comp.iter()
+                .enumerate()
+                .filter(|&(b, &ib)| b != a && clash(items[ia].kind, items[ib].kind))
+                .map(|(b, _)| b)
+                .collect()
+        })
+        .collect()
+}
+
+/// `None` when the facts are consistent, else a minimal subset of them (fact indices).
+fn facts_contradiction(
+    main: &Solver,
+    budget: &Budget,
+    lowering: &Lowering,
+    facts: &[&Expr],
+) -> Result<Option<Vec<usize>>, Abort> {
+    minimal_facts(main, budget, lowering, &[], facts)
+}
+
+/// A minimal set of facts (indices) that a conflict relies on: with its items' formulas
+/// they are unsatisfiable. Empty when the items contradict each other on their own.
+fn facts_needed(
+    main: &Solver,
+    budget: &Budget,
+    lowering: &Lowering,
+    formulas: &[Vec<&Expr>],
+    facts: &[&Expr],
+) -> Result<Vec<usize>, Abort> {
+    let hard: Vec<&Expr> = formulas.iter().flatten().copied().collect();
+    minimal_facts(main, budget, lowering, &hard, facts)?.ok_or_else(|| {
+        // The conflict was found unsatisfiable with every fact of its component, so this
+        // is a broken invariant, not a verdict.
+        Abort::Internal("a conflict is satisfiable with every fact".into())
+    })
+}
+
+/// With `hard` asserted, `None` when `hard` and all `facts` are satisfiable together, else
+/// a minimal subset of the facts that is not (unsat core, then deletion in fact order).
+fn minimal_facts(
+    main: &Solver,
+    budget: &Budget,
+    lowering: &Lowering,
+    hard: &[&Expr],
+    facts: &[&Expr],
+) -> Result<Option<Vec<usize>>, Abort> {
+    if facts.is_empty() && hard.is_empty() {
+        return Ok(None);
+    }
+    main.push();
+    let r = (|| {
+        main.assert(
+            lowering
+                .all(hard)
+                .map_err(|e| Abort::Internal(e.to_string()))?,
+        );
+        let lits: Vec<Bool> = (0..facts.len())
+            .map(|i| Bool::new_const(format!("fact{i}")))
+            .collect();
+        for (lit, e) in lits.iter().zip(facts) {
+            let body = lowering
+                .bool(e)
+                .map_err(|e| Abort::Internal(e.to_string()))?;
+            main.assert(lit.implies(&body));
+        }
+        let query = |set: &[usize]| -> Result<Option<Vec<usize>>, Abort> {
+            let a: Vec<Bool> = set.iter().map(|&i| lits[i].clone()).collect();
+            let q = || {
+                if !hard.is_empty() {
+                    "which facts a conflict relies on".to_string()
+                } else if set.len() == facts.len() {
+                    "whether the facts are consistent".to_string()
+                } else {
+                    format!("whether {} of the facts are consistent", set.len())
+                }
+            };
+            match budget.check(main, &a, &q)? {
+                Answer::Sat => Ok(None),
+                Answer::Unsat => {
+                    let core = main.get_unsat_core();
+                    Ok(Some(
+                        set.iter()
+                            .copied()
+                            .filter(|&i| core.iter().any(|c| c == &lits[i]))
+                            .collect(),
+                    ))
+                }
+            }
+        };
+        let all: Vec<usize> = (0..facts.len()).collect();
+        let Some(mut cur) = query(&all)? else {
+            return Ok(None);
+        };
+        // Deletion in fact order; see `marco` for why positions before `i` stay put.
+        let mut i = 0;
+        while i < cur.len() {
+            let cand: Vec<usize> = cur
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != i)
+                .map(|(_, &f)| f)
+                .collect();
+            match query(&cand)? {
+                None => i += 1,
+                Some(core) => cur = core,
+            }
+        }
+        Ok(Some(cur))
+    })();
+    main.pop(1);
+    r
+}
+
+/// A model of the facts, every clause and every must red line, re-checked by the plain
+/// evaluator; values for every variable the facts, clauses and red lines mention.
+fn witness(
+    model: &Model,
+    treaty: TreatyId,
+    main: &Solver,
+    budget: &Budget,
+    lowering: &Lowering,
+    items: &[SoftItem<'_>],
+    facts: &[&Expr],
+) -> Result<Vec<(VarId, Value)>, Abort> {
+    let lower_err = |e: SolveError| Abort::Internal(e.to_string());
+    let required: Vec<&Expr> = facts
+        .iter()
+        .copied()
+        .chain(
+            items
+                .iter()
+                .filter(|i| !matches!(i.kind, Kind::Possible(_)))
+                .flat_map(|i| i.formulas.iter().copied()),
+        )
+        .collect();
+    main.push();
+    let r = (|| {
+        for e in &required {
+            main.assert(lowering.bool(e).map_err(lower_err)?);
+        }
+        let q = || {
+            format!(
+                "whether the facts, the clauses of {} and the must red lines hold together",
+                model.treaties[treaty].id
+            )
+        };
+        match budget.check(main, &[], &q)? {
+            Answer::Unsat => Err(Abort::Internal(
+                "no minimal conflict was found, yet the items are unsatisfiable together".into(),
+            )),
+            Answer::Sat => main
+                .get_model()
+                .ok_or_else(|| Abort::Internal("Z3 gave no model".into())),
+        }
+    })();
+    main.pop(1);
+    let z3_model = r?;
+    let mut mentioned: Vec<&Expr> = facts.to_vec();
+    mentioned.extend(items.iter().flat_map(|i| i.formulas.iter().copied()));
+    let vars = vars_of(&mentioned);
+    let mut values: BTreeMap<VarId, Value> = BTreeMap::new();
+    for &v in &vars {
+        let value = lowering.value_in(&z3_model, v).ok_or_else(|| {
+            Abort::Internal(format!(
+                "Z3's model has no usable value for `{}`",
+                model.vars[v].name
+            ))
+        })?;
+        values.insert(v, value);
+    }
+    let lookup = |v: usize| values.get(&v).copied();
+    for e in &required {
+        if eval_bool(e, &lookup) != Some(true) {
+            return Err(Abort::Internal(
+                "Z3's model fails the plain re-check of a fact, clause or must red line".into(),
+            ));
+        }
+    }
+    let mut out: Vec<(VarId, Value)> = values.into_iter().collect();
+    out.sort_by(|a, b| {
+        model.vars[a.0]
+            .name
+            .cmp(&model.vars[b.0].name)
+            .then(a.0.cmp(&b.0))
+    });
+    Ok(out)
+}

@@ -1,0 +1,265 @@
+//! Syntax errors in the reader's words, and where parsing resumes after one.
+//!
+//! pest reports the rules and tokens it expected at the failing position; `syntax_error`
+//! turns that into one diagnostic: "expected X, found Y", with a short label and, where it
+//! helps, advice (a keyword the word looks like, a missing comma or `}`). `resume_point`
+//! picks where parsing starts again, so that one run reports every broken declaration.
+//! Invariants: a message depends only on the text and pest's answer (deterministic, and
+//! the "expected" list has no repeats); the keywords it knows come from `keywords`.
+
+use pest::error::ErrorVariant;
+
+use super::grammar::{keyword_text, Rule};
+use super::keywords::{hint_words, is_top_level};
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::source::{FileId, Loc, Span};
+
+/// Where to resume after a syntax error at `pos`, and with which rule: the next line that
+/// begins, unindented, with a top-level keyword (`file`), or, when the error is inside a
+/// treaty, the next line that begins with `clause` (`treaty_tail`: the rest of that treaty's
+/// clauses, its `}`, then the rest of the file), so that every broken clause is reported.
+pub(super) fn resume_point(text: &str, pos: usize) -> Option<(usize, Rule)> {
+    let in_treaty = text[..pos]
+        .lines()
+        .rev()
+        .find_map(|l| {
+            let word: String = l
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            is_top_level(&word).then_some(word)
+        })
+        .is_some_and(|w| w == "treaty");
+    let mut line_start = text[pos..].find('\n')? + pos + 1;
+    loop {
+        let line = &text[line_start..];
+        let word: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if is_top_level(&word) {
+            return Some((line_start, Rule::file));
+        }
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        if in_treaty && trimmed.starts_with("clause") && !trimmed.starts_with("clauses") {
+            return Some((line_start, Rule::treaty_tail));
+        }
+        line_start += line.find('\n')? + 1;
+    }
+}
+
+/// The word (or character) at `pos`, for "found ..." in messages.
+fn found_at(text: &str, pos: usize) -> (String, usize) {
+    let rest = &text[pos.min(text.len())..];
+    let Some(first) = rest.chars().next() else {
+        return ("end of file".into(), 0);
+    };
+    if first.is_alphanumeric() || first == '_' {
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+            .collect();
+        let len = word.len();
+        (format!("`{word}`"), len)
+    } else if first == '\n' || first == '\r' {
+        ("end of line".into(), 0)
+    } else {
+        (format!("`{first}`"), first.len_utf8())
+    }
+}
+
+pub(super) fn syntax_error(
+    text: &str,
+    file: FileId,
+    pos: usize,
+    e: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    let mut expected: Vec<String> = Vec::new();
+    if let ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        for r in positives {
+            if let Some(d) = describe_rule(*r) {
+                expected.push(d);
+            }
+        }
+    }
+    if let Some(attempts) = e.parse_attempts() {
+        for t in attempts.expected_tokens() {
+            // `ParsingToken` is not exported; only literal tokens ("Sensitive") help a reader.
+            let token = t.to_string();
+            if format!("{t:?}").starts_with("Sensitive")
+                && !token.trim().is_empty()
+                && token != "//"
+            {
+                expected.push(format!("`{token}`"));
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    expected.retain(|x| seen.insert(x.clone()));
+    // Tokens that a description already covers only lengthen the message.
+    let covered: &[(&str, &[&str])] = &[
+        (
+            "a formula",
+            &["`(`", "`-`", "`_`", "`true`", "`false`", "`not`"],
+        ),
+        (
+            "a voting rule",
+            &[
+                "`(`",
+                "`all`",
+                "`at`",
+                "`majority`",
+                "`more`",
+                "`no`",
+                "`unanimity`",
+            ],
+        ),
+        ("a name", &["`_`"]),
+        ("a quoted string", &["`\"`"]),
+        ("`decides by`", &["`decides`"]),
+        (
+            "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+            &["`==`", "`!=`", "`<`", "`<=`", "`>`", "`>=`"],
+        ),
+        ("`+` or `-`", &["`+`", "`-`"]),
+    ];
+    let drop: Vec<&str> = covered
+        .iter()
+        .filter(|(d, _)| expected.iter().any(|e| e == d))
+        .flat_map(|(_, toks)| toks.iter().copied())
+        .collect();
+    expected.retain(|x| !drop.contains(&x.as_str()));
+    let (found, len) = found_at(text, pos);
+    let what = match expected.len() {
+        0 => "valid syntax".to_string(),
+        1 => expected[0].clone(),
+        n => format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1]),
+    };
+    let loc = Loc {
+        file,
+        span: Span {
+            start: pos,
+            end: pos + len,
+        },
+    };
+    let mut d = Diagnostic::error(format!("expected {what}, found {found}"), loc)
+        .with_label(format!("expected {}", short_expected(&expected)));
+    let word = found.trim_matches('`');
+    if found.starts_with('`') && word.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        if let Some(k) = did_you_mean(word, hint_words()) {
+            if k != word {
+                d = d.with_help(format!("did you mean the keyword `{k}`?"));
+            }
+        }
+    }
+    if d.help.is_none() && expected.iter().any(|e| e == "`,`") && found.starts_with('`') {
+        d = d.with_help("lists are separated by commas: `A, B, C`");
+    }
+    if d.help.is_none() && found == "end of file" {
+        d = d.with_help("the file ends in the middle of a declaration: is a `}` missing?");
+    }
+    d
+}
+
+fn short_expected(expected: &[String]) -> String {
+    match expected.len() {
+        0 => "something else here".into(),
+        1..=3 => expected.join(" or "),
+        _ => format!("{} or ...", expected[..3].join(", ")),
+    }
+}
+
+/// A reader's name for a grammar rule, or `None` for rules whose tokens speak for themselves.
+fn describe_rule(r: Rule) -> Option<String> {
+    if let Some(k) = keyword_text(r) {
+        // Quoted as the reader types it; two keywords only ever come with the next word.
+        return Some(match k {
+            "red" => "`red line`".to_string(),
+            "each" => "`each of`".to_string(),
+            k => format!("`{k}`"),
+        });
+    }
+    Some(
+        match r {
+            Rule::EOI => "end of file",
+            Rule::ident | Rule::ident_list => "a name",
+            Rule::name => "a variable name",
+            Rule::clause_id => "a clause id",
+            Rule::int => "an integer",
+            Rule::decimal | Rule::percent => "a percentage such as `65%`",
+            Rule::string => "a quoted string",
+            Rule::use_decl
+            | Rule::actor_decl
+            | Rule::actors_decl
+            | Rule::body_decl
+            | Rule::var_decl
+            | Rule::fact_decl
+            | Rule::treaty_decl
+            | Rule::position_decl
+            | Rule::expect_decl => "a declaration",
+            Rule::members_stmt => "`members`",
+            Rule::decides_stmt => "`decides by`",
+            Rule::rule_decl => "`rule`",
+            Rule::rule_expr
+            | Rule::rule_and
+            | Rule::unanimity
+            | Rule::majority
+            | Rule::share
+            | Rule::count
+            | Rule::at_most_against
+            | Rule::no_veto
+            | Rule::all_of
+            | Rule::quota
+            | Rule::at_least
+            | Rule::more_than => "a voting rule",
+            Rule::dim => "a dimension (`members` or a weight name)",
+            Rule::member_block | Rule::member_entry => "a member",
+            Rule::weight => "a weight such as `votes 1_000`",
+            Rule::var_type => "`bool` or `int`",
+            Rule::parties_stmt => "`parties`",
+            Rule::clause_decl => "`clause`",
+            Rule::requires_stmt => "`requires`",
+            Rule::formula_stmt
+            | Rule::formula
+            | Rule::implication
+            | Rule::disjunction
+            | Rule::conjunction
+            | Rule::negation
+            | Rule::comparison
+            | Rule::sum
+            | Rule::product
+            | Rule::unary
+            | Rule::bool_lit => "a formula",
+            Rule::held_by => "`held by`",
+            Rule::each_of => "`each of`",
+            Rule::red_line => "`red line`",
+            Rule::possible => "`possible`",
+            Rule::stance | Rule::stance_kind => "`supports` or `opposes`",
+            Rule::clause_ref => "`clause ID`",
+            Rule::expect_conflict
+            | Rule::expect_consistent
+            | Rule::expect_veto
+            | Rule::expect_no_veto
+            | Rule::expect_blocked
+            | Rule::expect_adoptable
+            | Rule::expect_feasible
+            | Rule::expect_infeasible
+            | Rule::expect_power
+            | Rule::expect_non_party => "an expectation",
+            Rule::red_line_ref => "a red line (`POSITION.\"label\"`)",
+            Rule::power_index => "`swings`, `banzhaf`, `banzhaf_absolute` or `shapley_shubik`",
+            Rule::fraction => "a number",
+            Rule::iff_op => "`iff`",
+            Rule::implies_op => "`implies`",
+            Rule::or_op => "`or`",
+            Rule::and_op => "`and`",
+            Rule::not_op => "`not`",
+            Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+            Rule::add_op => "`+` or `-`",
+            Rule::mul_op => "`*`",
+            Rule::neg_op => "`-`",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
