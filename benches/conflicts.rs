@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use treaty::model::synth::{generate, Spec};
-use treaty::solve::{check_consistency, Consistency, Options};
+use treaty::solve::{check_consistency, Options};
 
 fn main() {
     let args: Vec<usize> = std::env::args()
@@ -40,7 +40,7 @@ fn main() {
             let out = check_consistency(&model, treaty::model::TreatyId(0), &Options::default());
             times.push(start.elapsed());
             match out {
-                Ok(Consistency::Checked(r)) => found = r.conflicts.len(),
+                Ok(r) => found = r.conflicts.len(),
                 other => {
                     eprintln!("N = {n}: {other:?}");
                     std::process::exit(1);

@@ -228,7 +228,7 @@ fn power(
         Some(v) if compare(op, &v, value) => pass(),
         Some(v) => fail(format!(
             "the value is {v} ≈ {}",
-            crate::report::power::decimal(&v, 6)
+            crate::model::display::decimal(&v, 6)
         )),
         None => fail("Shapley–Shubik is too large to compute exactly for this rule".into()),
     }

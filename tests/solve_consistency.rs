@@ -1,13 +1,14 @@
 //! The consistency analysis on models built in Rust (the parser is not needed here).
 
+use treaty::budget::GaveUp;
 use treaty::model::eval::{eval_bool, Value};
 use treaty::model::synth::{ex::*, generate, Builder, Spec};
 use treaty::model::{ClauseRef, CmpOp, ConflictItem, Model, PositionId, RedLineKind, TreatyId};
-use treaty::solve::{check_consistency, Consistency, ConsistencyReport, Options};
+use treaty::solve::{check_consistency, ConsistencyReport, Options, SolveError};
 
 fn report(model: &Model, options: &Options) -> ConsistencyReport {
     match check_consistency(model, TreatyId(0), options) {
-        Ok(Consistency::Checked(r)) => r,
+        Ok(r) => r,
         other => panic!("expected a report, got {other:?}"),
     }
 }
@@ -272,7 +273,7 @@ fn tiny_rlimit_gives_unknown_never_a_verdict() {
         },
     );
     match out {
-        Ok(Consistency::Unknown { query, reason }) => {
+        Err(SolveError::GaveUp(GaveUp { query, reason })) => {
             assert!(!query.is_empty());
             assert!(!reason.is_empty());
         }
@@ -291,7 +292,7 @@ fn zero_timeout_gives_unknown() {
             ..Options::default()
         },
     );
-    assert!(matches!(out, Ok(Consistency::Unknown { .. })), "{out:?}");
+    assert!(matches!(out, Err(SolveError::GaveUp(_))), "{out:?}");
 }
 
 #[test]

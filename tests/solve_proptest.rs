@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use treaty::model::eval::{eval_bool, Value};
 use treaty::model::synth::{ex::*, Builder};
 use treaty::model::{CmpOp, ConflictItem, Expr, IntExpr, RedLineKind};
-use treaty::solve::{check_consistency, Consistency, Options};
+use treaty::solve::{check_consistency, Options};
 
 const INTS: usize = 3;
 const BOOLS: usize = 2;
@@ -169,7 +169,7 @@ proptest! {
         expected.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
 
         let report = match check_consistency(&model, treaty::model::TreatyId(0), &Options::default()) {
-            Ok(Consistency::Checked(r)) => r,
+            Ok(r) => r,
             other => panic!("{other:?}"),
         };
         prop_assert_eq!(report.facts_contradiction.clone(), None);

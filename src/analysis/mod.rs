@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use crate::budget::GaveUp;
 use crate::diag::Diagnostic;
 use crate::model::{ActorId, ClauseRef, Model, TreatyId};
-use crate::solve::{self, Consistency, ConsistencyReport};
+use crate::solve::{self, ConsistencyReport};
 
 pub use decisions::{ClauseStatus, Decider, Decision};
 pub use rejections::{NoReason, Rejection};
@@ -59,7 +59,7 @@ pub enum AnalysisError {
     GaveUp(#[from] GaveUp),
     /// A broken invariant inside `solve`: a bug, never a verdict.
     #[error(transparent)]
-    Solve(#[from] solve::SolveError),
+    Solve(solve::SolveError),
     /// A broken invariant inside Z3's joint encoding (`check --verify`): a bug.
     #[error(transparent)]
     Joint(solve::JointError),
@@ -69,6 +69,24 @@ pub enum AnalysisError {
     /// `check --verify`: Z3's joint encoding disagrees with the staged analysis (a bug).
     #[error("Z3's joint encoding disagrees with the analysis of treaty {treaty}: {}", diffs.join("; "))]
     Disagreement { treaty: String, diffs: Vec<String> },
+}
+
+impl From<solve::SolveError> for AnalysisError {
+    fn from(e: solve::SolveError) -> AnalysisError {
+        match e {
+            solve::SolveError::GaveUp(g) => AnalysisError::GaveUp(g),
+            other => AnalysisError::Solve(other),
+        }
+    }
+}
+
+impl From<solve::JointError> for AnalysisError {
+    fn from(e: solve::JointError) -> AnalysisError {
+        match e {
+            solve::JointError::GaveUp(g) => AnalysisError::GaveUp(g),
+            other => AnalysisError::Joint(other),
+        }
+    }
 }
 
 impl AnalysisError {
@@ -104,10 +122,7 @@ pub fn analyse(
     treaty: TreatyId,
     options: &solve::Options,
 ) -> Result<TreatyAnalysis, AnalysisError> {
-    let consistency = match solve::check_consistency(model, treaty, options)? {
-        Consistency::Checked(report) => report,
-        Consistency::Unknown { query, reason } => return Err(GaveUp { query, reason }.into()),
-    };
+    let consistency = solve::check_consistency(model, treaty, options)?;
     let found = rejections::from_conflicts(model, &consistency);
     let votes = votes::VoteTable::new(model, &found.reasons);
     let decisions = decisions::all(model, treaty, &votes)?;

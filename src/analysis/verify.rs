@@ -4,7 +4,7 @@
 
 use super::{AnalysisError, TreatyAnalysis};
 use crate::model::{Model, StanceKind};
-use crate::solve::{self, JointError, JointInput};
+use crate::solve::{self, JointInput};
 use crate::voting::Vote;
 
 impl TreatyAnalysis {
@@ -35,13 +35,7 @@ pub fn verify_with_z3(
     a: &TreatyAnalysis,
     options: &solve::Options,
 ) -> Result<Vec<String>, AnalysisError> {
-    let joint = solve::treaty_feasibility(model, a.treaty, &a.joint_input(model), options)
-        .map_err(|e| match e {
-            JointError::Unknown { query, reason } => {
-                AnalysisError::GaveUp(crate::budget::GaveUp { query, reason })
-            }
-            other => AnalysisError::Joint(other),
-        })?;
+    let joint = solve::treaty_feasibility(model, a.treaty, &a.joint_input(model), options)?;
     let mut diffs = Vec::new();
     if joint.feasible != a.feasible {
         diffs.push(format!(

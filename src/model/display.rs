@@ -1,5 +1,11 @@
-//! Rules back to text, for reports. Without quotas the text parses back to the same rule;
-//! with quotas each threshold also gives its exact integer meaning for this body.
+//! Rules and exact numbers back to text, for reports. Without quotas a rule's text parses
+//! back to the same rule; with quotas each threshold also gives its exact integer meaning
+//! for this body. Rationals are rounded exactly, never through a float.
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{Signed, Zero};
 
 use super::types::{Body, Rule};
 
@@ -78,4 +84,27 @@ pub fn rule_text(
         }
     }
     go(body, rule, member, quotas, None)
+}
+
+/// `r` rounded half up (away from zero) to `places` decimals, e.g. `0.196270`.
+pub fn decimal(r: &BigRational, places: u32) -> String {
+    let scale = BigInt::from(10u32).pow(places);
+    let num: BigInt = r.numer().abs() * &scale;
+    let den: BigInt = r.denom().abs();
+    let twice: BigInt = num * 2u32 + &den;
+    let scaled: BigInt = twice.div_floor(&(den * 2u32));
+    let digits = scaled.to_string();
+    let places = places as usize;
+    let padded = format!("{digits:0>width$}", width = places + 1);
+    let (int, frac) = padded.split_at(padded.len() - places);
+    let sign = if r.is_negative() && !scaled.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if places == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
 }

@@ -5,41 +5,16 @@
 //! strings (`"421/2145"`) and big integers as decimal strings, since JSON numbers lose
 //! precision past 2^53.
 
-use num_bigint::{BigInt, BigUint};
-use num_integer::Integer;
+use num_bigint::BigUint;
 use num_rational::BigRational;
-use num_traits::{Signed, Zero};
 use serde::Serialize;
 
-use crate::model::display::rule_text;
+use crate::model::display::{decimal, rule_text};
 use crate::model::{Body, BodyId, Model, Rule, RuleId};
 use crate::voting::{PowerError, PowerIndices};
 
 /// Version of the JSON document.
 pub const POWER_JSON_VERSION: u32 = 1;
-
-/// `r` rounded half up (away from zero) to `places` decimals, e.g. `0.196270`.
-pub fn decimal(r: &BigRational, places: u32) -> String {
-    let scale = BigInt::from(10u32).pow(places);
-    let num: BigInt = r.numer().abs() * &scale;
-    let den: BigInt = r.denom().abs();
-    let twice: BigInt = num * 2u32 + &den;
-    let scaled: BigInt = twice.div_floor(&(den * 2u32));
-    let digits = scaled.to_string();
-    let places = places as usize;
-    let padded = format!("{digits:0>width$}", width = places + 1);
-    let (int, frac) = padded.split_at(padded.len() - places);
-    let sign = if r.is_negative() && !scaled.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    if places == 0 {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac}")
-    }
-}
 
 /// An exact fraction and its decimal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

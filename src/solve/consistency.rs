@@ -2,7 +2,7 @@
 //! together, as every minimal conflict (minimal unsatisfiable subset), with Z3.
 //!
 //! Its job and invariants:
-//! - Input is the resolved `Model` (plain data); output is plain data too (`Consistency`,
+//! - Input is the resolved `Model` (plain data); output is plain data too (`ConsistencyReport`,
 //!   no Z3 types), so reports and tests need no solver.
 //! - Semantics (DESIGN, "Semantics of the analyses"): the facts are hard. The soft items
 //!   are the clauses of the treaty that have formulas (a clause is the conjunction of its
@@ -16,7 +16,7 @@
 //!   (one indicator per item, `indicator => item`), with `push`/`pop` per component; a
 //!   second long-lived solver is MARCO's map (see `marco`). Each analysis gets its own Z3
 //!   context, so its answers do not depend on what ran before in the thread.
-//! - A query that Z3 answers `unknown` ends the analysis with `Consistency::Unknown`; it is
+//! - A query that Z3 answers `unknown` ends the analysis with `SolveError::GaveUp`; it is
 //!   never read as satisfiable or unsatisfiable.
 //! - Output is deterministic: items sorted in model order, conflicts by size then items,
 //!   ids `C1, C2, ...` given after sorting; a witness is sorted by variable name and is
@@ -76,36 +76,21 @@ impl ConsistencyReport {
     }
 }
 
-/// The outcome of an analysis: a definite report, or the solver gave up on one query.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Consistency {
-    Checked(ConsistencyReport),
-    /// Z3 answered `unknown` (budget exhausted or incompleteness); nothing is concluded.
-    Unknown {
-        /// The question that was asked, in words.
-        query: String,
-        /// Z3's reason (`timeout`, `max. resource limit exceeded`, ...).
-        reason: String,
-    },
-}
-
 /// Finds every minimal conflict among the clauses of `treaty` and the red lines of every
 /// position, given the facts; see the module documentation for the semantics.
 pub fn check_consistency(
     model: &Model,
     treaty: TreatyId,
     options: &Options,
-) -> Result<Consistency, SolveError> {
+) -> Result<ConsistencyReport, SolveError> {
     if treaty.index() >= model.treaties.len() {
         return Err(SolveError::NoSuchTreaty(treaty));
     }
     // A fresh context per analysis: Z3's choices depend on the context's history, and the
     // output must not depend on what ran before.
     let cfg = Config::new();
-    z3::with_z3_config(&cfg, || match analyse(model, treaty, options) {
-        Ok(report) => Ok(Consistency::Checked(report)),
-        Err(Abort::Unknown { query, reason }) => Ok(Consistency::Unknown { query, reason }),
-        Err(Abort::Internal(msg)) => Err(SolveError::Internal(msg)),
+    z3::with_z3_config(&cfg, || {
+        analyse(model, treaty, options).map_err(SolveError::from)
     })
 }
 
@@ -150,18 +135,6 @@ fn soft_items(model: &Model, treaty: TreatyId) -> Vec<SoftItem<'_>> {
         }
     }
     items
-}
-
-/// A short human name of an item, for `Unknown` reports.
-fn item_name(model: &Model, item: &ConflictItem) -> String {
-    match item {
-        ConflictItem::Clause(r) => format!("clause {}", model.clause(*r).id),
-        ConflictItem::RedLine { position, index } => {
-            let p = &model.positions[*position];
-            let label = p.red_lines.get(*index).map_or("?", |l| l.label.as_str());
-            format!("red line \"{label}\" of {}", p.id)
-        }
-    }
 }
 
 fn describe_set(names: &[String], set: &[usize]) -> String {
@@ -244,7 +217,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
     // with consistent facts, a set of items is unsatisfiable only if its part in one
     // component is, so no minimal conflict spans two components.
     let items = soft_items(model, treaty);
-    let names: Vec<String> = items.iter().map(|i| item_name(model, &i.item)).collect();
+    let names: Vec<String> = items.iter().map(|i| crate::model::names::item_name(model, &i.item)).collect();
     let mut part = Partition::new(model.vars.len());
     let item_vars: Vec<Vec<VarId>> = items.iter().map(|i| vars_of(&i.formulas)).collect();
     let fact_vars: Vec<Vec<VarId>> = fact_exprs.iter().map(|e| vars_of(&[*e])).collect();

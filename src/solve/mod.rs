@@ -20,13 +20,24 @@ mod query;
 mod reason;
 pub mod voting;
 
-pub use consistency::{check_consistency, Conflict, Consistency, ConsistencyReport};
+pub use consistency::{check_consistency, Conflict, ConsistencyReport};
 pub use voting::{
     decision_can_pass, decision_min_blocking_size, decision_summary, decision_veto_players,
     treaty_feasibility, ClauseOutcome, DecisionSummary, JointError, JointInput, JointOutcome,
 };
 
+use crate::budget::GaveUp;
 use crate::model::TreatyId;
+use query::Abort;
+
+impl From<Abort> for SolveError {
+    fn from(a: Abort) -> SolveError {
+        match a {
+            Abort::GaveUp(g) => SolveError::GaveUp(g),
+            Abort::Internal(msg) => SolveError::Internal(msg),
+        }
+    }
+}
 
 /// Limits of one analysis.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -40,8 +51,12 @@ pub struct Options {
     pub rlimit: Option<u64>,
 }
 
+/// Why the consistency analysis has no answer.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SolveError {
+    /// Z3 answered `unknown` (budget exhausted or incompleteness); nothing is concluded.
+    #[error(transparent)]
+    GaveUp(#[from] GaveUp),
     #[error("there is no treaty with index {0}")]
     NoSuchTreaty(TreatyId),
     /// A bug: a broken invariant or an answer that failed its re-check.

@@ -1,10 +1,12 @@
 //! Running one solver query under the analysis budget. Z3's `unknown` never leaves this
-//! module as an answer: it becomes `Abort::Unknown`, naming the query in words.
+//! module as an answer: it becomes `Abort::GaveUp`, naming the query in words.
 
 use std::time::Instant;
 
 use z3::ast::Bool;
 use z3::{Params, SatResult, Solver};
+
+use crate::budget::GaveUp;
 
 /// A definite answer of one query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,7 +19,7 @@ pub(crate) enum Answer {
 #[derive(Debug)]
 pub(crate) enum Abort {
     /// The solver gave up on a query (budget, incompleteness).
-    Unknown { query: String, reason: String },
+    GaveUp(GaveUp),
     /// A broken invariant or a failed re-check: a bug, never a verdict.
     Internal(String),
 }
@@ -59,10 +61,10 @@ impl Budget {
                 .saturating_duration_since(Instant::now())
                 .as_millis();
             if left == 0 {
-                return Err(Abort::Unknown {
+                return Err(Abort::GaveUp(GaveUp {
                     query: query(),
                     reason: "timeout".into(),
-                });
+                }));
             }
             let mut p = Params::new();
             p.set_u32(
@@ -74,12 +76,12 @@ impl Budget {
         match solver.check_assumptions(assumptions) {
             SatResult::Sat => Ok(Answer::Sat),
             SatResult::Unsat => Ok(Answer::Unsat),
-            SatResult::Unknown => Err(Abort::Unknown {
+            SatResult::Unknown => Err(Abort::GaveUp(GaveUp {
                 query: query(),
                 reason: solver
                     .get_reason_unknown()
                     .unwrap_or_else(|| "unknown".into()),
-            }),
+            })),
         }
     }
 }

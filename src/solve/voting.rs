@@ -18,7 +18,7 @@
 //!   arithmetic that could overflow: products of constants are built as Z3 terms.
 //! - One fresh Z3 context and one long-lived solver per public call; every query goes
 //!   through assumptions or `push`/`pop` on that solver.
-//! - Z3's `unknown` becomes `JointError::Unknown`: never read as sat or unsat.
+//! - Z3's `unknown` becomes `JointError::GaveUp`: never read as sat or unsat.
 //! - `can pass` and `veto players` are asked exactly (existentially over the free votes)
 //!   and need no monotonicity. The smallest blocking coalition is searched as "a profile
 //!   that fails with at most `k` free no votes, every other free member voting yes", which
@@ -33,6 +33,7 @@ use z3::{Config, Model as Z3Model, Solver};
 use super::lower::Lowering;
 use super::query::{Abort, Answer, Budget};
 use super::Options;
+use crate::budget::GaveUp;
 use crate::model::{ActorId, Body, ClauseRef, Dim, Model, Requirement, Rule, TreatyId};
 use crate::voting::Vote;
 
@@ -40,8 +41,8 @@ use crate::voting::Vote;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JointError {
     /// Z3 answered `unknown` (budget exhausted or incompleteness); nothing is concluded.
-    #[error("the solver gave up on {query}: {reason}")]
-    Unknown { query: String, reason: String },
+    #[error(transparent)]
+    GaveUp(#[from] GaveUp),
     /// The body, rule or votes break an invariant of the resolved model.
     #[error("invalid voting question: {0}")]
     Invalid(String),
@@ -55,7 +56,7 @@ pub enum JointError {
 impl From<Abort> for JointError {
     fn from(a: Abort) -> JointError {
         match a {
-            Abort::Unknown { query, reason } => JointError::Unknown { query, reason },
+            Abort::GaveUp(g) => JointError::GaveUp(g),
             Abort::Internal(msg) => JointError::Internal(msg),
         }
     }
