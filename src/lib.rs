@@ -3,9 +3,10 @@
 //! The pipeline runs one way: text -> syntax tree (`syntax`) -> resolved model (`model`)
 //! -> analyses (`voting` without a solver, `solve` with Z3) -> report (`report`).
 //!
-//! Modules import only from layers below their own: `source` (positions in files) and
-//! `diag` (diagnostics) at the bottom, then `syntax`, `model`, `voting` and `solve`,
-//! `analysis`, and `report` with `expect` on top (the binary, `main.rs`, above them all).
+//! Modules import only from layers below their own, in this order: `source` (positions in
+//! files), `diag` (diagnostics), `syntax`, `model`, `voting`, `solve` (Z3), `budget` (the
+//! one "gave up" type), `analysis`, `expect`, `report`; the binary, `main.rs`, above them
+//! all. ARCHITECTURE.md has the code map and what this surface promises.
 
 pub mod analysis;
 pub mod budget;
