@@ -4,7 +4,7 @@
 //! Its job and invariants:
 //! - Input is the resolved `Model` (plain data); output is plain data too (`ConsistencyReport`,
 //!   no Z3 types), so reports and tests need no solver.
-//! - Semantics (DESIGN, "Semantics of the analyses"): the facts are hard. The soft items
+//! - Semantics (docs/semantics.md, "Conflicts"): the facts are hard. The soft items
 //!   are the clauses of the treaty that have formulas (a clause is the conjunction of its
 //!   formulas; one without formulas is trivially true) and every `must` red line of every
 //!   position. A `possible` red line P of position A is one more item that may only be
