@@ -1,9 +1,13 @@
-//! Stage 2: who rejects the package because of a conflict, and why.
+//! Stage 2: who rejects the package, and why.
 //!
-//! A conflict of clauses with the red lines of one position violates that position, so
-//! every holder rejects the package. A conflict of clauses alone means the text contradicts
-//! itself (and a one-clause conflict, that the clause contradicts the facts). Conflicts
-//! without clauses (positions at odds with each other or with the facts) reject nothing.
+//! Whether an actor rejects is decided by `solve` with a query of its own (all of the
+//! actor's red lines, over every position it holds, against the clauses and the facts), so
+//! it never depends on how many conflicts were listed. The listed conflicts only explain it:
+//! a conflict made of clauses and red lines is attributed to every actor that holds all the
+//! positions of its red lines, and `solve` lists at least one for every rejecting actor.
+//! Whether the clauses contradict themselves (or one clause the facts) is decided the same
+//! way. Conflicts without clauses (positions at odds with each other or with the facts)
+//! reject nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,43 +59,40 @@ impl ConflictFindings {
 
 pub(crate) fn from_conflicts(model: &Model, consistency: &ConsistencyReport) -> ConflictFindings {
     let mut reasons: BTreeMap<ActorId, BTreeSet<NoReason>> = BTreeMap::new();
-    let mut found = ConflictFindings::default();
+    for &actor in &consistency.rejecting {
+        reasons.insert(actor, BTreeSet::new());
+    }
     for c in &consistency.conflicts {
         let mut positions: BTreeSet<PositionId> = BTreeSet::new();
-        let mut clauses: Vec<ClauseRef> = Vec::new();
+        let mut has_clause = false;
         for item in &c.items {
             match item {
-                ConflictItem::Clause(r) => clauses.push(*r),
+                ConflictItem::Clause(_) => has_clause = true,
                 ConflictItem::RedLine { position, .. } => {
                     positions.insert(*position);
                 }
             }
         }
-        if clauses.is_empty() {
+        if !has_clause || positions.is_empty() {
             continue;
         }
-        let positions: Vec<PositionId> = positions.into_iter().collect();
-        match positions.as_slice() {
-            [] => {
-                found.self_contradictory = true;
-                if let [clause] = clauses.as_slice() {
-                    found.contradictory.insert(*clause);
-                }
+        let holds_all =
+            |a: &ActorId| positions.iter().all(|&p| model.positions[p].held_by.contains(a));
+        for (_, why) in reasons.iter_mut().filter(|(a, _)| holds_all(a)) {
+            for &position in &positions {
+                why.insert(NoReason::RedLine {
+                    position,
+                    conflict: c.id.clone(),
+                });
             }
-            [position] => {
-                for &a in &model.positions[*position].held_by {
-                    reasons.entry(a).or_default().insert(NoReason::RedLine {
-                        position: *position,
-                        conflict: c.id.clone(),
-                    });
-                }
-            }
-            _ => {}
         }
     }
-    found.reasons = reasons
-        .into_iter()
-        .map(|(a, r)| (a, r.into_iter().collect()))
-        .collect();
-    found
+    ConflictFindings {
+        reasons: reasons
+            .into_iter()
+            .map(|(a, r)| (a, r.into_iter().collect()))
+            .collect(),
+        self_contradictory: consistency.self_contradictory,
+        contradictory: consistency.contradictory.iter().copied().collect(),
+    }
 }

@@ -87,9 +87,11 @@ fn header(o: &mut String, t: &TreatyOut) {
             t.refusing_parties.join(", ")
         )
     };
+    // A cut list says so: the count is a lower bound, never the verdict's basis.
+    let at_least = if t.conflicts_truncated { "at least " } else { "" };
     let _ = writeln!(
         o,
-        "verdict: {} — {} conflict{}, {} of {} clauses blocked{refusing}",
+        "verdict: {} — {at_least}{} conflict{}, {} of {} clauses blocked{refusing}",
         if t.verdict == "feasible" {
             "feasible"
         } else {
@@ -113,7 +115,7 @@ fn header(o: &mut String, t: &TreatyOut) {
 
 /// Every conflict with its sources, or (when there is none) an example of values.
 fn conflicts(o: &mut String, t: &TreatyOut) {
-    if t.conflicts.is_empty() {
+    if t.conflicts.is_empty() && !t.conflicts_truncated {
         let Some(w) = &t.witness else { return };
         let vals: Vec<String> = w
             .iter()
@@ -186,31 +188,44 @@ impl ItemOut {
     }
 }
 
-/// Reasons in words, red lines of one position grouped: "the treaty violates red lines of
-/// EU3 (C1, C2)". Reasons come sorted, red lines first and by position.
+/// Reasons in words, conflicts with the same positions grouped: "the treaty violates red
+/// lines of EU3 (C1, C2)", or for red lines of several positions of the same actor "the
+/// treaty violates red lines of P1 and P2 together (C3)". Reasons come sorted, red lines
+/// first and by position.
 fn reasons_text(reasons: &[ReasonOut]) -> String {
-    let mut by_position: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut by_conflict: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut parts = Vec::new();
     for r in reasons {
         match r {
             ReasonOut::RedLine { position, conflict } => {
-                match by_position.iter_mut().find(|(p, _)| p == position) {
-                    Some((_, cs)) => cs.push(conflict),
-                    None => by_position.push((position, vec![conflict])),
+                match by_conflict.iter_mut().find(|(c, _)| c == conflict) {
+                    Some((_, ps)) => ps.push(position),
+                    None => by_conflict.push((conflict, vec![position])),
                 }
             }
             ReasonOut::Opposes { position } => parts.push(format!("{position} opposes the clause")),
         }
     }
-    let mut out: Vec<String> = by_position
+    let mut groups: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
+    for (c, ps) in by_conflict {
+        match groups.iter_mut().find(|(g, _)| *g == ps) {
+            Some((_, cs)) => cs.push(c),
+            None => groups.push((ps, vec![c])),
+        }
+    }
+    let mut out: Vec<String> = groups
         .iter()
-        .map(|(p, cs)| {
-            let what = if cs.len() == 1 {
-                "a red line"
-            } else {
-                "red lines"
-            };
-            format!("the treaty violates {what} of {p} ({})", cs.join(", "))
+        .map(|(ps, cs)| {
+            let list = cs.join(", ");
+            match ps.as_slice() {
+                [p] if cs.len() == 1 => format!("the treaty violates a red line of {p} ({list})"),
+                [p] => format!("the treaty violates red lines of {p} ({list})"),
+                [init @ .., last] => format!(
+                    "the treaty violates red lines of {} and {last} together ({list})",
+                    init.join(", ")
+                ),
+                [] => String::new(),
+            }
         })
         .collect();
     out.extend(parts);

@@ -33,8 +33,9 @@ use super::query::{Abort, Answer, Budget};
 use super::reason;
 use super::{Options, SolveError};
 use crate::model::eval::{eval_bool, for_each_var, Value};
+use super::standing::{standing, ItemSolver, Standing};
 use crate::model::{
-    ClauseRef, ConflictItem, Expr, Model, PositionId, RedLineKind, TreatyId, VarId,
+    ActorId, ClauseRef, ConflictItem, Expr, Model, PositionId, RedLineKind, TreatyId, VarId,
 };
 
 /// A minimal set of items that cannot hold together (with the facts).
@@ -62,7 +63,18 @@ pub struct ConsistencyReport {
     /// Every minimal conflict (up to `Options::max_conflicts`), sorted by size, then items.
     pub conflicts: Vec<Conflict>,
     /// The enumeration stopped at `max_conflicts` and at least one more conflict exists.
+    /// The conflicts that explain a rejection are listed whatever the cap (after the
+    /// others), so a truncated list may be a little longer than the cap.
     pub truncated: bool,
+    /// The clauses contradict each other or the facts (decided by its own query, never by
+    /// the listing).
+    pub self_contradictory: bool,
+    /// Clauses that contradict the facts on their own.
+    pub contradictory: Vec<ClauseRef>,
+    /// Actors whose red lines (over every position they hold) the treaty violates: some
+    /// minimal conflict is made of clauses and red lines of that actor only. Each has at
+    /// least one such conflict in `conflicts`.
+    pub rejecting: Vec<ActorId>,
     /// When nothing conflicts: values of the variables of the facts, the treaty's clauses and
     /// the red lines that satisfy the facts, every clause and every must red line (checked by
     /// `model::eval`), sorted by variable name.
@@ -96,16 +108,16 @@ pub fn check_consistency(
 
 /// What a soft item is, for the family of allowed combinations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Clause,
     Must(PositionId),
     Possible(PositionId),
 }
 
-struct SoftItem<'m> {
-    item: ConflictItem,
-    kind: Kind,
-    formulas: Vec<&'m Expr>,
+pub(super) struct SoftItem<'m> {
+    pub(super) item: ConflictItem,
+    pub(super) kind: Kind,
+    pub(super) formulas: Vec<&'m Expr>,
 }
 
 /// The soft items of `treaty`, in model order (which is `ConflictItem`'s order).
@@ -209,6 +221,9 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
             facts_contradiction: Some(minimal),
             conflicts: Vec::new(),
             truncated: false,
+            self_contradictory: false,
+            contradictory: Vec::new(),
+            rejecting: Vec::new(),
             witness: None,
         });
     }
@@ -285,7 +300,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
             }
             let comp = Component {
                 items: comp_items,
-                incompatible: incompatible(&items, comp_items),
+                incompatible: incompatible(model, &items, comp_items),
             };
             marco.run(&comp, &mut sink)
         })();
@@ -295,18 +310,37 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
         }
     }
 
-    // 4. Sort, name, explain.
-    let mut found: Vec<Vec<ConflictItem>> = sink
-        .found
-        .iter()
-        .map(|mus| {
-            let mut v: Vec<ConflictItem> = mus.iter().map(|&i| items[i].item.clone()).collect();
-            v.sort();
-            v
-        })
-        .collect();
-    found.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    // 4. What decides the verdict, whatever the cap: the clauses against the facts, and
+    // each actor's red lines against the clauses.
+    let mut component = vec![0; items.len()];
+    for (k, key) in order.iter().enumerate() {
+        for &i in components.get(key).map_or(&[][..], |v| v.as_slice()) {
+            component[i] = k;
+        }
+    }
+    let settled = settle(model, &main, &budget, &lowering, &items, &component, &fact_exprs, &names)?;
+
+    // 5. Sort, name, explain; the witnesses of rejections not listed yet come last.
+    let as_items = |mus: &[usize]| {
+        let mut v: Vec<ConflictItem> = mus.iter().map(|&i| items[i].item.clone()).collect();
+        v.sort();
+        v
+    };
+    let by_size = |a: &Vec<ConflictItem>, b: &Vec<ConflictItem>| {
+        a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+    };
+    let mut found: Vec<Vec<ConflictItem>> = sink.found.iter().map(|m| as_items(m)).collect();
+    found.sort_by(by_size);
     found.dedup();
+    let mut witnesses: Vec<Vec<ConflictItem>> = settled
+        .rejecting
+        .iter()
+        .map(|(_, w)| as_items(w))
+        .filter(|w| !found.contains(w))
+        .collect();
+    witnesses.sort_by(by_size);
+    witnesses.dedup();
+    found.extend(witnesses);
     let index_of: BTreeMap<&ConflictItem, usize> = items
         .iter()
         .enumerate()
@@ -327,7 +361,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
         });
     }
 
-    // 5. A witness when nothing conflicts.
+    // 6. A witness when nothing conflicts.
     let witness = if conflicts.is_empty() && !sink.truncated {
         Some(witness(
             model,
@@ -341,21 +375,74 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
     } else {
         None
     };
+    let clause_of = |i: usize| match items[i].item {
+        ConflictItem::Clause(c) => Some(c),
+        ConflictItem::RedLine { .. } => None,
+    };
     Ok(ConsistencyReport {
         treaty,
         facts_contradiction: None,
         conflicts,
         truncated: sink.truncated,
+        self_contradictory: settled.self_contradictory,
+        contradictory: settled.contradictory.iter().filter_map(|&i| clause_of(i)).collect(),
+        rejecting: settled.rejecting.iter().map(|(a, _)| *a).collect(),
         witness,
     })
 }
 
+/// Runs `standing` with every fact and every item (behind its indicator) on `main`.
+fn settle(
+    model: &Model,
+    main: &Solver,
+    budget: &Budget,
+    lowering: &Lowering,
+    items: &[SoftItem<'_>],
+    component: &[usize],
+    facts: &[&Expr],
+    names: &[String],
+) -> Result<Standing, Abort> {
+    let lower_err = |e: SolveError| Abort::Internal(e.to_string());
+    let indicators: Vec<Bool> = (0..items.len())
+        .map(|i| Bool::new_const(format!("stand{i}")))
+        .collect();
+    main.push();
+    let r = (|| {
+        main.assert(lowering.all(facts).map_err(lower_err)?);
+        for (i, item) in items.iter().enumerate() {
+            let body = lowering.all(&item.formulas).map_err(lower_err)?;
+            main.assert(indicators[i].implies(&body));
+        }
+        let describe = |set: &[usize]| describe_set(names, set);
+        let q = ItemSolver {
+            main,
+            budget,
+            indicators: &indicators,
+            describe: &describe,
+        };
+        standing(model, items, component, &q)
+    })();
+    main.pop(1);
+    r
+}
+
 /// For each item of the component (local indices), the items it may not be combined with:
-/// a possible red line goes only with clauses and its own position's must-lines.
-fn incompatible(items: &[SoftItem<'_>], comp: &[usize]) -> Vec<Vec<usize>> {
+/// a possible red line goes only with clauses and the must lines of positions that one of
+/// its holders also holds (an actor's red lines are one set), never with another possible
+/// line.
+fn incompatible(model: &Model, items: &[SoftItem<'_>], comp: &[usize]) -> Vec<Vec<usize>> {
+    let share_holder = |p: PositionId, q: PositionId| {
+        p == q
+            || model.positions[p]
+                .held_by
+                .iter()
+                .any(|a| model.positions[q].held_by.contains(a))
+    };
     let clash = |a: Kind, b: Kind| match (a, b) {
         (Kind::Possible(_), Kind::Possible(_)) => true,
-        (Kind::Possible(p), Kind::Must(q)) | (Kind::Must(q), Kind::Possible(p)) => p != q,
+        (Kind::Possible(p), Kind::Must(q)) | (Kind::Must(q), Kind::Possible(p)) => {
+            !share_holder(p, q)
+        }
         _ => false,
     };
     comp.iter()

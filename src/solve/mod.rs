@@ -18,6 +18,7 @@ mod lower;
 mod marco;
 mod query;
 mod reason;
+mod standing;
 pub mod voting;
 
 pub use consistency::{check_consistency, Conflict, ConsistencyReport};
