@@ -13,4 +13,17 @@ pub struct GaveUp {
     pub query: String,
     /// Why it was not answered (`timeout`, `max. resource limit exceeded`, a step limit).
     pub reason: String,
+    /// What had been established before it gave up (for example the conflicts found so
+    /// far), one line each; empty when nothing was.
+    pub found: Vec<String>,
+}
+
+impl GaveUp {
+    pub fn new(query: impl Into<String>, reason: impl Into<String>) -> GaveUp {
+        GaveUp {
+            query: query.into(),
+            reason: reason.into(),
+            found: Vec::new(),
+        }
+    }
 }

@@ -85,20 +85,28 @@ enum Command {
 
 #[derive(clap::Args, Clone, Copy)]
 struct Budget {
-    /// Stop listing conflicts after this many.
+    /// List at most this many conflicts per treaty (the verdict never depends on it).
     #[arg(long, default_value_t = 100)]
     max_conflicts: usize,
-    /// Give the solver at most this many seconds in all; past it, exit 3.
-    #[arg(long)]
-    timeout: Option<u64>,
+    /// Give the solver at most this many seconds per treaty; past it, the treaty is
+    /// reported as not decided, with what was found, and the run exits 3. 0: no limit.
+    #[arg(long, default_value_t = DEFAULT_TIMEOUT_SECONDS)]
+    timeout: u64,
+    /// Z3's deterministic resource limit per query (reproducible "gave up" for tests).
+    #[arg(long, hide = true)]
+    rlimit: Option<u64>,
 }
+
+/// The default `--timeout`: long enough for every shipped treaty by a wide margin, short
+/// enough that no run hangs silently.
+const DEFAULT_TIMEOUT_SECONDS: u64 = 120;
 
 impl Budget {
     fn options(self) -> treaty::solve::Options {
         treaty::solve::Options {
             max_conflicts: Some(self.max_conflicts),
-            timeout_ms: self.timeout.map(|s| s.saturating_mul(1000)),
-            rlimit: None,
+            timeout_ms: (self.timeout > 0).then(|| self.timeout.saturating_mul(1000)),
+            rlimit: self.rlimit,
         }
     }
 }
@@ -185,7 +193,7 @@ fn check(
     let model = load(files, color)?;
     let analyses = analyse_all(&model, budget, color)?;
     if verify {
-        let lines = analysis::verify_all(&model, &analyses, &budget.options())
+        let lines = analysis::verify_all(&model, &analyses.decided, &budget.options())
             .map_err(|e| analysis_error(&e, color))?;
         let mut err = std::io::stderr().lock();
         for line in lines {
@@ -237,16 +245,23 @@ fn analysis_error(e: &analysis::AnalysisError, color: bool) -> ExitCode {
     fail(&e.diagnostic(), color, if e.gave_up() { 3 } else { 2 })
 }
 
-fn analyse_all(
-    model: &Model,
-    budget: Budget,
-    color: bool,
-) -> Result<Vec<analysis::TreatyAnalysis>, ExitCode> {
-    analysis::analyse_all(model, &budget.options()).map_err(|e| analysis_error(&e, color))
+/// Every treaty's analysis; for each one the solver gave up on, its diagnostic on stderr
+/// (the report still shows the others, and what was found before it gave up).
+fn analyse_all(model: &Model, budget: Budget, color: bool) -> Result<analysis::Analyses, ExitCode> {
+    let analyses =
+        analysis::analyse_all(model, &budget.options()).map_err(|e| analysis_error(&e, color))?;
+    for (_, g) in &analyses.undecided {
+        let e = analysis::AnalysisError::GaveUp(g.clone());
+        let _ = analysis_error(&e, color);
+    }
+    Ok(analyses)
 }
 
-fn findings_code(analyses: &[analysis::TreatyAnalysis]) -> ExitCode {
-    if analyses.iter().any(|a| a.has_findings()) {
+/// 3 when a treaty was not decided, else 1 for findings, else 0.
+fn findings_code(analyses: &analysis::Analyses) -> ExitCode {
+    if !analyses.undecided.is_empty() {
+        ExitCode::from(3)
+    } else if analyses.decided.iter().any(|a| a.has_findings()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -273,7 +273,7 @@ fn tiny_rlimit_gives_unknown_never_a_verdict() {
         },
     );
     match out {
-        Err(SolveError::GaveUp(GaveUp { query, reason })) => {
+        Err(SolveError::GaveUp(GaveUp { query, reason, .. })) => {
             assert!(!query.is_empty());
             assert!(!reason.is_empty());
         }

@@ -105,7 +105,8 @@ proptest! {
 
     #[test]
     fn marco_finds_exactly_the_minimal_conflicts(
-        items in prop::collection::vec((kind(), formula()), 1..=8)
+        items in prop::collection::vec((kind(), formula()), 1..=8),
+        shared in any::<bool>()
     ) {
         let mut b = Builder::new("p.treaty");
         for i in 0..INTS {
@@ -117,6 +118,10 @@ proptest! {
             b.bool_var(&format!("p{i}"));
         }
         let a0 = b.actor("A", "A");
+        let a1 = b.actor("B", "B");
+        // Position 1 is held by A too (`shared`: A's red lines span both positions, so a
+        // possible line may meet the other position's must lines) or by B alone.
+        let holders = |p: usize| if p == 0 || shared { vec![a0] } else { vec![a1] };
         let t = b.treaty("T", None);
         // Items in model order: clauses, then position 0's lines, then position 1's.
         let mut ordered: Vec<(ConflictItem, Kind, Expr)> = Vec::new();
@@ -127,7 +132,7 @@ proptest! {
             }
         }
         for p in 0..2 {
-            let pid = b.position(&format!("P{p}"), &[a0]);
+            let pid = b.position(&format!("P{p}"), &holders(p));
             for (k, (kind, e)) in items.iter().enumerate() {
                 let rk = match kind {
                     Kind::Must(q) if *q == p => RedLineKind::Must,
@@ -157,7 +162,7 @@ proptest! {
             let possibles: Vec<usize> = members.iter().filter_map(|k| match k { Kind::Possible(p) => Some(*p), _ => None }).collect();
             match possibles.as_slice() {
                 [] => true,
-                [p] => members.iter().all(|k| !matches!(k, Kind::Must(q) if q != p)),
+                [p] => shared || members.iter().all(|k| !matches!(k, Kind::Must(q) if q != p)),
                 _ => false,
             }
         };

@@ -147,14 +147,14 @@ fn answer(
             let b = &model.bodies[body];
             voting::analyse_decision(b, &b.rule(rule).rule, votes).map_err(|e| match e {
                 // An exact search past its budget is "gave up" (exit 3), not an input error.
-                VotingError::SearchLimit { .. } => AnalysisError::GaveUp(GaveUp {
-                    query: format!(
+                VotingError::SearchLimit { .. } => AnalysisError::GaveUp(GaveUp::new(
+                    format!(
                         "the smallest blocking coalition of clause {}'s decision in `{}`",
                         model.clause(clause).id,
                         b.id
                     ),
-                    reason: e.to_string(),
-                }),
+                    e.to_string(),
+                )),
                 other => AnalysisError::Voting(other),
             })
         }

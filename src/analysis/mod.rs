@@ -106,14 +106,26 @@ impl AnalysisError {
     }
 }
 
-/// Analyses every treaty of the model, in order.
-pub fn analyse_all(
-    model: &Model,
-    options: &solve::Options,
-) -> Result<Vec<TreatyAnalysis>, AnalysisError> {
-    (0..model.treaties.len())
-        .map(|t| analyse(model, TreatyId(t), options))
-        .collect()
+/// Every treaty of a run: those decided, and those the solver gave up on (each with the
+/// question it gave up on and what it had found so far).
+#[derive(Clone, Debug, Default)]
+pub struct Analyses {
+    pub decided: Vec<TreatyAnalysis>,
+    pub undecided: Vec<(TreatyId, GaveUp)>,
+}
+
+/// Analyses every treaty of the model, in order. A treaty the solver gives up on does not
+/// stop the others; any other error (a bug) does.
+pub fn analyse_all(model: &Model, options: &solve::Options) -> Result<Analyses, AnalysisError> {
+    let mut out = Analyses::default();
+    for t in (0..model.treaties.len()).map(TreatyId) {
+        match analyse(model, t, options) {
+            Ok(a) => out.decided.push(a),
+            Err(AnalysisError::GaveUp(g)) => out.undecided.push((t, g)),
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(out)
 }
 
 /// Analyses one treaty: the stages of the module documentation, in order.

@@ -76,8 +76,11 @@ pub(crate) fn from_conflicts(model: &Model, consistency: &ConsistencyReport) -> 
         if !has_clause || positions.is_empty() {
             continue;
         }
-        let holds_all =
-            |a: &ActorId| positions.iter().all(|&p| model.positions[p].held_by.contains(a));
+        let holds_all = |a: &ActorId| {
+            positions
+                .iter()
+                .all(|&p| model.positions[p].held_by.contains(a))
+        };
         for (_, why) in reasons.iter_mut().filter(|(a, _)| holds_all(a)) {
             for &position in &positions {
                 why.insert(NoReason::RedLine {

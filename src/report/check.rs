@@ -6,13 +6,14 @@
 use std::fmt::Write;
 
 use super::wire::{
-    CheckDoc, ConflictOut, DecisionOut, ItemOut, ReasonOut, SourceLine, TreatyOut, VetoesDoc,
+    CheckDoc, ConflictOut, DecisionOut, ItemOut, ReasonOut, SourceLine, TreatyOut, UndecidedOut,
+    VetoesDoc,
 };
 
 /// The human report of `treaty check`.
 pub fn human(doc: &CheckDoc) -> String {
     let mut o = String::new();
-    if doc.treaties.is_empty() {
+    if doc.treaties.is_empty() && doc.undecided.is_empty() {
         let l = &doc.loaded;
         let _ = writeln!(
             o,
@@ -43,7 +44,35 @@ pub fn human(doc: &CheckDoc) -> String {
         dependencies(&mut o, t);
         let _ = writeln!(o);
     }
+    for u in &doc.undecided {
+        undecided(&mut o, u);
+    }
     o
+}
+
+/// A treaty the solver gave up on: the question, and what was found before.
+fn undecided(o: &mut String, u: &UndecidedOut) {
+    let title = u
+        .title
+        .as_deref()
+        .map(|s| format!(" \"{s}\""))
+        .unwrap_or_default();
+    let _ = writeln!(o, "treaty {}{title}  ({})", u.treaty, u.at);
+    let _ = writeln!(
+        o,
+        "verdict: not decided — the solver gave up ({}) on: {}",
+        u.reason, u.query
+    );
+    if !u.found_so_far.is_empty() {
+        let _ = writeln!(o, "\nfound before it gave up");
+        for f in &u.found_so_far {
+            let _ = writeln!(o, "  {f}");
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\nnothing else about this treaty is concluded; raise --timeout (0: no limit)\n"
+    );
 }
 
 /// `treaty vetoes`: per decision, body, rule, status, veto players, a smallest blocking
@@ -58,6 +87,9 @@ pub fn vetoes_human(doc: &VetoesDoc) -> String {
         if t.decisions.is_empty() {
             let _ = writeln!(o, "  no clause requires a decision");
         }
+    }
+    for u in &doc.undecided {
+        undecided(&mut o, u);
     }
     o
 }
@@ -88,7 +120,11 @@ fn header(o: &mut String, t: &TreatyOut) {
         )
     };
     // A cut list says so: the count is a lower bound, never the verdict's basis.
-    let at_least = if t.conflicts_truncated { "at least " } else { "" };
+    let at_least = if t.conflicts_truncated {
+        "at least "
+    } else {
+        ""
+    };
     let _ = writeln!(
         o,
         "verdict: {} — {at_least}{} conflict{}, {} of {} clauses blocked{refusing}",

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::loaded::{place, requirement, LoadedOut, Place, RequirementOut};
-use crate::analysis::{Decider, Decision, NoReason, TreatyAnalysis};
+use crate::analysis::{Analyses, Decider, Decision, NoReason, TreatyAnalysis};
 use crate::model::display::rule_text;
 use crate::model::eval::Value;
 use crate::model::names::{actor_ids, clause_name};
@@ -26,6 +26,10 @@ pub const VERSION: u32 = 1;
 pub struct CheckDoc {
     pub version: u32,
     pub treaties: Vec<TreatyOut>,
+    /// Treaties the solver gave up on (absent when there is none): nothing about them is
+    /// concluded but what `found_so_far` says.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<UndecidedOut>,
     /// What was loaded (the `--list` listing as data).
     pub loaded: LoadedOut,
 }
@@ -34,6 +38,23 @@ pub struct CheckDoc {
 pub struct VetoesDoc {
     pub version: u32,
     pub treaties: Vec<TreatyDecisionsOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<UndecidedOut>,
+}
+
+/// A treaty whose analysis the solver gave up on.
+#[derive(Serialize)]
+pub struct UndecidedOut {
+    pub treaty: String,
+    /// The question it gave up on, in words, and why (`timeout`, a resource limit, ...).
+    pub query: String,
+    pub reason: String,
+    /// What was established before it gave up (e.g. conflicts found so far).
+    pub found_so_far: Vec<String>,
+    #[serde(skip)]
+    pub title: Option<String>,
+    #[serde(skip)]
+    pub at: Place,
 }
 
 #[derive(Serialize)]
@@ -205,26 +226,47 @@ pub struct SummaryOut {
 }
 
 /// The document of `treaty check`.
-pub fn check(model: &Model, analyses: &[TreatyAnalysis]) -> CheckDoc {
+pub fn check(model: &Model, analyses: &Analyses) -> CheckDoc {
     CheckDoc {
         version: VERSION,
-        treaties: analyses.iter().map(|a| treaty(model, a)).collect(),
+        treaties: analyses.decided.iter().map(|a| treaty(model, a)).collect(),
+        undecided: undecided(model, analyses),
         loaded: super::loaded::loaded(model),
     }
 }
 
 /// The document of `treaty vetoes`.
-pub fn vetoes(model: &Model, analyses: &[TreatyAnalysis]) -> VetoesDoc {
+pub fn vetoes(model: &Model, analyses: &Analyses) -> VetoesDoc {
     VetoesDoc {
         version: VERSION,
         treaties: analyses
+            .decided
             .iter()
             .map(|a| TreatyDecisionsOut {
                 treaty: model.treaties[a.treaty].id.clone(),
                 decisions: a.decisions.iter().map(|d| decision(model, d)).collect(),
             })
             .collect(),
+        undecided: undecided(model, analyses),
     }
+}
+
+fn undecided(model: &Model, analyses: &Analyses) -> Vec<UndecidedOut> {
+    analyses
+        .undecided
+        .iter()
+        .map(|(t, g)| {
+            let t = &model.treaties[*t];
+            UndecidedOut {
+                treaty: t.id.clone(),
+                query: g.query.clone(),
+                reason: g.reason.clone(),
+                found_so_far: g.found.clone(),
+                title: t.title.clone(),
+                at: place(model, t.loc),
+            }
+        })
+        .collect()
 }
 
 fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {

@@ -31,9 +31,9 @@ use super::lower::Lowering;
 use super::marco::{Component, Marco, Sink};
 use super::query::{Abort, Answer, Budget};
 use super::reason;
+use super::standing::{standing, ItemSolver, Standing};
 use super::{Options, SolveError};
 use crate::model::eval::{eval_bool, for_each_var, Value};
-use super::standing::{standing, ItemSolver, Standing};
 use crate::model::{
     ActorId, ClauseRef, ConflictItem, Expr, Model, PositionId, RedLineKind, TreatyId, VarId,
 };
@@ -232,7 +232,10 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
     // with consistent facts, a set of items is unsatisfiable only if its part in one
     // component is, so no minimal conflict spans two components.
     let items = soft_items(model, treaty);
-    let names: Vec<String> = items.iter().map(|i| crate::model::names::item_name(model, &i.item)).collect();
+    let names: Vec<String> = items
+        .iter()
+        .map(|i| crate::model::names::item_name(model, &i.item))
+        .collect();
     let mut part = Partition::new(model.vars.len());
     let item_vars: Vec<Vec<VarId>> = items.iter().map(|i| vars_of(&i.formulas)).collect();
     let fact_vars: Vec<Vec<VarId>> = fact_exprs.iter().map(|e| vars_of(&[*e])).collect();
@@ -305,8 +308,10 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
             marco.run(&comp, &mut sink)
         })();
         main.pop(1);
-        if !r? {
-            break;
+        match r {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(with_found(model, &items, e, &sink.found)),
         }
     }
 
@@ -318,7 +323,16 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
             component[i] = k;
         }
     }
-    let settled = settle(model, &main, &budget, &lowering, &items, &component, &fact_exprs, &names)?;
+    let settled = settle(
+        model,
+        &main,
+        &budget,
+        &lowering,
+        &items,
+        &component,
+        &fact_exprs,
+    )
+    .map_err(|e| with_found(model, &items, e, &sink.found))?;
 
     // 5. Sort, name, explain; the witnesses of rejections not listed yet come last.
     let as_items = |mus: &[usize]| {
@@ -326,9 +340,8 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
         v.sort();
         v
     };
-    let by_size = |a: &Vec<ConflictItem>, b: &Vec<ConflictItem>| {
-        a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-    };
+    let by_size =
+        |a: &Vec<ConflictItem>, b: &Vec<ConflictItem>| a.len().cmp(&b.len()).then_with(|| a.cmp(b));
     let mut found: Vec<Vec<ConflictItem>> = sink.found.iter().map(|m| as_items(m)).collect();
     found.sort_by(by_size);
     found.dedup();
@@ -385,10 +398,33 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
         conflicts,
         truncated: sink.truncated,
         self_contradictory: settled.self_contradictory,
-        contradictory: settled.contradictory.iter().filter_map(|&i| clause_of(i)).collect(),
+        contradictory: settled
+            .contradictory
+            .iter()
+            .filter_map(|&i| clause_of(i))
+            .collect(),
         rejecting: settled.rejecting.iter().map(|(a, _)| *a).collect(),
         witness,
     })
+}
+
+/// Says, in a "gave up", which conflicts had been found before the budget ran out: they
+/// are real, even though the analysis is not complete.
+fn with_found(model: &Model, items: &[SoftItem<'_>], e: Abort, found: &[Vec<usize>]) -> Abort {
+    let Abort::GaveUp(mut g) = e else { return e };
+    g.found = found
+        .iter()
+        .map(|mus| {
+            let mut members: Vec<ConflictItem> =
+                mus.iter().map(|&i| items[i].item.clone()).collect();
+            members.sort();
+            format!(
+                "a minimal conflict: {}",
+                crate::model::names::items_text(model, &members)
+            )
+        })
+        .collect();
+    Abort::GaveUp(g)
 }
 
 /// Runs `standing` with every fact and every item (behind its indicator) on `main`.
@@ -400,8 +436,11 @@ fn settle(
     items: &[SoftItem<'_>],
     component: &[usize],
     facts: &[&Expr],
-    names: &[String],
 ) -> Result<Standing, Abort> {
+    let names: Vec<String> = items
+        .iter()
+        .map(|i| crate::model::names::item_name(model, &i.item))
+        .collect();
     let lower_err = |e: SolveError| Abort::Internal(e.to_string());
     let indicators: Vec<Bool> = (0..items.len())
         .map(|i| Bool::new_const(format!("stand{i}")))
@@ -413,7 +452,7 @@ fn settle(
             let body = lowering.all(&item.formulas).map_err(lower_err)?;
             main.assert(indicators[i].implies(&body));
         }
-        let describe = |set: &[usize]| describe_set(names, set);
+        let describe = |set: &[usize]| describe_set(&names, set);
         let q = ItemSolver {
             main,
             budget,

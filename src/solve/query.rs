@@ -61,10 +61,7 @@ impl Budget {
                 .saturating_duration_since(Instant::now())
                 .as_millis();
             if left == 0 {
-                return Err(Abort::GaveUp(GaveUp {
-                    query: query(),
-                    reason: "timeout".into(),
-                }));
+                return Err(Abort::GaveUp(GaveUp::new(query(), "timeout")));
             }
             let mut p = Params::new();
             p.set_u32(
@@ -76,12 +73,12 @@ impl Budget {
         match solver.check_assumptions(assumptions) {
             SatResult::Sat => Ok(Answer::Sat),
             SatResult::Unsat => Ok(Answer::Unsat),
-            SatResult::Unknown => Err(Abort::GaveUp(GaveUp {
-                query: query(),
-                reason: solver
+            SatResult::Unknown => Err(Abort::GaveUp(GaveUp::new(
+                query(),
+                solver
                     .get_reason_unknown()
                     .unwrap_or_else(|| "unknown".into()),
-            })),
+            ))),
         }
     }
 }

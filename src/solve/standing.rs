@@ -50,7 +50,10 @@ impl ItemSolver<'_> {
     /// `None` when `set` holds with the facts, else its unsat core (ascending).
     fn core(&self, set: &[usize]) -> Result<Option<Vec<usize>>, Abort> {
         let lits: Vec<Bool> = set.iter().map(|&i| self.indicators[i].clone()).collect();
-        match self.budget.check(self.main, &lits, &|| (self.describe)(set))? {
+        match self
+            .budget
+            .check(self.main, &lits, &|| (self.describe)(set))?
+        {
             Answer::Sat => Ok(None),
             Answer::Unsat => {
                 let core = self.main.get_unsat_core();
@@ -190,7 +193,7 @@ pub(crate) fn standing(
         }
     }
     // Actors with the same red lines get the same answer: ask once per set.
-    let mut known: BTreeMap<(Vec<usize>, Vec<usize>), Option<Vec<usize>>> = BTreeMap::new();
+    let mut known: BTreeMap<RedLines, Option<Vec<usize>>> = BTreeMap::new();
     for (a, _) in model.actors.iter().enumerate() {
         let actor = ActorId(a);
         let (musts, possibles) = red_lines_of(model, items, actor);
@@ -226,9 +229,12 @@ pub(crate) fn standing(
     Ok(out)
 }
 
+/// An actor's must lines and possible lines (item indices).
+type RedLines = (Vec<usize>, Vec<usize>);
+
 /// The item indices of `actor`'s must lines and possible lines, over every position it
 /// holds.
-fn red_lines_of(model: &Model, items: &[SoftItem<'_>], actor: ActorId) -> (Vec<usize>, Vec<usize>) {
+fn red_lines_of(model: &Model, items: &[SoftItem<'_>], actor: ActorId) -> RedLines {
     let held = |p: crate::model::PositionId| model.positions[p].held_by.contains(&actor);
     let mut musts = Vec::new();
     let mut possibles = Vec::new();
