@@ -71,6 +71,10 @@ enum Command {
         /// A named rule of the body (default: its `decides by` rule).
         #[arg(long)]
         rule: Option<String>,
+        /// Memory the counting tables may take, in GiB; a table over it is never built
+        /// (Banzhaf is then computed alone, or the run says how much is needed).
+        #[arg(long, default_value_t = treaty::voting::DEFAULT_MAX_MEMORY >> 30)]
+        max_memory: u64,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
@@ -160,6 +164,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             file,
             body,
             rule,
+            max_memory,
             format,
         } => {
             let model = load(&[file], color)?;
@@ -168,7 +173,10 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             let r = bd
                 .find_rule(rule.as_deref())
                 .map_err(|d| fail(&d, color, 2))?;
-            let wire = report::power::for_body(&model, b, r).map_err(|e| {
+            let budget = treaty::voting::PowerBudget {
+                max_memory: max_memory.saturating_mul(1 << 30),
+            };
+            let wire = report::power::for_body(&model, b, r, budget).map_err(|e| {
                 let d = Diagnostic::bare(format!("cannot compute power indices: {e}"));
                 fail(&d, color, 2)
             })?;

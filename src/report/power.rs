@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::model::display::{decimal, rule_text};
 use crate::model::{Body, BodyId, Model, Rule, RuleId};
-use crate::voting::{PowerError, PowerIndices};
+use crate::voting::{PowerBudget, PowerError, PowerIndices};
 
 /// Version of the JSON document.
 pub const POWER_JSON_VERSION: u32 = 1;
@@ -78,11 +78,17 @@ fn big(n: &BigUint) -> String {
 
 /// The wire form of `power` for `body` under the rule `rule_name` (`rule`); `names[i]`
 /// is the id shown for member i (e.g. the actor's short id).
-/// The power report of `body` under its rule `rule`, members named by actor id.
-pub fn for_body(model: &Model, body: BodyId, rule: RuleId) -> Result<PowerReport, PowerError> {
+/// The power report of `body` under its rule `rule`, members named by actor id, within
+/// the memory budget.
+pub fn for_body(
+    model: &Model,
+    body: BodyId,
+    rule: RuleId,
+    budget: PowerBudget,
+) -> Result<PowerReport, PowerError> {
     let b = &model.bodies[body];
     let named = b.rule(rule);
-    let p = crate::voting::power(b, &named.rule)?;
+    let p = crate::voting::power_within(b, &named.rule, budget)?;
     let names: Vec<String> = b
         .members
         .iter()

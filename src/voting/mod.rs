@@ -26,10 +26,10 @@ pub use crate::model::eval::passes;
 pub use decision::{
     analyse_decision, consent, smallest_blocking_coalition, veto_players, DecisionAnalysis, Vote,
 };
-pub use modular::{MODULAR_TABLE_WORDS_LIMIT, MODULAR_TOTAL_WORDS_LIMIT};
 pub use power::{
-    power, GameSummary, MemberPower, PowerError, PowerIndices, PowerMethod, ENUMERATION_LIMIT,
-    MEET_IN_THE_MIDDLE_LIMIT, TABLE_WORDS_LIMIT,
+    power, power_within, GameSummary, MemberPower, PowerBudget, PowerError, PowerIndices,
+    PowerMethod, DEFAULT_MAX_MEMORY, ENUMERATION_LIMIT, MEET_IN_THE_MIDDLE_LIMIT,
+    TABLE_WORDS_LIMIT,
 };
 
 use thiserror::Error;

@@ -23,13 +23,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 
-/// Budget of one residue table, in 64-bit words (4 GiB: the IMF's 190 members with 5.04
-/// million votes need 3 GiB). Up to two tables are built at once (one per thread) when
-/// both fit in `MODULAR_TOTAL_WORDS_LIMIT`; the machines this runs on have 24 GiB.
-pub const MODULAR_TABLE_WORDS_LIMIT: usize = 1 << 29;
-/// Budget of all residue tables alive at once, in 64-bit words (8 GiB).
-pub const MODULAR_TOTAL_WORDS_LIMIT: usize = 1 << 30;
-
 /// Row layout of the table: row s holds `P(s, y)` for `y` in `lo[s]..=x_max`.
 pub(super) struct Layout {
     x_max: usize,

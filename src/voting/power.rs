@@ -40,7 +40,7 @@ use num_traits::{One, Zero};
 use crate::model::{Body, Rule};
 
 use super::game::{Game, Node};
-use super::modular::{self, Layout, MODULAR_TABLE_WORDS_LIMIT, MODULAR_TOTAL_WORDS_LIMIT};
+use super::modular::{self, Layout};
 use super::VotingError;
 
 /// Largest body for which the enumeration fallback runs (2^n coalitions, `O(n 2^n)`).
@@ -115,10 +115,49 @@ pub struct PowerIndices {
     pub shapley_shubik_error: Option<PowerError>,
 }
 
-/// Exact power indices of every member of `body` under `rule`. See the module doc for
-/// the method choice and complexities.
+/// How much memory the counting tables may take. A table is sized before it is built: one
+/// over the budget is never allocated; a leaner method is used instead (Banzhaf alone from
+/// a weight-only table, with Shapley–Shubik reported missing and the memory it would
+/// need), or the computation is refused with that figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PowerBudget {
+    /// Bytes for all residue tables alive at once (`treaty power --max-memory`, in GiB).
+    pub max_memory: u64,
+}
+
+/// The default memory budget: 2 GiB, comfortable on a laptop. The IMF's 190 members with
+/// 5.04 million votes need 3 GiB per residue table for Shapley–Shubik, so they get
+/// Banzhaf by default and both indices with `--max-memory 4` (one table at a time) or more
+/// (two tables, one per thread, from 6 GiB).
+pub const DEFAULT_MAX_MEMORY: u64 = 2 << 30;
+
+impl Default for PowerBudget {
+    fn default() -> PowerBudget {
+        PowerBudget {
+            max_memory: DEFAULT_MAX_MEMORY,
+        }
+    }
+}
+
+/// Exact power indices of every member of `body` under `rule`, within the default memory
+/// budget. See the module doc for the method choice and complexities.
 pub fn power(body: &Body, rule: &Rule) -> Result<PowerIndices, PowerError> {
-    power_with(body, rule, Strategy::Auto)
+    power_within(body, rule, PowerBudget::default())
+}
+
+/// `power` within a memory budget of one's choosing.
+pub fn power_within(
+    body: &Body,
+    rule: &Rule,
+    budget: PowerBudget,
+) -> Result<PowerIndices, PowerError> {
+    power_with_budget(body, rule, Strategy::Auto, budget)
+}
+
+/// GiB, to one decimal, for messages.
+fn gib(words: u128) -> String {
+    let tenths = (words * 8 * 10).div_ceil(1 << 30);
+    format!("{}.{} GiB", tenths / 10, tenths % 10)
 }
 
 /// Which counting method `size_weight` uses; tests force each one to check them all
@@ -137,10 +176,20 @@ pub(crate) enum Strategy {
     },
 }
 
+#[cfg(test)]
 pub(crate) fn power_with(
     body: &Body,
     rule: &Rule,
     strategy: Strategy,
+) -> Result<PowerIndices, PowerError> {
+    power_with_budget(body, rule, strategy, PowerBudget::default())
+}
+
+fn power_with_budget(
+    body: &Body,
+    rule: &Rule,
+    strategy: Strategy,
+    budget: PowerBudget,
 ) -> Result<PowerIndices, PowerError> {
     let game = Game::new(body, rule)?;
     let n = game.n;
@@ -165,7 +214,7 @@ pub(crate) fn power_with(
     } else {
         Vec::new()
     };
-    let counts = compute(&game, &vetoers, strategy)?;
+    let counts = compute(&game, &vetoers, strategy, budget)?;
     Ok(assemble(n, counts, vetoers))
 }
 
@@ -177,7 +226,12 @@ struct Counts {
     method: PowerMethod,
 }
 
-fn compute(game: &Game, vetoers: &[usize], strategy: Strategy) -> Result<Counts, PowerError> {
+fn compute(
+    game: &Game,
+    vetoers: &[usize],
+    strategy: Strategy,
+    budget: PowerBudget,
+) -> Result<Counts, PowerError> {
     let n = game.n;
     let zero = || Counts {
         swings: vec![BigUint::zero(); n],
@@ -228,7 +282,7 @@ fn compute(game: &Game, vetoers: &[usize], strategy: Strategy) -> Result<Counts,
         .filter(|a| Some(*a) != members_axis)
         .collect();
     if others.len() <= 1 {
-        return size_weight(game, others.first().copied(), &fact, strategy);
+        return size_weight(game, others.first().copied(), &fact, strategy, budget);
     }
     if n <= ENUMERATION_LIMIT {
         return Ok(enumerate(game, &fact));
@@ -329,8 +383,10 @@ fn size_weight(
     axis: Option<usize>,
     fact: &[BigUint],
     strategy: Strategy,
+    budget: PowerBudget,
 ) -> Result<Counts, PowerError> {
     let n = game.n;
+    let budget_words = usize::try_from(budget.max_memory / 8).unwrap_or(usize::MAX);
     let members_axis = game.members_axis();
     let raw: Vec<u64> = match axis {
         Some(a) => game.weights[a].clone(),
@@ -390,9 +446,7 @@ fn size_weight(
     }
     let layout = Layout::new(&weights, x_max);
     let modular_words = layout.words();
-    if (auto && modular_words <= MODULAR_TABLE_WORDS_LIMIT)
-        || matches!(strategy, Strategy::Modular { .. })
-    {
+    if (auto && modular_words <= budget_words) || matches!(strategy, Strategy::Modular { .. }) {
         let prime_bits = match strategy {
             Strategy::Modular { prime_bits } => prime_bits,
             _ => 62,
@@ -400,7 +454,7 @@ fn size_weight(
         let threads = std::thread::available_parallelism()
             .map_or(1, |t| t.get())
             .min(2)
-            .min(MODULAR_TOTAL_WORDS_LIMIT / modular_words.max(1))
+            .min(budget_words / modular_words.max(1))
             .max(1);
         let counts = modular::window_counts(&weights, &thetas, INF, &layout, prime_bits, threads)
             .map_err(PowerError::TooLarge)?;
@@ -425,27 +479,26 @@ fn size_weight(
         return Ok(Counts {
             swings,
             ss_numerators: Err(PowerError::TooLarge(format!(
-                "exact Shapley–Shubik for {n} members needs a size × weight table of \
-                 {n1} × {w1} counts of {limbs} words ({table2_words} words, over the budget of \
-                 {TABLE_WORDS_LIMIT}; the weights were divided by their gcd {g}) and \
-                 O(n² × width) steps; even modulo primes one table needs {modular_words} \
-                 words, over the budget of {MODULAR_TABLE_WORDS_LIMIT}; Banzhaf was computed \
-                 exactly",
-                n1 = n + 1,
-                w1 = x_max + 1
+                "exact Shapley–Shubik for {n} members needs a size × weight table; modulo \
+                 primes one table takes {need} ({modular_words} words), over the memory \
+                 budget of {have}: raise it with --max-memory (in GiB) to compute it; \
+                 Banzhaf was computed exactly",
+                need = gib(modular_words as u128),
+                have = gib(budget_words as u128),
             ))),
             method: PowerMethod::CountingTable,
         });
     }
     Err(PowerError::TooLarge(format!(
         "exact power indices for {n} members under a rule on the head count and a weight \
-         need a size × weight table of {n1} × {w1} counts of {limbs} words ({table2_words} \
-         words, over the budget of {TABLE_WORDS_LIMIT}; the weights were divided by their \
-         gcd {g}; modulo primes, {modular_words} words per table, over the budget of \
-         {MODULAR_TABLE_WORDS_LIMIT}), and the body is too large for meet in the middle (at \
-         most {MEET_IN_THE_MIDDLE_LIMIT} members)",
+         need a size × weight table of {n1} × {w1} counts of {limbs} words (the weights \
+         were divided by their gcd {g}); modulo primes one table takes {need}, over the \
+         memory budget of {have} (raise it with --max-memory, in GiB), and the body is too \
+         large for meet in the middle (at most {MEET_IN_THE_MIDDLE_LIMIT} members)",
         n1 = n + 1,
-        w1 = x_max + 1
+        w1 = x_max + 1,
+        need = gib(modular_words as u128),
+        have = gib(budget_words as u128),
     )))
 }
 

@@ -380,3 +380,28 @@ fn consent_is_unanimity_of_one() {
         );
     }
 }
+
+/// A table over the memory budget is never built: with a tiny budget a large weighted body
+/// gets exact Banzhaf from the lean weight-only table, and Shapley–Shubik is reported
+/// missing with the memory it needs and the option that grants it; with the default budget
+/// both indices come, and the swings agree.
+#[test]
+fn a_table_over_the_memory_budget_is_not_built() {
+    let b = body(&["votes"], lcg_weights(60, 7, 200_000));
+    let rule = share(Dim::Weight(0), 50);
+    let lean = super::power_within(&b, &rule, super::PowerBudget { max_memory: 1 << 20 })
+        .unwrap();
+    let full = super::power(&b, &rule).unwrap();
+    assert!(full.shapley_shubik_error.is_none());
+    let why = lean
+        .shapley_shubik_error
+        .as_ref()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(why.contains("--max-memory") && why.contains("GiB"), "{why}");
+    assert!(lean.members.iter().all(|m| m.shapley_shubik.is_none()));
+    for (x, y) in lean.members.iter().zip(&full.members) {
+        assert_eq!(x.swings, y.swings);
+        assert_eq!(x.banzhaf, y.banzhaf);
+    }
+}
