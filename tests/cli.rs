@@ -1,4 +1,5 @@
-//! The command line contract: exit codes, version, broken pipes, unreadable files.
+//! The command line contract: exit codes, version, broken pipes, unreadable files, and
+//! hostile input (huge lines, devices, FIFOs, deep imports, thousands of errors).
 
 use assert_cmd::Command;
 
@@ -84,4 +85,101 @@ fn output_is_deterministic() {
             .stdout
     };
     assert_eq!(run(), run());
+}
+
+// ---------------------------------------------------------------- robustness (issue 10)
+
+/// A fresh directory under the system's temporary directory, removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("treaty-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> std::path::PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `treaty` in `dir` and returns its exit code, stdout and stderr. A run that has not
+/// ended after a generous deadline is killed and fails the test: it guards against a hang
+/// (a FIFO, `/dev/zero`), it does not measure speed.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+    use std::io::Read;
+    use std::process::{Command as Std, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Std::new(env!("CARGO_BIN_EXE_treaty"))
+        .args(args)
+        .arg("--color=never")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Drain both pipes on threads so that a large output cannot block the child.
+    let mut out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut err = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+    let out = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`treaty {}` did not finish", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let text = |h: std::thread::JoinHandle<Vec<u8>>| {
+        String::from_utf8_lossy(&h.join().unwrap_or_default()).into_owned()
+    };
+    (status.code(), text(out), text(err))
+}
+
+/// A member id longer than Rust's formatting width limit used to panic in the power table.
+#[test]
+fn power_table_with_a_very_long_member_id_does_not_panic() {
+    let dir = TempDir::new("long-member");
+    let id = "a".repeat(70_000);
+    dir.write(
+        "body.treaty",
+        &format!("actor {id} \"x\"\nactor B \"b\"\nbody C \"c\" {{ members {id}, B }}\n"),
+    );
+    let (code, out, err) = run_in(&dir.0, &["power", "body.treaty", "--body", "C"]);
+    assert!(!err.contains("panicked"), "{}", &err[..err.len().min(2000)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("B "), "{out}");
+    let (code, json, err) = run_in(
+        &dir.0,
+        &["power", "body.treaty", "--body", "C", "--format", "json"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        json.contains(&format!("\"member\": \"{id}\"")),
+        "JSON keeps the exact id"
+    );
 }
