@@ -183,3 +183,36 @@ fn power_table_with_a_very_long_member_id_does_not_panic() {
         "JSON keeps the exact id"
     );
 }
+
+/// A related label ("first declared here") far to the right on another line used to panic
+/// inside miette ("Formatting argument out of range").
+#[test]
+fn labels_on_very_long_lines_do_not_panic() {
+    let dir = TempDir::new("long-lines");
+    let long = "x".repeat(70_000);
+    let cases = [
+        // The first declaration spans 70,000 columns.
+        format!("actor A \"{long}\"\nactor A \"a\"\n"),
+        // The first declaration starts past column 65,535.
+        format!("actor B \"{long}\" actor A \"y\"\nactor A \"a\"\n"),
+        // Both on the long line, the primary label past column 65,535.
+        format!("actor A \"y\" actor B \"{long}\" actor A \"a\"\n"),
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let name = format!("case{i}.treaty");
+        dir.write(&name, text);
+        let (code, _, err) = run_in(&dir.0, &["check", &name]);
+        assert!(
+            !err.contains("panicked"),
+            "case {i}: {}",
+            &err[..err.len().min(2000)]
+        );
+        assert_eq!(code, Some(2), "case {i}");
+        assert!(err.contains("actor `A` is declared twice"), "case {i}");
+        assert!(err.contains("first declared here"), "case {i}");
+        assert!(
+            err.lines().all(|l| l.chars().count() < 400),
+            "case {i}: a line of the rendering is not cut"
+        );
+    }
+}
