@@ -4,6 +4,11 @@
 
 use crate::model::Loc;
 
+/// Diagnostics rendered in one run; past this many the rest are counted, not shown
+/// (`report::diagnostics::render_all`), and resolution stops looking for "did you mean"
+/// hints that no one would see.
+pub const MAX_SHOWN: usize = 100;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// One lowercase sentence; user input in backticks.

@@ -216,3 +216,36 @@ fn labels_on_very_long_lines_do_not_panic() {
         );
     }
 }
+
+/// Past 100 problems the rest are counted, not rendered.
+#[test]
+fn many_errors_render_the_first_100_and_count_all() {
+    let dir = TempDir::new("many-errors");
+    dir.write("many.treaty", &"actor 1 \"x\"\n".repeat(150));
+    let (code, _, err) = run_in(&dir.0, &["check", "many.treaty"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(
+        err.matches("error: expected a name, found `1`").count(),
+        100
+    );
+    assert!(err.contains("many.treaty:100:7"), "{err}");
+    assert!(!err.contains("many.treaty:101:7"), "{err}");
+    assert!(
+        err.ends_with("error: 150 problems found (the first 100 shown); nothing was analysed\n"),
+        "{}",
+        &err[err.len().saturating_sub(300)..]
+    );
+    // Exactly 100: every problem is shown, with the usual closing line.
+    dir.write("hundred.treaty", &"actor 1 \"x\"\n".repeat(100));
+    let (code, _, err) = run_in(&dir.0, &["check", "hundred.treaty"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(
+        err.matches("error: expected a name, found `1`").count(),
+        100
+    );
+    assert!(
+        err.ends_with("\nerror: 100 problems found; nothing was analysed\n"),
+        "{}",
+        &err[err.len().saturating_sub(300)..]
+    );
+}
