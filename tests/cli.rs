@@ -249,3 +249,77 @@ fn many_errors_render_the_first_100_and_count_all() {
         &err[err.len().saturating_sub(300)..]
     );
 }
+
+/// `/dev/zero` reports a size of 0 and never ends: it is refused, not read.
+#[test]
+fn a_device_is_refused_on_the_command_line_and_in_use() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        eprintln!("skipped: no /dev/zero on this system");
+        return;
+    }
+    let dir = TempDir::new("dev-zero");
+    let (code, _, err) = run_in(&dir.0, &["check", "/dev/zero"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("cannot read `/dev/zero`: it is a character device, not a regular file"),
+        "{err}"
+    );
+    dir.write("uses.treaty", "use \"/dev/zero\"\nactor A \"a\"\n");
+    let (code, _, err) = run_in(&dir.0, &["check", "uses.treaty"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("cannot read `/dev/zero`: it is a character device, not a regular file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("uses.treaty:1:5"),
+        "located at the `use`: {err}"
+    );
+}
+
+/// Reading a FIFO with no writer blocks forever: it is refused, not opened.
+#[test]
+fn a_fifo_is_refused() {
+    let dir = TempDir::new("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.0.join("pipe.treaty"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let (code, _, err) = run_in(&dir.0, &["check", "pipe.treaty"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("cannot read `pipe.treaty`: it is a FIFO (named pipe), not a regular file"),
+        "{err}"
+    );
+    dir.write("uses.treaty", "use \"pipe.treaty\"\nactor A \"a\"\n");
+    let (code, _, err) = run_in(&dir.0, &["check", "uses.treaty"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("it is a FIFO (named pipe)"), "{err}");
+    // A directory is refused as before.
+    let (code, _, err) = run_in(&dir.0, &["check", "."]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("cannot read `.`: it is a directory"), "{err}");
+}
+
+/// A file over 64 MiB is refused without being read.
+#[test]
+fn a_file_over_64_mib_is_refused() {
+    let dir = TempDir::new("big");
+    let path = dir.write("big.treaty", "");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Sparse: no disk space is used.
+    file.set_len(64 * 1024 * 1024 + 1)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, err) = run_in(&dir.0, &["check", "big.treaty"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("cannot read `big.treaty`: it is larger than 64 MiB"),
+        "{err}"
+    );
+}

@@ -3,6 +3,7 @@
 //! their imports first, so that declarations are in a stable, dependency-first order.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use super::types::{FileId, Loc, SourceFile, Span};
@@ -10,7 +11,8 @@ use crate::diag::Diagnostic;
 use crate::syntax::ast::{Item, SourceAst};
 use crate::syntax::parse_source;
 
-/// The largest file read, so that a mistaken argument (a disk image) fails fast.
+/// The largest file read, so that a mistaken argument (a disk image) fails fast; only
+/// regular files are read (`read_limited`).
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Every file of a run with its syntax tree (when it parsed).
@@ -177,18 +179,62 @@ impl Loader {
     }
 }
 
+/// The bytes of a regular file of at most `MAX_FILE_BYTES`. Anything else (after
+/// following symbolic links) is refused before it is opened: opening a FIFO waits for a
+/// writer, and a device such as `/dev/zero` reports a size of 0 and never ends. The read
+/// itself stops one byte past the limit, whatever size the file reported.
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let too_large = || format!("it is larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024);
     let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
-    if meta.is_dir() {
-        return Err("it is a directory".into());
+    if let Some(what) = not_a_regular_file(&meta.file_type()) {
+        return Err(what);
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "it is larger than {} MiB",
-            MAX_FILE_BYTES / 1024 / 1024
-        ));
+        return Err(too_large());
     }
-    std::fs::read(path).map_err(|e| io_reason(&e))
+    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    // What was opened may not be what was looked at a moment ago.
+    let meta = file.metadata().map_err(|e| io_reason(&e))?;
+    if let Some(what) = not_a_regular_file(&meta.file_type()) {
+        return Err(what);
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Why a file of this type is not read (`None` for a regular file).
+fn not_a_regular_file(t: &std::fs::FileType) -> Option<String> {
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("it is a directory".into());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let what = if t.is_fifo() {
+            Some("a FIFO (named pipe)")
+        } else if t.is_socket() {
+            Some("a socket")
+        } else if t.is_char_device() {
+            Some("a character device")
+        } else if t.is_block_device() {
+            Some("a block device")
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            return Some(format!("it is {what}, not a regular file"));
+        }
+    }
+    Some("it is not a regular file".into())
 }
 
 /// An OS-independent reason, so that messages (and snapshots) are the same everywhere.
