@@ -323,3 +323,31 @@ fn a_file_over_64_mib_is_refused() {
         "{err}"
     );
 }
+
+/// A chain of 1,000 files, each importing the next, stops at the import depth limit.
+#[test]
+fn a_use_chain_deeper_than_the_limit_is_an_error() {
+    let dir = TempDir::new("use-chain");
+    let n = 1000;
+    for i in 0..n {
+        let mut text = String::new();
+        if i + 1 < n {
+            text.push_str(&format!("use \"f{}.treaty\"\n", i + 1));
+        }
+        text.push_str(&format!("actor A{i} \"x\"\n"));
+        dir.write(&format!("f{i}.treaty"), &text);
+    }
+    let (code, _, err) = run_in(&dir.0, &["check", "f0.treaty"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("error: imports nested more than 256 deep"),
+        "{err}"
+    );
+    // The 256th file's `use` is the one that would open a 257th.
+    assert!(err.contains("f255.treaty:1:5"), "{err}");
+    assert!(
+        err.contains("error: 1 problem found; nothing was analysed"),
+        "{err}"
+    );
+}
