@@ -4,6 +4,11 @@
 
 use crate::source::Loc;
 
+/// Diagnostics rendered in one run; past this many the rest are counted, not shown
+/// (`report::diagnostics::render_all`), and resolution stops looking for "did you mean"
+/// hints that no one would see.
+pub const MAX_SHOWN: usize = 100;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// One lowercase sentence; user input in backticks.
@@ -77,13 +82,17 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    let limit = (len / 3).max(1);
     let lower = name.to_lowercase();
     candidates
         .into_iter()
         .map(|c| {
             let d = if c.to_lowercase() == lower {
                 0
+            } else if c.chars().count().abs_diff(len) > limit {
+                // The distance is at least the difference in length: too far, and cheap.
+                limit + 1
             } else {
                 edit_distance(name, c)
             };

@@ -12,7 +12,7 @@ mod resolve;
 pub mod synth;
 mod types;
 
-pub use load::{display_path, load_files, load_text, Loaded};
+pub use load::{display_path, load_files, load_text, Loaded, MAX_IMPORT_DEPTH};
 pub use resolve::resolve;
 pub use types::*;
 

@@ -2,11 +2,11 @@
 //! checked. Every problem becomes a diagnostic and resolution carries on, so one run
 //! reports them all; a model is returned only when there is none.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::eval::passes;
 use super::types::*;
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Diagnostic, MAX_SHOWN};
 use crate::source::{FileId, Loc, SourceFile, Span};
 use crate::syntax::ast::{
     self, CmpOp, FormulaAst, FormulaKind, Ident, Item, Lit, RuleAst, RuleKind, VarType,
@@ -26,6 +26,7 @@ pub fn resolve(
         },
         diags: Vec::new(),
         file: 0,
+        names: Names::default(),
     };
     // Declarations first (actors, vars, bodies need each other in that order), then the
     // items that refer to them.
@@ -71,6 +72,21 @@ struct Resolver {
     diags: Vec<Diagnostic>,
     /// The file whose items are being resolved.
     file: FileId,
+    names: Names,
+}
+
+/// Every declared name and what it names, so that a lookup (or a check for a duplicate)
+/// is a search in a map rather than a scan of the model's lists: resolving stays near
+/// linear in the number of declarations.
+#[derive(Default)]
+struct Names {
+    actors: BTreeMap<String, ActorId>,
+    vars: BTreeMap<String, VarId>,
+    bodies: BTreeMap<String, BodyId>,
+    treaties: BTreeMap<String, TreatyId>,
+    positions: BTreeMap<String, PositionId>,
+    /// Clause id -> the clauses with that id, in treaty order.
+    clauses: BTreeMap<String, Vec<ClauseRef>>,
 }
 
 impl Resolver {
@@ -80,6 +96,21 @@ impl Resolver {
             for item in &ast.items {
                 f(self, item);
             }
+        }
+    }
+
+    /// `did_you_mean`, for a diagnostic that will be shown: past `MAX_SHOWN` diagnostics
+    /// none is looked for, since comparing every unknown name with every declared one is
+    /// quadratic, and the hint would not be shown.
+    fn hint<'a>(
+        &self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<String> {
+        if self.diags.len() >= MAX_SHOWN {
+            None
+        } else {
+            did_you_mean(name, candidates)
         }
     }
 
@@ -125,11 +156,14 @@ impl Resolver {
     // ------------------------------------------------------------ declarations
 
     fn actor(&mut self, a: &ast::ActorDecl) {
-        if let Some(prev) = self.model.actors.iter().find(|x| x.id == a.id.text) {
-            let first = prev.loc;
+        if let Some(&prev) = self.names.actors.get(&a.id.text) {
+            let first = self.model.actors[prev].loc;
             self.duplicate("actor", &a.id.text, a.id.span, first);
             return;
         }
+        self.names
+            .actors
+            .insert(a.id.text.clone(), ActorId(self.model.actors.len()));
         self.model.actors.push(Actor {
             id: a.id.text.clone(),
             name: a.name.value.clone(),
@@ -140,11 +174,14 @@ impl Resolver {
 
     fn var(&mut self, v: &ast::VarDecl) {
         for name in &v.names {
-            if let Some(prev) = self.model.vars.iter().find(|x| x.name == name.text) {
-                let first = prev.loc;
+            if let Some(&prev) = self.names.vars.get(&name.text) {
+                let first = self.model.vars[prev].loc;
                 self.duplicate("variable", &name.text, name.span, first);
                 continue;
             }
+            self.names
+                .vars
+                .insert(name.text.clone(), self.model.vars.len());
             self.model.vars.push(Var {
                 name: name.text.clone(),
                 ty: v.ty,
@@ -155,10 +192,10 @@ impl Resolver {
     }
 
     fn lookup_actor(&mut self, id: &Ident) -> Option<ActorId> {
-        if let Some(i) = self.model.actor_id(&id.text) {
+        if let Some(&i) = self.names.actors.get(&id.text) {
             return Some(i);
         }
-        let hint = did_you_mean(&id.text, self.model.actors.iter().map(|a| a.id.as_str()));
+        let hint = self.hint(&id.text, self.model.actors.iter().map(|a| a.id.as_str()));
         self.unknown(
             format!("unknown actor `{}`", id.text),
             id.span,
@@ -170,13 +207,13 @@ impl Resolver {
     }
 
     fn body(&mut self, b: &ast::BodyDecl) {
-        if let Some(prev) = self.model.bodies.iter().find(|x| x.id == b.id.text) {
-            let first = prev.loc;
+        if let Some(&prev) = self.names.bodies.get(&b.id.text) {
+            let first = self.model.bodies[prev].loc;
             self.duplicate("body", &b.id.text, b.id.span, first);
             return;
         }
-        if let Some(a) = self.model.actors.iter().find(|a| a.id == b.id.text) {
-            let first = a.loc;
+        if let Some(&a) = self.names.actors.get(&b.id.text) {
+            let first = self.model.actors[a].loc;
             let d = Diagnostic::error(
                 format!("body `{}` has the same name as an actor", b.id.text),
                 self.loc(b.id.span),
@@ -225,12 +262,12 @@ impl Resolver {
             }
         }
         let mut members: Vec<Member> = Vec::new();
+        let mut listed: BTreeMap<ActorId, Loc> = BTreeMap::new();
         for m in decls {
             let Some(actor) = self.lookup_actor(&m.actor) else {
                 continue;
             };
-            if let Some(prev) = members.iter().find(|x| x.actor == actor) {
-                let first = prev.loc;
+            if let Some(&first) = listed.get(&actor) {
                 let d = Diagnostic::error(
                     format!(
                         "`{}` is listed twice as a member of `{}`",
@@ -282,6 +319,7 @@ impl Resolver {
                     }
                 }
             }
+            listed.insert(actor, self.loc(m.span));
             members.push(Member {
                 actor,
                 weights: full,
@@ -322,7 +360,7 @@ impl Resolver {
             // Member errors would make rule checks misleading (wrong sizes, unknown members).
             // The body is still recorded so that references to it raise no further errors;
             // a model with errors is never analysed.
-            self.model.bodies.push(body);
+            self.add_body(body);
             return;
         }
         for (i, d) in b.decides.iter().enumerate() {
@@ -371,6 +409,13 @@ impl Resolver {
                 loc: self.loc(d.span),
             });
         }
+        self.add_body(body);
+    }
+
+    fn add_body(&mut self, body: Body) {
+        self.names
+            .bodies
+            .insert(body.id.clone(), BodyId(self.model.bodies.len()));
         self.model.bodies.push(body);
     }
 
@@ -397,7 +442,7 @@ impl Resolver {
         }
         let mut names: Vec<&str> = vec!["members"];
         names.extend(body.dimensions.iter().map(String::as_str));
-        let hint = did_you_mean(&id.text, names.iter().copied());
+        let hint = self.hint(&id.text, names.iter().copied());
         let known = names
             .iter()
             .map(|n| format!("`{n}`"))
@@ -419,7 +464,7 @@ impl Resolver {
     }
 
     fn members_of(&mut self, body: &Body, ids: &[Ident]) -> Option<Vec<usize>> {
-        let mut out = Vec::new();
+        let mut out = BTreeSet::new();
         let mut ok = true;
         for id in ids {
             let Some(actor) = self.lookup_actor(id) else {
@@ -428,9 +473,7 @@ impl Resolver {
             };
             match body.member_index(actor).map(MemberIdx::index) {
                 Some(i) => {
-                    if !out.contains(&i) {
-                        out.push(i);
-                    }
+                    out.insert(i);
                 }
                 None => {
                     let e = self.error(
@@ -443,8 +486,7 @@ impl Resolver {
                 }
             }
         }
-        out.sort_unstable();
-        ok.then_some(out)
+        ok.then(|| out.into_iter().collect())
     }
 
     /// A body's rule (`decides by` or named), which must decide something: a rule that
@@ -604,10 +646,10 @@ impl Resolver {
     }
 
     fn var_of(&mut self, name: &str, span: Span) -> Option<(VarId, VarType)> {
-        if let Some(i) = self.model.vars.iter().position(|v| v.name == name) {
+        if let Some(&i) = self.names.vars.get(name) {
             return Some((i, self.model.vars[i].ty));
         }
-        let hint = did_you_mean(name, self.model.vars.iter().map(|v| v.name.as_str()));
+        let hint = self.hint(name, self.model.vars.iter().map(|v| v.name.as_str()));
         self.unknown(
             format!("unknown variable `{name}`"),
             span,
@@ -628,7 +670,7 @@ impl Resolver {
             | FormulaKind::Sub(..)
             | FormulaKind::Neg(_)
             | FormulaKind::Mul(..) => Some(VarType::Int),
-            FormulaKind::Name(n) => self.model.vars.iter().find(|v| v.name == *n).map(|v| v.ty),
+            FormulaKind::Name(n) => self.names.vars.get(n).map(|&i| self.model.vars[i].ty),
             _ => Some(VarType::Bool),
         }
     }
@@ -788,15 +830,16 @@ impl Resolver {
     // ------------------------------------------------------------ treaties
 
     fn treaty(&mut self, t: &ast::TreatyDecl) {
-        if let Some(prev) = self.model.treaties.iter().find(|x| x.id == t.id.text) {
-            let first = prev.loc;
+        if let Some(&prev) = self.names.treaties.get(&t.id.text) {
+            let first = self.model.treaties[prev].loc;
             self.duplicate("treaty", &t.id.text, t.id.span, first);
             return;
         }
         let mut parties = Vec::new();
+        let mut is_party = BTreeSet::new();
         for p in &t.parties {
             if let Some(a) = self.lookup_actor(p) {
-                if parties.contains(&a) {
+                if !is_party.insert(a) {
                     let e = self.error(format!("party `{}` is listed twice", p.text), p.span);
                     e.label = Some("listed again".into());
                 } else {
@@ -805,12 +848,14 @@ impl Resolver {
             }
         }
         let mut clauses: Vec<Clause> = Vec::new();
+        let mut clause_ids: BTreeMap<&str, usize> = BTreeMap::new();
         for c in &t.clauses {
-            if let Some(prev) = clauses.iter().find(|x| x.id == c.id.text) {
-                let first = prev.loc;
+            if let Some(&prev) = clause_ids.get(c.id.text.as_str()) {
+                let first = clauses[prev].loc;
                 self.duplicate("clause", &c.id.text, c.id.span, first);
                 continue;
             }
+            clause_ids.insert(&c.id.text, clauses.len());
             let formulas = c.formulas.iter().filter_map(|f| self.formula(f)).collect();
             let requires = c
                 .requires
@@ -825,6 +870,15 @@ impl Resolver {
                 requires,
                 loc: self.loc(c.span),
             });
+        }
+        let treaty = TreatyId(self.model.treaties.len());
+        self.names.treaties.insert(t.id.text.clone(), treaty);
+        for (clause, c) in clauses.iter().enumerate() {
+            self.names
+                .clauses
+                .entry(c.id.clone())
+                .or_default()
+                .push(ClauseRef { treaty, clause });
         }
         self.model.treaties.push(Treaty {
             id: t.id.text.clone(),
@@ -856,11 +910,11 @@ impl Resolver {
 
     fn requirement(&mut self, r: &ast::RequiresDecl) -> Option<Requirement> {
         let loc = self.loc(r.span);
-        if let Some(b) = self.model.body_id(&r.target.text) {
+        if let Some(&b) = self.names.bodies.get(&r.target.text) {
             let rule = self.rule_ref(b, r.rule.as_ref())?;
             return Some(Requirement::Body { body: b, rule, loc });
         }
-        if let Some(a) = self.model.actor_id(&r.target.text) {
+        if let Some(&a) = self.names.actors.get(&r.target.text) {
             if let Some(rule) = &r.rule {
                 let e = self.error(
                     format!(
@@ -884,7 +938,7 @@ impl Resolver {
             .iter()
             .map(|b| b.id.as_str())
             .chain(self.model.actors.iter().map(|a| a.id.as_str()));
-        let hint = did_you_mean(&r.target.text, names);
+        let hint = self.hint(&r.target.text, names);
         self.unknown(
             format!("unknown body or actor `{}`", r.target.text),
             r.target.span,
@@ -897,8 +951,8 @@ impl Resolver {
 
     fn clause_ref(&mut self, c: &ast::ClauseRefAst) -> Option<ClauseRef> {
         if let Some(t) = &c.treaty {
-            let Some(ti) = self.model.treaty_id(&t.text) else {
-                let hint = did_you_mean(&t.text, self.model.treaties.iter().map(|x| x.id.as_str()));
+            let Some(&ti) = self.names.treaties.get(&t.text) else {
+                let hint = self.hint(&t.text, self.model.treaties.iter().map(|x| x.id.as_str()));
                 self.unknown(
                     format!("unknown treaty `{}`", t.text),
                     t.span,
@@ -908,17 +962,15 @@ impl Resolver {
                 );
                 return None;
             };
-            return match self.model.treaties[ti]
+            let found = self
+                .names
                 .clauses
-                .iter()
-                .position(|x| x.id == c.id.text)
-            {
-                Some(ci) => Some(ClauseRef {
-                    treaty: ti,
-                    clause: ci,
-                }),
+                .get(&c.id.text)
+                .and_then(|refs| refs.iter().find(|r| r.treaty == ti));
+            return match found {
+                Some(&r) => Some(r),
                 None => {
-                    let hint = did_you_mean(
+                    let hint = self.hint(
                         &c.id.text,
                         self.model.treaties[ti]
                             .clauses
@@ -932,14 +984,15 @@ impl Resolver {
             };
         }
         let found: Vec<ClauseRef> = self
-            .model
-            .clause_refs()
-            .filter(|r| self.model.clause(*r).id == c.id.text)
-            .collect();
+            .names
+            .clauses
+            .get(&c.id.text)
+            .cloned()
+            .unwrap_or_default();
         match found.as_slice() {
             [one] => Some(*one),
             [] => {
-                let hint = did_you_mean(
+                let hint = self.hint(
                     &c.id.text,
                     self.model
                         .clause_refs()
@@ -978,10 +1031,10 @@ impl Resolver {
     fn treaty_ref(&mut self, t: Option<&Ident>, span: Span) -> Option<TreatyId> {
         match t {
             Some(t) => {
-                let found = self.model.treaty_id(&t.text);
+                let found = self.names.treaties.get(&t.text).copied();
                 if found.is_none() {
                     let hint =
-                        did_you_mean(&t.text, self.model.treaties.iter().map(|x| x.id.as_str()));
+                        self.hint(&t.text, self.model.treaties.iter().map(|x| x.id.as_str()));
                     self.unknown(
                         format!("unknown treaty `{}`", t.text),
                         t.span,
@@ -1023,8 +1076,8 @@ impl Resolver {
     // ------------------------------------------------------------ positions
 
     fn position(&mut self, p: &ast::PositionDecl) {
-        if let Some(prev) = self.model.positions.iter().find(|x| x.id == p.id.text) {
-            let first = prev.loc;
+        if let Some(&prev) = self.names.positions.get(&p.id.text) {
+            let first = self.model.positions[prev].loc;
             self.duplicate("position", &p.id.text, p.id.span, first);
             return;
         }
@@ -1041,14 +1094,14 @@ impl Resolver {
                         }
                     }
                 }
-                ast::HeldBy::EachOf(b) => match self.model.body_id(&b.text) {
+                ast::HeldBy::EachOf(b) => match self.names.bodies.get(&b.text).copied() {
                     Some(bi) => {
                         held.extend(self.model.bodies[bi].members.iter().map(|m| m.actor));
                         holders_form = Some(Holders::EachOf(bi));
                     }
                     None => {
                         let hint =
-                            did_you_mean(&b.text, self.model.bodies.iter().map(|x| x.id.as_str()));
+                            self.hint(&b.text, self.model.bodies.iter().map(|x| x.id.as_str()));
                         self.unknown(format!("unknown body `{}`", b.text), b.span, "not declared", hint, Some("`held by each of` names a body whose members all hold the position"
                                     .into()));
                     }
@@ -1068,13 +1121,15 @@ impl Resolver {
             _ => Holders::Actors(held.iter().copied().collect()),
         };
         let mut red_lines: Vec<RedLine> = Vec::new();
+        let mut labels: BTreeMap<&str, usize> = BTreeMap::new();
         for r in &p.red_lines {
-            if let Some(prev) = red_lines.iter().find(|x| x.label == r.label.value) {
-                let first = prev.loc;
+            if let Some(&prev) = labels.get(r.label.value.as_str()) {
+                let first = red_lines[prev].loc;
                 self.duplicate("red line", &r.label.value, r.label.span, first);
                 continue;
             }
             if let Some(formula) = self.formula(&r.formula) {
+                labels.insert(&r.label.value, red_lines.len());
                 red_lines.push(RedLine {
                     label: r.label.value.clone(),
                     kind: if r.possible {
@@ -1089,12 +1144,12 @@ impl Resolver {
             }
         }
         let mut stances: Vec<Stance> = Vec::new();
+        let mut stated: BTreeMap<ClauseRef, Loc> = BTreeMap::new();
         for s in &p.stances {
             let Some(clause) = self.clause_ref(&s.clause) else {
                 continue;
             };
-            if let Some(prev) = stances.iter().find(|x| x.clause == clause) {
-                let first = prev.loc;
+            if let Some(&first) = stated.get(&clause) {
                 let d = Diagnostic::error(
                     format!(
                         "position `{}` states its stance on clause `{}` twice",
@@ -1107,12 +1162,16 @@ impl Resolver {
                 self.diags.push(d);
                 continue;
             }
+            stated.insert(clause, self.loc(s.span));
             stances.push(Stance {
                 kind: s.kind,
                 clause,
                 loc: self.loc(s.span),
             });
         }
+        self.names
+            .positions
+            .insert(p.id.text.clone(), PositionId(self.model.positions.len()));
         self.model.positions.push(Position {
             id: p.id.text.clone(),
             source: p.source.as_ref().map(|s| s.value.clone()),
@@ -1173,9 +1232,9 @@ impl Resolver {
                 op,
                 value,
             } => {
-                let Some(b) = self.model.body_id(&body.text) else {
+                let Some(&b) = self.names.bodies.get(&body.text) else {
                     let hint =
-                        did_you_mean(&body.text, self.model.bodies.iter().map(|x| x.id.as_str()));
+                        self.hint(&body.text, self.model.bodies.iter().map(|x| x.id.as_str()));
                     self.unknown(
                         format!("unknown body `{}`", body.text),
                         body.span,
@@ -1237,8 +1296,8 @@ impl Resolver {
         match it {
             ast::ConflictItemAst::Clause(c) => Some(ConflictItem::Clause(self.clause_ref(c)?)),
             ast::ConflictItemAst::RedLine { position, label } => {
-                let Some(p) = self.model.position_id(&position.text) else {
-                    let hint = did_you_mean(
+                let Some(&p) = self.names.positions.get(&position.text) else {
+                    let hint = self.hint(
                         &position.text,
                         self.model.positions.iter().map(|x| x.id.as_str()),
                     );
@@ -1257,7 +1316,7 @@ impl Resolver {
                     None => {
                         let labels: Vec<&str> =
                             pos.red_lines.iter().map(|r| r.label.as_str()).collect();
-                        let hint = did_you_mean(&label.value, labels.iter().copied());
+                        let hint = self.hint(&label.value, labels.iter().copied());
                         let msg = format!(
                             "position `{}` has no red line \"{}\"",
                             position.text, label.value
@@ -1318,5 +1377,68 @@ impl Resolver {
             denom,
             decimals: (!frac.is_empty() || scale == 100).then_some(written),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::MAX_SHOWN;
+
+    fn errors(text: &str) -> Vec<crate::diag::Diagnostic> {
+        match crate::load_str("t.treaty", text) {
+            Ok(_) => panic!("no error"),
+            Err((_, diags)) => diags,
+        }
+    }
+
+    /// Duplicates and unknown names are found through the name maps as before; "did you
+    /// mean" is looked for in the diagnostics that are shown, and only in those.
+    #[test]
+    fn hints_for_the_shown_diagnostics_only() {
+        let n = MAX_SHOWN + 20;
+        let text: String = (0..n)
+            .map(|i| format!("actor A{i} \"x\"\nbody B{i} \"b\" {{ members A{i}x }}\n"))
+            .collect();
+        let diags = errors(&text);
+        assert_eq!(diags.len(), n);
+        for (i, d) in diags.iter().enumerate() {
+            assert_eq!(d.message, format!("unknown actor `A{i}x`"));
+            let hinted = d
+                .help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("did you mean"));
+            assert_eq!(hinted, i < MAX_SHOWN, "{i}: {:?}", d.help);
+        }
+    }
+
+    #[test]
+    fn duplicates_point_at_the_first_declaration() {
+        let text = "actor A \"a\"\nactor A \"b\"\nvar x, x: bool\nbody A \"c\" { members A }\n\
+             treaty T { clause 1 { x } clause 1 { x } }\ntreaty T { }\n\
+             position P { held by A\n red line \"r\": x\n red line \"r\": x\n supports clause 1\n supports clause 1 }\n";
+        let diags = errors(text);
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "actor `A` is declared twice",
+                "variable `x` is declared twice",
+                "body `A` has the same name as an actor",
+                "clause `1` is declared twice",
+                "treaty `T` is declared twice",
+                "red line `r` is declared twice",
+                "position `P` states its stance on clause `1` twice",
+            ]
+        );
+        let first = |k: usize| diags[k].related.first().map(|(loc, _)| loc.span.start);
+        let at = |s: &str| text.find(s);
+        assert_eq!(first(0), Some(0));
+        assert_eq!(first(1), at("x, x"));
+        assert_eq!(first(2), Some(0));
+        assert_eq!(first(3), at("clause 1"));
+        assert_eq!(first(4), at("treaty T"));
+        assert_eq!(first(5), at("red line"));
+        // A stance is located at its clause reference.
+        assert_eq!(first(6), at("supports").map(|i| i + "supports ".len()));
     }
 }

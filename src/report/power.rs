@@ -152,7 +152,23 @@ pub fn render_power_summary(report: &PowerReport) -> String {
     )
 }
 
-/// The human table: summary line, then one row per member in body order.
+/// Widest member id in the human table; a longer one is cut and ends with `…` (the JSON
+/// report keeps it whole).
+const MAX_NAME_WIDTH: usize = 40;
+
+/// `s` cut to at most `max` characters, the last of them `…` when it was cut.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// The human table: summary line, then one row per member in body order. Member ids longer
+/// than `MAX_NAME_WIDTH` are cut, so that the columns stay readable.
 pub fn render_power_text(report: &PowerReport) -> String {
     let headers = [
         "member",
@@ -166,7 +182,7 @@ pub fn render_power_text(report: &PowerReport) -> String {
         .iter()
         .map(|m| {
             [
-                m.member.clone(),
+                shorten(&m.member, MAX_NAME_WIDTH),
                 m.swings.clone(),
                 m.banzhaf_absolute.decimal.clone(),
                 m.banzhaf.decimal.clone(),
@@ -182,10 +198,14 @@ pub fn render_power_text(report: &PowerReport) -> String {
             *w = (*w).max(cell.chars().count());
         }
     }
+    // Padded by hand: a `{:w$}` width above 65,535 panics.
     let line = |cells: [&str; 5]| -> String {
-        let mut s = format!("{:<w$}", cells[0], w = widths[0]);
+        let mut s = cells[0].to_string();
+        s.push_str(&" ".repeat(widths[0].saturating_sub(cells[0].chars().count())));
         for (k, c) in cells.iter().enumerate().skip(1) {
-            s.push_str(&format!("  {:>w$}", c, w = widths[k]));
+            s.push_str("  ");
+            s.push_str(&" ".repeat(widths[k].saturating_sub(c.chars().count())));
+            s.push_str(c);
         }
         s.trim_end().to_string()
     };
@@ -254,5 +274,22 @@ CHN        848       0.051758  0.166929        0.196270\n";
         assert_eq!(json["members"][0]["shapley_shubik"]["decimal"], "0.196270");
         assert_eq!(json["members"][5]["swings"], "84");
         assert_eq!(json["version"], 1);
+    }
+
+    #[test]
+    fn long_member_ids_are_cut_in_the_table_only() {
+        let body = Body::synthetic(&[], vec![vec![]; 2]);
+        let rule = Rule::Unanimity;
+        let long = "a".repeat(70_000);
+        let names = vec![long.clone(), "B".to_string()];
+        let p = power(&body, &rule).unwrap();
+        let report = power_report(&body, "default", &rule, &p, &names);
+        let text = render_power_text(&report);
+        let cut = format!("{}…", "a".repeat(MAX_NAME_WIDTH - 1));
+        assert!(text.contains(&format!("\n{cut}  ")), "{text}");
+        assert!(text.contains("\nB      "), "{text}");
+        assert_eq!(report.members[0].member, long);
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("abcd", 3), "ab…");
     }
 }

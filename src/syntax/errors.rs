@@ -18,18 +18,12 @@ use crate::source::{FileId, Loc, Span};
 /// begins, unindented, with a top-level keyword (`file`), or, when the error is inside a
 /// treaty, the next line that begins with `clause` (`treaty_tail`: the rest of that treaty's
 /// clauses, its `}`, then the rest of the file), so that every broken clause is reported.
-pub(super) fn resume_point(text: &str, pos: usize) -> Option<(usize, Rule)> {
-    let in_treaty = text[..pos]
-        .lines()
-        .rev()
-        .find_map(|l| {
-            let word: String = l
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            is_top_level(&word).then_some(word)
-        })
-        .is_some_and(|w| w == "treaty");
+pub(super) fn resume_point(
+    text: &str,
+    pos: usize,
+    memo: &mut TopLevelMemo,
+) -> Option<(usize, Rule)> {
+    let in_treaty = in_treaty(text, pos, memo);
     let mut line_start = text[pos..].find('\n')? + pos + 1;
     loop {
         let line = &text[line_start..];
@@ -46,6 +40,64 @@ pub(super) fn resume_point(text: &str, pos: usize) -> Option<(usize, Rule)> {
         }
         line_start += line.find('\n')? + 1;
     }
+}
+
+/// Whether `line` begins with a top-level keyword: `Some(keyword == "treaty")`.
+fn top_level_word(line: &str) -> Option<bool> {
+    let len = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(line.len());
+    let word = &line[..len];
+    is_top_level(word).then_some(word == "treaty")
+}
+
+/// Whether `text` begins with a top-level keyword (a declaration starts there).
+pub(super) fn starts_top_level(text: &str) -> bool {
+    top_level_word(text).is_some()
+}
+
+/// What `in_treaty` learnt at the previous error of a file: the start of that error's
+/// line and, for the lines before it, whether the nearest one that begins with a
+/// top-level keyword begins with `treaty` (`None`: no such line).
+#[derive(Default)]
+pub(super) struct TopLevelMemo {
+    line_start: usize,
+    before: Option<bool>,
+}
+
+/// Whether the nearest line at or before `pos` (the line of `pos` cut at `pos`) that
+/// begins with a top-level keyword begins with `treaty`. Errors come in increasing
+/// positions, so with `memo` each line is looked at about once per file.
+pub(super) fn in_treaty(text: &str, pos: usize, memo: &mut TopLevelMemo) -> bool {
+    let pos = floor_boundary(text, pos.min(text.len()));
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let here = top_level_word(&text[..pos][line_start..]);
+    let (floor, known) = if memo.line_start <= line_start {
+        (memo.line_start, memo.before)
+    } else {
+        (0, None)
+    };
+    // Whole lines from `line_start` back to `floor`, nearest first.
+    let mut before = known;
+    let mut end = line_start;
+    while end > floor {
+        let newline = end - 1;
+        let start = text[..newline].rfind('\n').map_or(0, |i| i + 1);
+        if let Some(t) = top_level_word(&text[start..newline]) {
+            before = Some(t);
+            break;
+        }
+        end = start;
+    }
+    *memo = TopLevelMemo { line_start, before };
+    here.or(before).unwrap_or(false)
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// The word (or character) at `pos`, for "found ..." in messages.

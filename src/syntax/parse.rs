@@ -7,7 +7,7 @@ use pest::iterators::Pair;
 use pest::Parser;
 
 use super::ast::*;
-use super::errors::{resume_point, syntax_error};
+use super::errors::{resume_point, starts_top_level, syntax_error, TopLevelMemo};
 use super::grammar::{keyword_text, Rule, TreatyParser};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Loc, Span};
@@ -18,9 +18,36 @@ pub const MAX_NESTING: usize = 64;
 /// count too), so that every later recursive walk is bounded.
 pub const MAX_FORMULA_DEPTH: usize = 256;
 
+/// Bytes given to pest at least, after the first syntax error (see `parse_pieces`).
+const MIN_PIECE: usize = 256;
+
 /// Parses one file. Returns the syntax tree when the file has no syntax error, and every
 /// syntax error found.
 pub fn parse_source(text: &str, file: FileId) -> (Option<SourceAst>, Vec<Diagnostic>) {
+    parse_pieces(text, file, MIN_PIECE)
+}
+
+/// The first line start at or after `offset + size` (or the end of the text).
+fn piece_end(text: &str, offset: usize, size: usize) -> usize {
+    let from = offset.saturating_add(size.max(1) - 1).min(text.len());
+    text.as_bytes()[from..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(text.len(), |i| from + i + 1)
+}
+
+/// The parse behind `parse_source`. The whole text is parsed at once; after a syntax
+/// error, parsing resumes on pieces of the rest: each starts with `min_piece` bytes and
+/// ends at a line start, and is doubled until pest's answer on it is the answer on the
+/// whole rest. That is so when pest fails before the end of the piece (the parse never
+/// looked past it), or succeeds on a piece that ends where a line starts with a top-level
+/// keyword (no declaration can go on into one). Pest builds each error from its whole
+/// input, so errors on pieces keep many errors linear instead of quadratic.
+fn parse_pieces(
+    text: &str,
+    file: FileId,
+    min_piece: usize,
+) -> (Option<SourceAst>, Vec<Diagnostic>) {
     pest::set_error_detail(true);
     let mut diags = Vec::new();
     if let Some(d) = check_nesting(text, file) {
@@ -29,10 +56,23 @@ pub fn parse_source(text: &str, file: FileId) -> (Option<SourceAst>, Vec<Diagnos
     let mut items = Vec::new();
     let mut offset = 0;
     let mut rule = Rule::file;
+    let mut end = text.len();
+    let mut memo = TopLevelMemo::default();
     loop {
-        let rest = &text[offset..];
-        match TreatyParser::parse(rule, rest) {
+        let piece = &text[offset..end];
+        match TreatyParser::parse(rule, piece) {
             Ok(mut pairs) => {
+                if end < text.len() {
+                    // Only after an error (before one, the piece is the whole text).
+                    if starts_top_level(&text[end..]) {
+                        offset = end;
+                        rule = Rule::file;
+                        end = piece_end(text, offset, min_piece);
+                    } else {
+                        end = piece_end(text, offset, 2usize.saturating_mul(end - offset));
+                    }
+                    continue;
+                }
                 if diags.is_empty() {
                     let mut b = Builder {
                         text,
@@ -56,11 +96,17 @@ pub fn parse_source(text: &str, file: FileId) -> (Option<SourceAst>, Vec<Diagnos
                         InputLocation::Pos(p) => p,
                         InputLocation::Span((s, _)) => s,
                     };
+                if pos >= end && end < text.len() {
+                    // Failed at the end of the piece: the rest may have gone on.
+                    end = piece_end(text, offset, 2usize.saturating_mul(end - offset));
+                    continue;
+                }
                 diags.push(syntax_error(text, file, pos, &e));
-                match resume_point(text, pos) {
+                match resume_point(text, pos, &mut memo) {
                     Some((next, next_rule)) => {
                         offset = next;
                         rule = next_rule;
+                        end = piece_end(text, offset, min_piece);
                     }
                     None => break,
                 }
@@ -940,5 +986,125 @@ mod tests {
         assert!(ast.is_none() && !diags.is_empty());
         assert!(matches!(fact("a or b"), FormulaKind::Or(_)));
         assert!(matches!(fact("not notice"), FormulaKind::Not(_)));
+    }
+}
+
+/// Parsing in pieces after an error gives exactly the diagnostics of parsing the whole
+/// rest each time (the parse before this change), on every fixture and rule file broken in
+/// many ways, with the smallest pieces.
+#[cfg(test)]
+mod piece_tests {
+    use super::super::errors::{in_treaty, TopLevelMemo};
+    use super::super::keywords::is_top_level;
+    use super::*;
+
+    fn files() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let mut dirs = vec![root.join("tests/cases"), root.join("rules")];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for p in paths {
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "treaty") {
+                    // The generated one-line files (deep nesting) only slow this down.
+                    match std::fs::read_to_string(&p) {
+                        Ok(text) if text.len() < 10_000 => out.push(text),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        assert!(out.len() > 50, "only {} files", out.len());
+        out
+    }
+
+    /// Broken variants of `text`: a few bytes cut out or a stray token put in, at line
+    /// starts and in the middle of lines.
+    fn broken(text: &str) -> Vec<String> {
+        let bounds: Vec<usize> = (0..text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let step = (bounds.len() / 6).max(1);
+        let mut out = Vec::new();
+        for (k, &i) in bounds.iter().enumerate().step_by(step) {
+            let j = bounds.get(k + 3).copied().unwrap_or(text.len());
+            out.push(format!("{}{}", &text[..i], &text[j..]));
+            let junk = ["1 ", "} ", "clause ", "actor ", "\"", "("][k % 6];
+            out.push(format!("{}{junk}{}", &text[..i], &text[i..]));
+            // Several errors in one file: break every 7th line too.
+            let lines: Vec<String> = text
+                .lines()
+                .enumerate()
+                .map(|(n, l)| {
+                    if (n + k) % 7 == 0 {
+                        format!("{junk}{l}")
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect();
+            out.push(lines.join("\n"));
+        }
+        out
+    }
+
+    #[test]
+    fn pieces_give_the_diagnostics_of_whole_rests() {
+        let mut compared = 0;
+        for text in files() {
+            for b in broken(&text) {
+                let whole = parse_pieces(&b, 0, usize::MAX).1;
+                for piece in [1, 64] {
+                    assert_eq!(parse_pieces(&b, 0, piece).1, whole, "piece {piece}:\n{b}");
+                }
+                compared += 1;
+            }
+        }
+        assert!(compared > 1000, "{compared}");
+    }
+
+    /// `in_treaty` with its memo, over increasing positions, answers as the scan back over
+    /// every line that it replaces.
+    #[test]
+    fn in_treaty_with_a_memo_is_the_scan_back() {
+        let scan = |text: &str, pos: usize| {
+            text[..pos]
+                .lines()
+                .rev()
+                .find_map(|l| {
+                    let word: String = l
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    is_top_level(&word).then_some(word)
+                })
+                .is_some_and(|w| w == "treaty")
+        };
+        for text in files().iter().take(30) {
+            for b in broken(text).iter().take(6) {
+                let mut memo = TopLevelMemo::default();
+                for (k, pos) in (0..=b.len()).filter(|&i| b.is_char_boundary(i)).enumerate() {
+                    if k % 3 == 0 {
+                        assert_eq!(in_treaty(b, pos, &mut memo), scan(b, pos), "{pos}:\n{b}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn thousands_of_errors_are_each_reported() {
+        let text = "actor 1 \"x\"\n".repeat(5000);
+        let (_, diags) = parse_source(&text, 0);
+        assert_eq!(diags.len(), 5000);
+        let treaty = format!("treaty T {{\n{}}}\n", "  clause 1 { x == }\n".repeat(3000));
+        let (_, diags) = parse_source(&treaty, 0);
+        assert_eq!(diags.len(), 3000);
     }
 }

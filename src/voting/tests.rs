@@ -389,8 +389,14 @@ fn consent_is_unanimity_of_one() {
 fn a_table_over_the_memory_budget_is_not_built() {
     let b = body(&["votes"], lcg_weights(60, 7, 200_000));
     let rule = share(Dim::Weight(0), 50);
-    let lean = super::power_within(&b, &rule, super::PowerBudget { max_memory: 1 << 20 })
-        .unwrap();
+    let lean = super::power_within(
+        &b,
+        &rule,
+        super::PowerBudget {
+            max_memory: 1 << 20,
+        },
+    )
+    .unwrap();
     let full = super::power(&b, &rule).unwrap();
     assert!(full.shapley_shubik_error.is_none());
     let why = lean
