@@ -272,28 +272,39 @@ pub fn check_file(
         .collect())
 }
 
+/// How deep `treaty_files` descends below a path given.
+const MAX_WALK_DEPTH: usize = 64;
+
 /// The `.treaty` files under each path (a file is taken as it is), directories walked in
-/// sorted order so that a run's output is stable.
+/// sorted order so that a run's output is stable. Links to directories inside the walk are
+/// not followed (a link loop would never end) and the walk stops `MAX_WALK_DEPTH` deep.
 pub fn treaty_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
-        walk(p, &mut out);
+        if p.is_dir() {
+            walk(p, 0, &mut out);
+        } else {
+            out.push(p.clone());
+        }
     }
     out
 }
 
-fn walk(path: &Path, out: &mut Vec<PathBuf>) {
-    if !path.is_dir() {
-        out.push(path.to_path_buf());
-        return;
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     entries.sort();
     for e in entries {
-        if e.is_dir() || e.extension().is_some_and(|x| x == "treaty") {
-            walk(&e, out);
+        let linked = e
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
+        if e.is_dir() {
+            if !linked && depth < MAX_WALK_DEPTH {
+                walk(&e, depth + 1, out);
+            }
+        } else if e.extension().is_some_and(|x| x == "treaty") {
+            out.push(e);
         }
     }
 }

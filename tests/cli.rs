@@ -351,3 +351,18 @@ fn a_use_chain_deeper_than_the_limit_is_an_error() {
         "{err}"
     );
 }
+
+/// `treaty test DIR` does not follow a link back into the tree (it used to recurse until
+/// the stack overflowed) and still tests the files there.
+#[test]
+fn a_directory_link_loop_in_treaty_test_ends() {
+    let dir = TempDir::new("loop");
+    dir.write("a.treaty", "actor A \"a\"\nexpect consistent\n");
+    #[cfg(unix)]
+    {
+        let _ = std::os::unix::fs::symlink(&dir.0, dir.0.join("again"));
+    }
+    let (code, out, err) = run_in(&dir.0, &["test", "."]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+}
