@@ -29,7 +29,7 @@ use z3::{Config, Solver};
 
 use super::lower::Lowering;
 use super::marco::{Component, Marco, Sink};
-use super::query::{Abort, Answer, Budget};
+use super::query::{shrink_by_deletion, Abort, Answer, Budget};
 use super::reason;
 use super::standing::{standing, ItemSolver, Standing};
 use super::{Options, SolveError};
@@ -576,24 +576,10 @@ fn minimal_facts(
             }
         };
         let all: Vec<usize> = (0..facts.len()).collect();
-        let Some(mut cur) = query(&all)? else {
+        let Some(core) = query(&all)? else {
             return Ok(None);
         };
-        // Deletion in fact order; see `marco` for why positions before `i` stay put.
-        let mut i = 0;
-        while i < cur.len() {
-            let cand: Vec<usize> = cur
-                .iter()
-                .enumerate()
-                .filter(|&(k, _)| k != i)
-                .map(|(_, &f)| f)
-                .collect();
-            match query(&cand)? {
-                None => i += 1,
-                Some(core) => cur = core,
-            }
-        }
-        Ok(Some(cur))
+        shrink_by_deletion(core, query).map(Some)
     })();
     main.pop(1);
     r

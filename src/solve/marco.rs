@@ -19,7 +19,7 @@
 use z3::ast::Bool;
 use z3::Solver;
 
-use super::query::{Abort, Answer, Budget};
+use super::query::{shrink_by_deletion, Abort, Answer, Budget};
 
 /// Where found MUSes go; it enforces `max_conflicts` over all components.
 pub(crate) struct Sink {
@@ -187,31 +187,16 @@ impl Marco<'_> {
     fn shrink(
         &self,
         comp: &Component<'_>,
-        mut cur: Vec<usize>,
+        cur: Vec<usize>,
         msses: &[Vec<bool>],
     ) -> Result<Vec<usize>, Abort> {
-        let mut i = 0;
-        while i < cur.len() {
-            let cand: Vec<usize> = cur
-                .iter()
-                .enumerate()
-                .filter(|&(k, _)| k != i)
-                .map(|(_, &l)| l)
-                .collect();
+        shrink_by_deletion(cur, |cand| {
             let known_sat = cand.is_empty() || msses.iter().any(|s| cand.iter().all(|&l| s[l]));
-            let core = if known_sat {
-                None
+            if known_sat {
+                Ok(None)
             } else {
-                self.check_local(comp, &cand)?
-            };
-            match core {
-                // cur[i] is needed: every unsatisfiable subset of cur contains it.
-                None => i += 1,
-                // The core keeps every item found needed so far (they precede i), so the
-                // positions before i are unchanged.
-                Some(core) => cur = core,
+                self.check_local(comp, cand)
             }
-        }
-        Ok(cur)
+        })
     }
 }

@@ -83,6 +83,30 @@ impl Budget {
     }
 }
 
+/// Deletion-based shrink of an unsatisfiable set to a minimal one, in order: each element
+/// is dropped when the rest stays unsatisfiable. `core_of(set)` is `None` when `set` holds,
+/// else an unsat core of it (a subset, ascending). A core keeps every element found needed
+/// so far (they precede `i`), so the positions before `i` never move.
+pub(crate) fn shrink_by_deletion(
+    mut cur: Vec<usize>,
+    mut core_of: impl FnMut(&[usize]) -> Result<Option<Vec<usize>>, Abort>,
+) -> Result<Vec<usize>, Abort> {
+    let mut i = 0;
+    while i < cur.len() {
+        let cand: Vec<usize> = cur
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != i)
+            .map(|(_, &x)| x)
+            .collect();
+        match core_of(&cand)? {
+            None => i += 1,
+            Some(core) => cur = core,
+        }
+    }
+    Ok(cur)
+}
+
 fn clamp_u32(v: u64) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
 }

@@ -22,7 +22,7 @@ use z3::ast::Bool;
 use z3::Solver;
 
 use super::consistency::{Kind, SoftItem};
-use super::query::{Abort, Answer, Budget};
+use super::query::{shrink_by_deletion, Abort, Answer, Budget};
 use crate::model::{ActorId, Model};
 
 /// The verdict-bearing facts about a treaty's content.
@@ -75,23 +75,10 @@ impl ItemSolver<'_> {
     /// A minimal unsatisfiable subset of the unsatisfiable `set`: core, then deletion in
     /// item order.
     fn shrink(&self, set: &[usize]) -> Result<Vec<usize>, Abort> {
-        let mut cur = self.core(set)?.ok_or_else(|| {
+        let core = self.core(set)?.ok_or_else(|| {
             Abort::Internal("a set found unsatisfiable holds on a second look".into())
         })?;
-        let mut i = 0;
-        while i < cur.len() {
-            let cand: Vec<usize> = cur
-                .iter()
-                .enumerate()
-                .filter(|&(k, _)| k != i)
-                .map(|(_, &x)| x)
-                .collect();
-            match self.core(&cand)? {
-                None => i += 1,
-                Some(core) => cur = core,
-            }
-        }
-        Ok(cur)
+        shrink_by_deletion(core, |s| self.core(s))
     }
 
     /// Every maximal subset of `universe` that holds with the facts (MARCO's map over the
