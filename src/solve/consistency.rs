@@ -31,7 +31,7 @@ use super::lower::Lowering;
 use super::marco::{Component, Marco, Sink};
 use super::query::{shrink_by_deletion, Abort, Answer, Budget};
 use super::reason;
-use super::standing::{standing, ItemSolver, Standing};
+use super::standing::{self, ItemSolver, Profiles, Standing};
 use super::{Options, SolveError};
 use crate::model::eval::{eval_bool, for_each_var, Value};
 use crate::model::{
@@ -263,7 +263,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
         }
     }
 
-    // 3. MARCO per component, in the order of each component's first item.
+    // Components in the order of each component's first item.
     let indicators: Vec<Bool> = (0..items.len())
         .map(|i| Bool::new_const(format!("item{i}")))
         .collect();
@@ -286,6 +286,18 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
         max: options.max_conflicts,
         truncated: false,
     };
+    // 3 and 4. Per component, MARCO lists the conflicts (until the cap) and `standing`
+    // decides, whatever the cap, what the verdict rests on: the clauses against the facts,
+    // and each actor's red lines against the clauses.
+    let mut profiles = Profiles::of(model, &items);
+    let mut settled = Standing::default();
+    let mut listing = true;
+    let q = ItemSolver {
+        main: &main,
+        budget: &budget,
+        indicators: &indicators,
+        describe: &describe,
+    };
     for key in &order {
         let Some(comp_items) = components.get(key) else {
             continue;
@@ -301,38 +313,19 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
                 let body = lowering.all(&items[i].formulas).map_err(lower_err)?;
                 main.assert(indicators[i].implies(&body));
             }
-            let comp = Component {
-                items: comp_items,
-                incompatible: incompatible(model, &items, comp_items),
-            };
-            marco.run(&comp, &mut sink)
+            if listing {
+                let comp = Component {
+                    items: comp_items,
+                    incompatible: incompatible(model, &items, comp_items),
+                };
+                listing = marco.run(&comp, &mut sink)?;
+            }
+            standing::component(&items, comp_items, &q, &mut profiles, &mut settled)
         })();
         main.pop(1);
-        match r {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(with_found(model, &items, e, &sink.found)),
-        }
+        r.map_err(|e| with_found(model, &items, e, &sink.found))?;
     }
-
-    // 4. What decides the verdict, whatever the cap: the clauses against the facts, and
-    // each actor's red lines against the clauses.
-    let mut component = vec![0; items.len()];
-    for (k, key) in order.iter().enumerate() {
-        for &i in components.get(key).map_or(&[][..], |v| v.as_slice()) {
-            component[i] = k;
-        }
-    }
-    let settled = settle(
-        model,
-        &main,
-        &budget,
-        &lowering,
-        &items,
-        &component,
-        &fact_exprs,
-    )
-    .map_err(|e| with_found(model, &items, e, &sink.found))?;
+    settled.rejecting = profiles.rejecting();
 
     // 5. Sort, name, explain; the witnesses of rejections not listed yet come last.
     let as_items = |mus: &[usize]| {
@@ -427,43 +420,6 @@ fn with_found(model: &Model, items: &[SoftItem<'_>], e: Abort, found: &[Vec<usiz
     Abort::GaveUp(g)
 }
 
-/// Runs `standing` with every fact and every item (behind its indicator) on `main`.
-fn settle(
-    model: &Model,
-    main: &Solver,
-    budget: &Budget,
-    lowering: &Lowering,
-    items: &[SoftItem<'_>],
-    component: &[usize],
-    facts: &[&Expr],
-) -> Result<Standing, Abort> {
-    let names: Vec<String> = items
-        .iter()
-        .map(|i| crate::model::names::item_name(model, &i.item))
-        .collect();
-    let lower_err = |e: SolveError| Abort::Internal(e.to_string());
-    let indicators: Vec<Bool> = (0..items.len())
-        .map(|i| Bool::new_const(format!("stand{i}")))
-        .collect();
-    main.push();
-    let r = (|| {
-        main.assert(lowering.all(facts).map_err(lower_err)?);
-        for (i, item) in items.iter().enumerate() {
-            let body = lowering.all(&item.formulas).map_err(lower_err)?;
-            main.assert(indicators[i].implies(&body));
-        }
-        let describe = |set: &[usize]| describe_set(&names, set);
-        let q = ItemSolver {
-            main,
-            budget,
-            indicators: &indicators,
-            describe: &describe,
-        };
-        standing(model, items, component, &q)
-    })();
-    main.pop(1);
-    r
-}
 
 /// For each item of the component (local indices), the items it may not be combined with:
 /// a possible red line goes only with clauses and the must lines of positions that one of

@@ -26,14 +26,56 @@ use super::query::{shrink_by_deletion, Abort, Answer, Budget};
 use crate::model::{ActorId, Model};
 
 /// The verdict-bearing facts about a treaty's content.
+#[derive(Default)]
 pub(crate) struct Standing {
     /// The clauses contradict each other or the facts.
     pub self_contradictory: bool,
     /// Item indices of clauses that contradict the facts on their own.
     pub contradictory: Vec<usize>,
     /// Each actor whose red lines the treaty violates, with a minimal conflict (item
-    /// indices, ascending) of clauses and its own red lines.
+    /// indices, ascending) of clauses and its own red lines; by actor.
     pub rejecting: Vec<(ActorId, Vec<usize>)>,
+}
+
+/// An actor's must lines and possible lines (item indices).
+type RedLines = (Vec<usize>, Vec<usize>);
+
+/// The distinct sets of red lines that actors hold (actors with the same set get the same
+/// answer, so each set is asked once), and the witness found for each so far.
+pub(crate) struct Profiles {
+    sets: Vec<(RedLines, Vec<ActorId>)>,
+    witness: Vec<Option<Vec<usize>>>,
+}
+
+impl Profiles {
+    pub fn of(model: &Model, items: &[SoftItem<'_>]) -> Profiles {
+        let mut by_set: BTreeMap<RedLines, Vec<ActorId>> = BTreeMap::new();
+        for (a, _) in model.actors.iter().enumerate() {
+            let actor = ActorId(a);
+            let set = red_lines_of(model, items, actor);
+            if !(set.0.is_empty() && set.1.is_empty()) {
+                by_set.entry(set).or_default().push(actor);
+            }
+        }
+        let sets: Vec<(RedLines, Vec<ActorId>)> = by_set.into_iter().collect();
+        Profiles {
+            witness: vec![None; sets.len()],
+            sets,
+        }
+    }
+
+    /// The rejecting actors, by actor, each with its witness.
+    pub fn rejecting(&self) -> Vec<(ActorId, Vec<usize>)> {
+        let mut out: Vec<(ActorId, Vec<usize>)> = self
+            .sets
+            .iter()
+            .zip(&self.witness)
+            .filter_map(|((_, actors), w)| w.as_ref().map(|w| (actors, w)))
+            .flat_map(|(actors, w)| actors.iter().map(move |&a| (a, w.clone())))
+            .collect();
+        out.sort();
+        out
+    }
 }
 
 /// Queries over the soft items on the main solver, where every item is asserted behind
@@ -138,86 +180,65 @@ impl ItemSolver<'_> {
     }
 }
 
-/// Decides the standing of the treaty whose soft items are `items`; `component[i]` is the
-/// variable component of item `i` (a minimal conflict never spans two components, so each
-/// question is asked inside one).
-pub(crate) fn standing(
-    model: &Model,
+/// Adds what one variable component decides to `out` and `profiles`: whether its clauses
+/// contradict the facts (and which alone do), and for each set of red lines not yet known
+/// to be violated, a minimal conflict inside this component. A minimal conflict never spans
+/// two components, so asking component by component is exact. `q` holds this component's
+/// facts and items (behind their indicators) and nothing else.
+pub(crate) fn component(
     items: &[SoftItem<'_>],
-    component: &[usize],
+    comp: &[usize],
     q: &ItemSolver<'_>,
-) -> Result<Standing, Abort> {
-    let clauses: Vec<usize> = (0..items.len())
+    profiles: &mut Profiles,
+    out: &mut Standing,
+) -> Result<(), Abort> {
+    let clauses: Vec<usize> = comp
+        .iter()
+        .copied()
         .filter(|&i| matches!(items[i].kind, Kind::Clause))
         .collect();
-    let mut by_component: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for &c in &clauses {
-        by_component.entry(component[c]).or_default().push(c);
-    }
-    let mut out = Standing {
-        self_contradictory: false,
-        contradictory: Vec::new(),
-        rejecting: Vec::new(),
-    };
-    // The maximal satisfiable sets of each component's clauses, found when first needed.
-    let mut clause_msses: BTreeMap<usize, Vec<Vec<usize>>> = BTreeMap::new();
-    if !q.holds(&clauses)? {
+    let clauses_hold = q.holds(&clauses)?;
+    if !clauses_hold {
         out.self_contradictory = true;
-        for (&k, cs) in &by_component {
-            if q.holds(cs)? {
-                clause_msses.insert(k, vec![cs.clone()]);
-                continue;
+        for &c in &clauses {
+            if !q.holds(&[c])? {
+                out.contradictory.push(c);
             }
-            for &c in cs {
-                if !q.holds(&[c])? {
-                    out.contradictory.push(c);
-                }
-            }
-        }
-    } else {
-        for (&k, cs) in &by_component {
-            clause_msses.insert(k, vec![cs.clone()]);
         }
     }
-    // Actors with the same red lines get the same answer: ask once per set.
-    let mut known: BTreeMap<RedLines, Option<Vec<usize>>> = BTreeMap::new();
-    for (a, _) in model.actors.iter().enumerate() {
-        let actor = ActorId(a);
-        let (musts, possibles) = red_lines_of(model, items, actor);
-        if musts.is_empty() && possibles.is_empty() {
+    if clauses.is_empty() {
+        return Ok(());
+    }
+    // The maximal satisfiable sets of the clauses, found when first needed.
+    let mut clause_msses: Option<Vec<Vec<usize>>> = clauses_hold.then(|| vec![clauses.clone()]);
+    for (k, ((musts, possibles), _)) in profiles.sets.iter().enumerate() {
+        if profiles.witness[k].is_some() {
             continue;
         }
-        let key = (musts, possibles);
-        let witness = match known.get(&key) {
-            Some(w) => w.clone(),
-            None => {
-                let mut variants: Vec<Vec<usize>> = vec![key.0.clone()];
-                for &p in &key.1 {
-                    let mut v = key.0.clone();
-                    v.push(p);
-                    v.sort_unstable();
-                    variants.push(v);
-                }
-                let mut w = None;
-                for red in &variants {
-                    w = violation(q, component, &by_component, &mut clause_msses, red)?;
-                    if w.is_some() {
-                        break;
-                    }
-                }
-                known.insert(key, w.clone());
-                w
+        let mut variants: Vec<Vec<usize>> = vec![musts.clone()];
+        for &p in possibles {
+            let mut v = musts.clone();
+            v.push(p);
+            v.sort_unstable();
+            variants.push(v);
+        }
+        for red in &variants {
+            let red_here: Vec<usize> = red.iter().copied().filter(|i| comp.contains(i)).collect();
+            if red_here.is_empty() {
+                continue;
             }
-        };
-        if let Some(w) = witness {
-            out.rejecting.push((actor, w));
+            if clause_msses.is_none() {
+                clause_msses = Some(q.msses(&clauses)?);
+            }
+            let xs = clause_msses.as_deref().unwrap_or(&[]);
+            if let Some(w) = violation(q, xs, &red_here)? {
+                profiles.witness[k] = Some(w);
+                break;
+            }
         }
     }
-    Ok(out)
+    Ok(())
 }
-
-/// An actor's must lines and possible lines (item indices).
-type RedLines = (Vec<usize>, Vec<usize>);
 
 /// The item indices of `actor`'s must lines and possible lines, over every position it
 /// holds.
@@ -235,35 +256,22 @@ fn red_lines_of(model: &Model, items: &[SoftItem<'_>], actor: ActorId) -> RedLin
     (musts, possibles)
 }
 
-/// A minimal conflict of clauses with red lines from `red`, if there is one; asked in each
-/// variable component that has both.
+/// A minimal conflict of clauses (from one of the maximal satisfiable sets `xs`) with the
+/// red lines `red`, if there is one.
 fn violation(
     q: &ItemSolver<'_>,
-    component: &[usize],
-    clauses: &BTreeMap<usize, Vec<usize>>,
-    clause_msses: &mut BTreeMap<usize, Vec<Vec<usize>>>,
+    xs: &[Vec<usize>],
     red: &[usize],
 ) -> Result<Option<Vec<usize>>, Abort> {
-    let mut red_by_component: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for &r in red {
-        red_by_component.entry(component[r]).or_default().push(r);
-    }
-    for (k, red_k) in &red_by_component {
-        let Some(cs) = clauses.get(k) else { continue };
-        if !clause_msses.contains_key(k) {
-            clause_msses.insert(*k, q.msses(cs)?);
+    for y in q.msses(red)? {
+        if y.is_empty() {
+            continue;
         }
-        let xs = clause_msses.get(k).map_or(&[][..], |v| v.as_slice());
-        for y in q.msses(red_k)? {
-            if y.is_empty() {
-                continue;
-            }
-            for x in xs.iter().filter(|x| !x.is_empty()) {
-                let mut both: Vec<usize> = x.iter().chain(&y).copied().collect();
-                both.sort_unstable();
-                if !q.holds(&both)? {
-                    return Ok(Some(q.shrink(&both)?));
-                }
+        for x in xs.iter().filter(|x| !x.is_empty()) {
+            let mut both: Vec<usize> = x.iter().chain(&y).copied().collect();
+            both.sort_unstable();
+            if !q.holds(&both)? {
+                return Ok(Some(q.shrink(&both)?));
             }
         }
     }
