@@ -4,7 +4,8 @@
 #
 # - load, check, diagnostics: every .treaty / .lib file of rules/ and tests/cases/, as is
 #   and with its `use` imports inlined (the fuzz targets load text under the name
-#   `fuzz.treaty`, so relative imports would not resolve);
+#   `fuzz.treaty`, so relative imports would not resolve); diagnostics also gets a few
+#   files with one line longer than 65,536 characters;
 # - tokens: its inputs are token indices, not text: fuzz/seeds/tokens/ only;
 # - power: its inputs are raw bytes: fuzz/seeds/power/ only (libFuzzer grows it quickly).
 #
@@ -54,6 +55,16 @@ while IFS= read -r -d '' f; do
     fi
     count=$((count + 1))
 done < <(find rules tests/cases \( -name '*.treaty' -o -name '*.lib' \) -print0 | sort -z)
+
+# diagnostics: also a few files with their first declaration pushed past column 65,536 on
+# its line (66,000 spaces before it), so that locations far into a line are a mutation away
+# (the renderer has a separate path for long lines).
+pad=$(printf '%66000s' '')
+for f in rules/examples/*.treaty tests/cases/ok/rules.treaty tests/cases/ok/formulas.treaty; do
+    name=$(echo "${f%.*}" | tr '/' '_')
+    awk -v pad="$pad" '!done && /^(actors?|body|var|treaty) / { $0 = pad $0; done = 1 } { print }' \
+        "$f" > "fuzz/corpus/diagnostics/$name.long-line"
+done
 
 # Curated seeds and every saved regression, for the target they belong to.
 for dir in fuzz/seeds fuzz/regressions; do
