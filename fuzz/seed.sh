@@ -56,14 +56,21 @@ while IFS= read -r -d '' f; do
     count=$((count + 1))
 done < <(find rules tests/cases \( -name '*.treaty' -o -name '*.lib' \) -print0 | sort -z)
 
-# diagnostics: also a few files with their first declaration pushed past column 65,536 on
-# its line (66,000 spaces before it), so that locations far into a line are a mutation away
-# (the renderer has a separate path for long lines).
+# diagnostics: also a few files with one line pushed past column 65,536 (66,000 spaces
+# before its statement), one variant per kind of statement (the first actor, body, members,
+# var, clause or red line line), so that locations far into a line, primary or related
+# ("first declared here"), are a mutation away (the renderer has a separate path for long
+# lines, and miette's own columns are limited).
 pad=$(printf '%66000s' '')
 for f in rules/examples/*.treaty tests/cases/ok/rules.treaty tests/cases/ok/formulas.treaty; do
     name=$(echo "${f%.*}" | tr '/' '_')
-    awk -v pad="$pad" '!done && /^(actors?|body|var|treaty) / { $0 = pad $0; done = 1 } { print }' \
-        "$f" > "fuzz/corpus/diagnostics/$name.long-line"
+    for kind in actor body members var clause red; do
+        out="fuzz/corpus/diagnostics/$name.long-$kind"
+        awk -v pad="$pad" -v kind="$kind" '
+            !done && $1 ~ ("^" kind "s?$") { sub(/^[ \t]*/, pad); done = 1 }
+            { print }
+            END { exit !done }' "$f" > "$out" || rm -f "$out"
+    done
 done
 
 # Curated seeds and every saved regression, for the target they belong to.
