@@ -15,6 +15,8 @@ body = body[body.index('[')+1: body.index('];')]
 body = re.sub(r'^\s*//[^\n]*', '', body, flags=re.M)
 vocab = [bytes(s, 'utf-8').decode('unicode_escape')
          for s in re.findall(r'"((?:[^"\\]|\\.)*)"', body)]
+if 'PAD_TOKEN' in body:  # the last entry, a constant rather than a literal
+    vocab.append('<pad>')
 assert len(vocab) <= 192, len(vocab)
 index = {t: i for i, t in enumerate(vocab)}
 names = ["A", "B", "C", "USA", "UKR", "EU", "Plan", "P", "votes", "population", "qmv", "x", "y"]

@@ -73,148 +73,62 @@ pub fn render_diagnostics(files: &[SourceFile], diags: &[Diagnostic]) -> String 
 /// The grammar's vocabulary (grammar/treaty.pest): statement keywords, the atomic keywords
 /// inside statements, punctuation and operators, and a few names, numbers, percents and
 /// strings that declarations can share (so that references resolve).
+#[rustfmt::skip]
 pub const VOCABULARY: &[&str] = &[
     // statement keywords (`keyword` rule)
-    "use",
-    "actors",
-    "actor",
-    "body",
-    "members",
-    "decides",
-    "rule",
-    "var",
-    "fact",
-    "treaty",
-    "parties",
-    "clause",
-    "requires",
-    "position",
-    "held",
-    "red",
-    "supports",
-    "opposes",
-    "expect",
-    "and",
-    "or",
-    "not",
-    "implies",
-    "iff",
-    "true",
-    "false",
-    "possible",
+    "use", "actors", "actor", "body", "members", "decides", "rule", "var", "fact", "treaty",
+    "parties", "clause", "requires", "position", "held", "red", "supports", "opposes",
+    "expect", "and", "or", "not", "implies", "iff", "true", "false", "possible",
     // keywords inside statements (`kw_*`) and rule atoms
-    "at",
-    "least",
-    "most",
-    "more",
-    "than",
-    "of",
-    "by",
-    "against",
-    "no",
-    "veto",
-    "from",
-    "all",
-    "line",
-    "each",
-    "over",
-    "consistent",
-    "conflict",
-    "feasible",
-    "infeasible",
-    "blocked",
-    "adoptable",
-    "power",
-    "clauses",
-    "unanimity",
-    "majority",
-    "non-party",
+    "at", "least", "most", "more", "than", "of", "by", "against", "no", "veto", "from", "all",
+    "line", "each", "over", "consistent", "conflict", "feasible", "infeasible", "blocked",
+    "adoptable", "power", "clauses", "unanimity", "majority", "non-party",
     // types and power indices
-    "bool",
-    "int",
-    "swings",
-    "banzhaf",
-    "banzhaf_absolute",
-    "shapley_shubik",
+    "bool", "int", "swings", "banzhaf", "banzhaf_absolute", "shapley_shubik",
     // punctuation and operators
-    "{",
-    "}",
-    "(",
-    ")",
-    ",",
-    ":",
-    ";",
-    ".",
-    "==",
-    "!=",
-    "<=",
-    ">=",
-    "<",
-    ">",
-    "+",
-    "-",
-    "*",
-    "/",
-    "%",
+    "{", "}", "(", ")", ",", ":", ";", ".", "==", "!=", "<=", ">=", "<", ">", "+", "-", "*",
+    "/", "%",
     // names: actors, bodies, dimensions, variables, treaties, positions, rules
-    "A",
-    "B",
-    "C",
-    "USA",
-    "UKR",
-    "EU",
-    "Plan",
-    "P",
-    "votes",
-    "population",
-    "qmv",
-    "x",
-    "y",
-    "UKR.forces",
-    "default",
-    "_",
+    "A", "B", "C", "USA", "UKR", "EU", "Plan", "P", "votes", "population", "qmv", "x", "y",
+    "UKR.forces", "default", "_",
     // numbers, clause ids, percents, fractions
-    "0",
-    "1",
-    "2",
-    "3",
-    "7",
-    "13a",
-    "100",
-    "600_000",
-    "4294967296",
-    "99999999999999999999",
-    "50%",
-    "55%",
-    "65%",
-    "72.5%",
-    "100%",
-    "0%",
-    "100.0000001%",
-    "1/3",
-    "2/3",
-    "0.5",
+    "0", "1", "2", "3", "7", "13a", "100", "600_000", "4294967296", "99999999999999999999",
+    "50%", "55%", "65%", "72.5%", "100%", "0%", "100.0000001%", "1/3", "2/3", "0.5",
     // strings
-    "\"A\"",
-    "\"limit\"",
-    "\"\"",
-    "\"a \\\" b\"",
+    "\"A\"", "\"limit\"", "\"\"", "\"a \\\" b\"",
     // comments
-    "//",
-    "///",
+    "//", "///",
+    // a long run of spaces (see `PAD`); keep it last, so that the seeds' indices hold
+    PAD_TOKEN,
 ];
+
+/// The vocabulary entry that stands for `PAD` spaces: one token pushes what follows past
+/// column 65,536, where locations take other paths in the renderers (long lines, miette's
+/// own column limits) and that byte mutations of ordinary text rarely reach.
+pub const PAD_TOKEN: &str = "<pad>";
+/// Spaces per `PAD_TOKEN`; at most `MAX_PADS` per input, so that texts stay under 200 KB.
+pub const PAD: usize = 65_536;
+pub const MAX_PADS: usize = 2;
 
 /// Separators between tokens; the empty one glues tokens (`UKR` `.` `x`, `13` `a`).
 const SEPARATORS: &[&str] = &[" ", " ", " ", "\n", "\n", "", "\t", "\n\n"];
 
 /// Text made of vocabulary tokens: each input byte picks a token (modulo the vocabulary's
 /// size); after a byte of 0xC0 or more, the next byte picks the separator instead of the
-/// default space.
+/// default space. `PAD_TOKEN` is 65,536 spaces (the first `MAX_PADS` times).
 pub fn tokens_text(data: &[u8]) -> String {
     let mut out = String::new();
+    let mut pads = 0;
     let mut bytes = data.iter();
     while let Some(&b) = bytes.next() {
-        out.push_str(VOCABULARY[b as usize % VOCABULARY.len()]);
+        match VOCABULARY[b as usize % VOCABULARY.len()] {
+            PAD_TOKEN if pads < MAX_PADS => {
+                pads += 1;
+                out.extend(std::iter::repeat_n(' ', PAD));
+            }
+            PAD_TOKEN => out.push(' '),
+            token => out.push_str(token),
+        }
         let sep = if b >= 0xC0 {
             match bytes.next() {
                 Some(&s) => SEPARATORS[s as usize % SEPARATORS.len()],
