@@ -94,14 +94,6 @@ pub fn vetoes_human(doc: &VetoesDoc) -> String {
     o
 }
 
-fn plural_s(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 /// The treaty's name and place, the verdict line, and contradictory facts.
 fn header(o: &mut String, t: &TreatyOut) {
     let title = t
@@ -119,22 +111,16 @@ fn header(o: &mut String, t: &TreatyOut) {
             t.refusing_parties.join(", ")
         )
     };
-    // A cut list says so: the count is a lower bound, never the verdict's basis.
-    let at_least = if t.conflicts_truncated {
-        "at least "
-    } else {
-        ""
-    };
+    // Nothing on this line depends on `--max-conflicts`: the count of conflicts heads
+    // their list instead.
     let _ = writeln!(
         o,
-        "verdict: {} — {at_least}{} conflict{}, {} of {} clauses blocked{refusing}",
+        "verdict: {} — {} of {} clauses blocked{refusing}",
         if t.verdict == "feasible" {
             "feasible"
         } else {
             "INFEASIBLE"
         },
-        s.conflicts,
-        plural_s(s.conflicts),
         s.blocked,
         s.clauses,
     );
@@ -165,7 +151,16 @@ fn conflicts(o: &mut String, t: &TreatyOut) {
         }
         return;
     }
-    let _ = writeln!(o, "\nconflicts");
+    // A cut list says so: its length is a lower bound.
+    let n = t.conflicts.len();
+    if t.conflicts_truncated {
+        let _ = writeln!(
+            o,
+            "\nconflicts (at least {n}: --max-conflicts cut the list; those that explain a rejection are always listed)"
+        );
+    } else {
+        let _ = writeln!(o, "\nconflicts ({n})");
+    }
     for c in &t.conflicts {
         conflict(o, c);
     }

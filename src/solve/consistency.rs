@@ -420,7 +420,6 @@ fn with_found(model: &Model, items: &[SoftItem<'_>], e: Abort, found: &[Vec<usiz
     Abort::GaveUp(g)
 }
 
-
 /// For each item of the component (local indices), the items it may not be combined with:
 /// a possible red line goes only with clauses and the must lines of positions that one of
 /// its holders also holds (an actor's red lines are one set), never with another possible
