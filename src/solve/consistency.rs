@@ -290,6 +290,10 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
     // decides, whatever the cap, what the verdict rests on: the clauses against the facts,
     // and each actor's red lines against the clauses.
     let mut profiles = Profiles::of(model, &items);
+    // A second solver with only the component's facts, for one-clause questions: asked of
+    // the main solver, each would carry every item of the component.
+    let side = Solver::new();
+    budget.configure(&side);
     let mut settled = Standing::default();
     let mut listing = true;
     let q = ItemSolver {
@@ -303,16 +307,23 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
             continue;
         };
         main.push();
+        side.push();
         let r = (|| {
             if key.0 {
                 for &f in facts_by_root.get(&key.1).map_or(&[][..], |v| v.as_slice()) {
-                    main.assert(lowering.bool(fact_exprs[f]).map_err(lower_err)?);
+                    let fact = lowering.bool(fact_exprs[f]).map_err(lower_err)?;
+                    main.assert(&fact);
+                    side.assert(&fact);
                 }
             }
+            let mut bodies: BTreeMap<usize, Bool> = BTreeMap::new();
             for &i in comp_items {
                 let body = lowering.all(&items[i].formulas).map_err(lower_err)?;
                 main.assert(indicators[i].implies(&body));
+                bodies.insert(i, body);
             }
+            let alone =
+                |clauses: &[usize]| contradicting_alone(&side, &budget, &bodies, &names, clauses);
             if listing {
                 let comp = Component {
                     items: comp_items,
@@ -320,9 +331,10 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
                 };
                 listing = marco.run(&comp, &mut sink)?;
             }
-            standing::component(&items, comp_items, &q, &mut profiles, &mut settled)
+            standing::component(&items, comp_items, &q, &alone, &mut profiles, &mut settled)
         })();
         main.pop(1);
+        side.pop(1);
         r.map_err(|e| with_found(model, &items, e, &sink.found))?;
     }
     settled.rejecting = profiles.rejecting();
@@ -399,6 +411,47 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
         rejecting: settled.rejecting.iter().map(|(a, _)| *a).collect(),
         witness,
     })
+}
+
+/// The clauses (item indices) that contradict the facts on their own. `side` holds the
+/// component's facts only. A model of the facts settles every clause it satisfies at once;
+/// only the others are asked one by one.
+fn contradicting_alone(
+    side: &Solver,
+    budget: &Budget,
+    bodies: &BTreeMap<usize, Bool>,
+    names: &[String],
+    clauses: &[usize],
+) -> Result<Vec<usize>, Abort> {
+    let q = || "whether the facts hold together".to_string();
+    if budget.check(side, &[], &q)? == Answer::Unsat {
+        return Err(Abort::Internal(
+            "consistent facts found unsatisfiable".into(),
+        ));
+    }
+    let facts_model = side
+        .get_model()
+        .ok_or_else(|| Abort::Internal("Z3 gave no model".into()))?;
+    let mut out = Vec::new();
+    for &c in clauses {
+        let Some(body) = bodies.get(&c) else { continue };
+        let holds_here = facts_model
+            .eval(body, true)
+            .and_then(|b| b.as_bool())
+            .unwrap_or(false);
+        if holds_here {
+            continue;
+        }
+        side.push();
+        side.assert(body);
+        let q = || format!("whether {} can hold with the facts", names[c]);
+        let r = budget.check(side, &[], &q);
+        side.pop(1);
+        if r? == Answer::Unsat {
+            out.push(c);
+        }
+    }
+    Ok(out)
 }
 
 /// Says, in a "gave up", which conflicts had been found before the budget ran out: they

@@ -37,6 +37,10 @@ pub(crate) struct Standing {
     pub rejecting: Vec<(ActorId, Vec<usize>)>,
 }
 
+/// Which of the given clauses contradict the facts on their own (asked of a solver that
+/// holds the component's facts only).
+pub(crate) type ClausesAlone<'a> = dyn Fn(&[usize]) -> Result<Vec<usize>, Abort> + 'a;
+
 /// An actor's must lines and possible lines (item indices).
 type RedLines = (Vec<usize>, Vec<usize>);
 
@@ -189,6 +193,7 @@ pub(crate) fn component(
     items: &[SoftItem<'_>],
     comp: &[usize],
     q: &ItemSolver<'_>,
+    contradicting_alone: &ClausesAlone<'_>,
     profiles: &mut Profiles,
     out: &mut Standing,
 ) -> Result<(), Abort> {
@@ -200,11 +205,7 @@ pub(crate) fn component(
     let clauses_hold = q.holds(&clauses)?;
     if !clauses_hold {
         out.self_contradictory = true;
-        for &c in &clauses {
-            if !q.holds(&[c])? {
-                out.contradictory.push(c);
-            }
-        }
+        out.contradictory.extend(contradicting_alone(&clauses)?);
     }
     if clauses.is_empty() {
         return Ok(());
