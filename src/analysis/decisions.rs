@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::rejections::{ConflictFindings, NoReason};
+use super::rejections::NoReason;
 use super::votes::VoteTable;
 use super::AnalysisError;
 use crate::budget::GaveUp;
@@ -174,7 +174,6 @@ pub(crate) fn clause_statuses(
     treaty: TreatyId,
     decisions: &[Decision],
     consistency: &ConsistencyReport,
-    found: &ConflictFindings,
 ) -> Vec<ClauseStatus> {
     let t = &model.treaties[treaty];
     let mut by_clause: Vec<Vec<&Decision>> = vec![Vec::new(); t.clauses.len()];
@@ -186,7 +185,7 @@ pub(crate) fn clause_statuses(
         .enumerate()
         .map(|(ci, ds)| {
             let clause = ClauseRef { treaty, clause: ci };
-            let contradictory = found.contradictory.contains(&clause);
+            let contradictory = consistency.contradictory.contains(&clause);
             let vetoes: BTreeSet<ActorId> = ds
                 .iter()
                 .flat_map(|d| d.structural_vetoes.iter().copied())

@@ -135,25 +135,25 @@ pub fn analyse(
     options: &solve::Options,
 ) -> Result<TreatyAnalysis, AnalysisError> {
     let consistency = solve::check_consistency(model, treaty, options)?;
-    let found = rejections::from_conflicts(model, &consistency);
-    let votes = votes::VoteTable::new(model, &found.reasons);
+    let reasons = rejections::from_conflicts(model, &consistency);
+    let votes = votes::VoteTable::new(model, &reasons);
     let decisions = decisions::all(model, treaty, &votes)?;
-    let clauses = decisions::clause_statuses(model, treaty, &decisions, &consistency, &found);
+    let clauses = decisions::clause_statuses(model, treaty, &decisions, &consistency);
     let parties = &model.treaties[treaty].parties;
     let refusing_parties: Vec<ActorId> = parties
         .iter()
         .copied()
-        .filter(|p| found.reasons.contains_key(p))
+        .filter(|p| reasons.contains_key(p))
         .collect();
     // Contradictory facts leave nothing possible: never report such a treaty feasible.
     let feasible = consistency.facts_contradiction.is_none()
-        && !found.self_contradictory
+        && !consistency.self_contradictory
         && refusing_parties.is_empty()
         && clauses.iter().all(|c| c.adoptable);
     Ok(TreatyAnalysis {
         treaty,
-        rejections: found.rejections(),
-        self_contradictory: found.self_contradictory,
+        rejections: rejections::rejections(&reasons),
+        self_contradictory: consistency.self_contradictory,
         consistency,
         decisions,
         clauses,

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{ActorId, ClauseRef, ConflictItem, Model, PositionId};
+use crate::model::{ActorId, ConflictItem, Model, PositionId};
 use crate::solve::ConsistencyReport;
 
 /// Why an actor votes no on a decision.
@@ -34,30 +34,20 @@ pub struct Rejection {
     pub reasons: Vec<NoReason>,
 }
 
-/// What the conflicts say about the package.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct ConflictFindings {
-    /// Each rejecting actor's reasons, sorted and without repeats.
-    pub reasons: BTreeMap<ActorId, Vec<NoReason>>,
-    /// Some conflict involves clauses only.
-    pub self_contradictory: bool,
-    /// Clauses that contradict the facts on their own.
-    pub contradictory: BTreeSet<ClauseRef>,
+/// Each rejecting actor (as `solve` decided) with its reasons, sorted and without repeats.
+pub(crate) type Reasons = BTreeMap<ActorId, Vec<NoReason>>;
+
+pub(crate) fn rejections(reasons: &Reasons) -> Vec<Rejection> {
+    reasons
+        .iter()
+        .map(|(&actor, reasons)| Rejection {
+            actor,
+            reasons: reasons.clone(),
+        })
+        .collect()
 }
 
-impl ConflictFindings {
-    pub fn rejections(&self) -> Vec<Rejection> {
-        self.reasons
-            .iter()
-            .map(|(&actor, reasons)| Rejection {
-                actor,
-                reasons: reasons.clone(),
-            })
-            .collect()
-    }
-}
-
-pub(crate) fn from_conflicts(model: &Model, consistency: &ConsistencyReport) -> ConflictFindings {
+pub(crate) fn from_conflicts(model: &Model, consistency: &ConsistencyReport) -> Reasons {
     let mut reasons: BTreeMap<ActorId, BTreeSet<NoReason>> = BTreeMap::new();
     for &actor in &consistency.rejecting {
         reasons.insert(actor, BTreeSet::new());
@@ -90,12 +80,8 @@ pub(crate) fn from_conflicts(model: &Model, consistency: &ConsistencyReport) -> 
             }
         }
     }
-    ConflictFindings {
-        reasons: reasons
-            .into_iter()
-            .map(|(a, r)| (a, r.into_iter().collect()))
-            .collect(),
-        self_contradictory: consistency.self_contradictory,
-        contradictory: consistency.contradictory.iter().copied().collect(),
-    }
+    reasons
+        .into_iter()
+        .map(|(a, r)| (a, r.into_iter().collect()))
+        .collect()
 }
