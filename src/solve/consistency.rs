@@ -29,9 +29,9 @@ use z3::{Config, Solver};
 
 use super::lower::Lowering;
 use super::marco::{Component, Marco, Sink};
-use super::query::{shrink_by_deletion, Abort, Answer, Budget};
+use super::query::{shrink_by_deletion, Abort, Answer, Budget, ItemSolver};
 use super::reason;
-use super::standing::{self, ItemSolver, Profiles, Standing};
+use super::standing::{self, Profiles, Standing};
 use super::{Options, SolveError};
 use crate::model::eval::{eval_bool, for_each_var, Value};
 use crate::model::{
@@ -273,13 +273,16 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
     let map = Solver::new();
     budget.configure(&map);
     let describe = |set: &[usize]| describe_set(&names, set);
-    let marco = Marco {
+    let q = ItemSolver {
         main: &main,
-        map: &map,
         budget: &budget,
         indicators: &indicators,
-        map_vars: &map_vars,
         describe: &describe,
+    };
+    let marco = Marco {
+        items: &q,
+        map: &map,
+        map_vars: &map_vars,
     };
     let mut sink = Sink {
         found: Vec::new(),
@@ -296,12 +299,6 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
     budget.configure(&side);
     let mut settled = Standing::default();
     let mut listing = true;
-    let q = ItemSolver {
-        main: &main,
-        budget: &budget,
-        indicators: &indicators,
-        describe: &describe,
-    };
     for key in &order {
         let Some(comp_items) = components.get(key) else {
             continue;
@@ -337,7 +334,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
         side.pop(1);
         r.map_err(|e| with_found(model, &items, e, &sink.found))?;
     }
-    settled.rejecting = profiles.rejecting();
+    let rejecting = profiles.rejecting();
 
     // 5. Sort, name, explain; the witnesses of rejections not listed yet come last.
     let as_items = |mus: &[usize]| {
@@ -350,8 +347,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
     let mut found: Vec<Vec<ConflictItem>> = sink.found.iter().map(|m| as_items(m)).collect();
     found.sort_by(by_size);
     found.dedup();
-    let mut witnesses: Vec<Vec<ConflictItem>> = settled
-        .rejecting
+    let mut witnesses: Vec<Vec<ConflictItem>> = rejecting
         .iter()
         .map(|(_, w)| as_items(w))
         .filter(|w| !found.contains(w))
@@ -408,7 +404,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
             .iter()
             .filter_map(|&i| clause_of(i))
             .collect(),
-        rejecting: settled.rejecting.iter().map(|(a, _)| *a).collect(),
+        rejecting: rejecting.iter().map(|(a, _)| *a).collect(),
         witness,
     })
 }

@@ -19,7 +19,7 @@
 use z3::ast::Bool;
 use z3::Solver;
 
-use super::query::{shrink_by_deletion, Abort, Answer, Budget};
+use super::query::{shrink_by_deletion, Abort, Answer, ItemSolver};
 
 /// Where found MUSes go; it enforces `max_conflicts` over all components.
 pub(crate) struct Sink {
@@ -51,15 +51,11 @@ pub(crate) struct Component<'a> {
 
 /// The two solvers and the per-item literals, shared by every component of one analysis.
 pub(crate) struct Marco<'a> {
-    pub(crate) main: &'a Solver,
+    /// Queries over the global items on the main solver (`indicator => item`).
+    pub(crate) items: &'a ItemSolver<'a>,
     pub(crate) map: &'a Solver,
-    pub(crate) budget: &'a Budget,
-    /// Indicator of each global item in the main solver (`ind => item`).
-    pub(crate) indicators: &'a [Bool],
     /// Variable of each global item in the map solver.
     pub(crate) map_vars: &'a [Bool],
-    /// How to name a set of global items in an `Unknown` report.
-    pub(crate) describe: &'a dyn Fn(&[usize]) -> String,
 }
 
 impl Marco<'_> {
@@ -86,6 +82,7 @@ impl Marco<'_> {
         let mut msses: Vec<Vec<bool>> = Vec::new();
         loop {
             match self
+                .items
                 .budget
                 .check(self.map, &[], &|| "the next unexplored set of items".into())?
             {
@@ -159,27 +156,16 @@ impl Marco<'_> {
         comp: &Component<'_>,
         members: &[usize],
     ) -> Result<Option<Vec<usize>>, Abort> {
-        let lits: Vec<Bool> = members
-            .iter()
-            .map(|&l| self.indicators[comp.items[l]].clone())
-            .collect();
-        let describe = || {
-            let global: Vec<usize> = members.iter().map(|&l| comp.items[l]).collect();
-            (self.describe)(&global)
-        };
-        match self.budget.check(self.main, &lits, &describe)? {
-            Answer::Sat => Ok(None),
-            Answer::Unsat => {
-                let core = self.main.get_unsat_core();
-                let mut out: Vec<usize> = members
-                    .iter()
-                    .copied()
-                    .filter(|&l| core.iter().any(|c| c == &self.indicators[comp.items[l]]))
-                    .collect();
-                out.sort_unstable();
-                Ok(Some(out))
-            }
-        }
+        // Global indices ascend with local ones (`comp.items` is sorted), so the core
+        // maps back in order.
+        let global: Vec<usize> = members.iter().map(|&l| comp.items[l]).collect();
+        Ok(self.items.core(&global)?.map(|core| {
+            members
+                .iter()
+                .copied()
+                .filter(|&l| core.binary_search(&comp.items[l]).is_ok())
+                .collect()
+        }))
     }
 
     /// Deletion-based shrink of an unsatisfiable set to a MUS, in item order; sets inside a

@@ -83,6 +83,43 @@ impl Budget {
     }
 }
 
+/// Queries over the soft items on the main solver, where every item is asserted behind
+/// its indicator and the facts are asserted.
+pub(crate) struct ItemSolver<'a> {
+    pub main: &'a Solver,
+    pub budget: &'a Budget,
+    pub indicators: &'a [Bool],
+    /// How to name a set of items in a "gave up" report.
+    pub describe: &'a dyn Fn(&[usize]) -> String,
+}
+
+impl ItemSolver<'_> {
+    /// `None` when `set` holds with the facts, else its unsat core (ascending).
+    pub(crate) fn core(&self, set: &[usize]) -> Result<Option<Vec<usize>>, Abort> {
+        let lits: Vec<Bool> = set.iter().map(|&i| self.indicators[i].clone()).collect();
+        match self
+            .budget
+            .check(self.main, &lits, &|| (self.describe)(set))?
+        {
+            Answer::Sat => Ok(None),
+            Answer::Unsat => {
+                let core = self.main.get_unsat_core();
+                let mut out: Vec<usize> = set
+                    .iter()
+                    .copied()
+                    .filter(|&i| core.iter().any(|c| c == &self.indicators[i]))
+                    .collect();
+                out.sort_unstable();
+                Ok(Some(out))
+            }
+        }
+    }
+
+    pub(crate) fn holds(&self, set: &[usize]) -> Result<bool, Abort> {
+        Ok(self.core(set)?.is_none())
+    }
+}
+
 /// Deletion-based shrink of an unsatisfiable set to a minimal one, in order: each element
 /// is dropped when the rest stays unsatisfiable. `core_of(set)` is `None` when `set` holds,
 /// else an unsat core of it (a subset, ascending). A core keeps every element found needed

@@ -22,19 +22,16 @@ use z3::ast::Bool;
 use z3::Solver;
 
 use super::consistency::{Kind, SoftItem};
-use super::query::{shrink_by_deletion, Abort, Answer, Budget};
+use super::query::{shrink_by_deletion, Abort, Answer, ItemSolver};
 use crate::model::{ActorId, Model};
 
-/// The verdict-bearing facts about a treaty's content.
+/// What the clauses say against the facts (who rejects is in `Profiles`).
 #[derive(Default)]
 pub(crate) struct Standing {
     /// The clauses contradict each other or the facts.
     pub self_contradictory: bool,
     /// Item indices of clauses that contradict the facts on their own.
     pub contradictory: Vec<usize>,
-    /// Each actor whose red lines the treaty violates, with a minimal conflict (item
-    /// indices, ascending) of clauses and its own red lines; by actor.
-    pub rejecting: Vec<(ActorId, Vec<usize>)>,
 }
 
 /// Which of the given clauses contradict the facts on their own (asked of a solver that
@@ -82,42 +79,7 @@ impl Profiles {
     }
 }
 
-/// Queries over the soft items on the main solver, where every item is asserted behind
-/// its indicator and the facts are asserted.
-pub(crate) struct ItemSolver<'a> {
-    pub main: &'a Solver,
-    pub budget: &'a Budget,
-    pub indicators: &'a [Bool],
-    /// How to name a set of items in a "gave up" report.
-    pub describe: &'a dyn Fn(&[usize]) -> String,
-}
-
 impl ItemSolver<'_> {
-    /// `None` when `set` holds with the facts, else its unsat core (ascending).
-    fn core(&self, set: &[usize]) -> Result<Option<Vec<usize>>, Abort> {
-        let lits: Vec<Bool> = set.iter().map(|&i| self.indicators[i].clone()).collect();
-        match self
-            .budget
-            .check(self.main, &lits, &|| (self.describe)(set))?
-        {
-            Answer::Sat => Ok(None),
-            Answer::Unsat => {
-                let core = self.main.get_unsat_core();
-                let mut out: Vec<usize> = set
-                    .iter()
-                    .copied()
-                    .filter(|&i| core.iter().any(|c| c == &self.indicators[i]))
-                    .collect();
-                out.sort_unstable();
-                Ok(Some(out))
-            }
-        }
-    }
-
-    fn holds(&self, set: &[usize]) -> Result<bool, Abort> {
-        Ok(self.core(set)?.is_none())
-    }
-
     /// A minimal unsatisfiable subset of the unsatisfiable `set`: core, then deletion in
     /// item order.
     fn shrink(&self, set: &[usize]) -> Result<Vec<usize>, Abort> {
