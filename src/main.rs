@@ -241,10 +241,15 @@ fn test(paths: &[PathBuf], budget: Budget, color: bool) -> Result<ExitCode, Exit
     })
 }
 
-/// Prints one diagnostic on stderr and gives `code` as the exit code.
-fn fail(d: &Diagnostic, color: bool, code: u8) -> ExitCode {
+/// Prints one diagnostic (with no source) on stderr.
+fn print_diagnostic(d: &Diagnostic, color: bool) {
     let text = report::diagnostics::render(&[], d, color);
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Prints one diagnostic on stderr and gives `code` as the exit code.
+fn fail(d: &Diagnostic, color: bool, code: u8) -> ExitCode {
+    print_diagnostic(d, color);
     ExitCode::from(code)
 }
 
@@ -259,8 +264,7 @@ fn analyse_all(model: &Model, budget: Budget, color: bool) -> Result<analysis::A
     let analyses =
         analysis::analyse_all(model, &budget.options()).map_err(|e| analysis_error(&e, color))?;
     for (_, g) in &analyses.undecided {
-        let e = analysis::AnalysisError::GaveUp(g.clone());
-        let _ = analysis_error(&e, color);
+        print_diagnostic(&analysis::AnalysisError::GaveUp(g.clone()).diagnostic(), color);
     }
     Ok(analyses)
 }

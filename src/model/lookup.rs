@@ -20,6 +20,24 @@ fn backticked(names: &[&str]) -> String {
         .join(", ")
 }
 
+/// "`message`", with help naming what exists (`what: a, b`, or `none` when nothing
+/// does) and the closest name to `name`.
+fn not_found(
+    message: String,
+    name: &str,
+    names: &[&str],
+    what: &str,
+    none: &str,
+) -> Box<Diagnostic> {
+    let known = if names.is_empty() {
+        none.to_string()
+    } else {
+        format!("{what}: {}", backticked(names))
+    };
+    let hint = did_you_mean(name, names.iter().copied());
+    Box::new(Diagnostic::bare(message).with_help(suggest(hint, known)))
+}
+
 impl Model {
     /// The body `id`; otherwise an error (with no location) naming the bodies there are.
     pub fn find_body(&self, id: &str) -> Result<BodyId, Box<Diagnostic>> {
@@ -27,15 +45,12 @@ impl Model {
             return Ok(b);
         }
         let names: Vec<&str> = self.bodies.iter().map(|b| b.id.as_str()).collect();
-        let known = if names.is_empty() {
-            "the loaded files declare no body".to_string()
-        } else {
-            format!("bodies: {}", backticked(&names))
-        };
-        let hint = did_you_mean(id, names.iter().copied());
-        Err(Box::new(
-            Diagnostic::bare(format!("no body `{id}` in the loaded files"))
-                .with_help(suggest(hint, known)),
+        Err(not_found(
+            format!("no body `{id}` in the loaded files"),
+            id,
+            &names,
+            "bodies",
+            "the loaded files declare no body",
         ))
     }
 }
@@ -51,15 +66,12 @@ impl Body {
             return Ok(id);
         }
         let names: Vec<&str> = self.rules.iter().map(|r| r.name.as_str()).collect();
-        let known = if names.is_empty() {
-            "it has only its default rule".to_string()
-        } else {
-            format!("its rules: {}", backticked(&names))
-        };
-        let hint = did_you_mean(name, names.iter().copied());
-        Err(Box::new(
-            Diagnostic::bare(format!("body `{}` has no rule `{name}`", self.id))
-                .with_help(suggest(hint, known)),
+        Err(not_found(
+            format!("body `{}` has no rule `{name}`", self.id),
+            name,
+            &names,
+            "its rules",
+            "it has only its default rule",
         ))
     }
 }

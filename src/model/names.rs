@@ -1,11 +1,16 @@
 //! How things are named in everything the tool prints: reports, expectation results and
 //! solver messages. One spelling each, so a user sees the same name everywhere.
 
-use super::types::{ActorId, ClauseRef, ConflictItem, Model, Requirement};
+use super::types::{ActorId, Body, ClauseRef, ConflictItem, Model, Requirement};
 
 /// Actor ids, in the order given.
 pub fn actor_ids(model: &Model, actors: &[ActorId]) -> Vec<String> {
     actors.iter().map(|&a| model.actors[a].id.clone()).collect()
+}
+
+/// The actor id of member `m` of `body`, as rules print their members.
+pub fn member_name<'m>(model: &'m Model, body: &'m Body) -> impl Fn(usize) -> String + 'm {
+    move |m| model.actors[body.members[m].actor].id.clone()
 }
 
 /// A clause's name: `Plan28.7` when several treaties are loaded, else `7`.

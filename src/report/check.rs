@@ -50,14 +50,15 @@ pub fn human(doc: &CheckDoc) -> String {
     o
 }
 
+/// `treaty ID "title"  (file:line:column)`.
+fn heading(o: &mut String, id: &str, title: Option<&str>, at: &super::loaded::Place) {
+    let title = title.map(|s| format!(" \"{s}\"")).unwrap_or_default();
+    let _ = writeln!(o, "treaty {id}{title}  ({at})");
+}
+
 /// A treaty the solver gave up on: the question, and what was found before.
 fn undecided(o: &mut String, u: &UndecidedOut) {
-    let title = u
-        .title
-        .as_deref()
-        .map(|s| format!(" \"{s}\""))
-        .unwrap_or_default();
-    let _ = writeln!(o, "treaty {}{title}  ({})", u.treaty, u.at);
+    heading(o, &u.treaty, u.title.as_deref(), &u.at);
     let _ = writeln!(
         o,
         "verdict: not decided — the solver gave up ({}) on: {}",
@@ -96,12 +97,7 @@ pub fn vetoes_human(doc: &VetoesDoc) -> String {
 
 /// The treaty's name and place, the verdict line, and contradictory facts.
 fn header(o: &mut String, t: &TreatyOut) {
-    let title = t
-        .title
-        .as_deref()
-        .map(|s| format!(" \"{s}\""))
-        .unwrap_or_default();
-    let _ = writeln!(o, "treaty {}{title}  ({})", t.treaty, t.at);
+    heading(o, &t.treaty, t.title.as_deref(), &t.at);
     let s = &t.summary;
     let refusing = if t.refusing_parties.is_empty() {
         String::new()

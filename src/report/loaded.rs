@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::model::display::rule_text;
-use crate::model::names::{actor_ids, clause_name, requirement_names};
+use crate::model::names::{actor_ids, clause_name, member_name, requirement_names};
 use crate::model::{
     ActorId, Body, Holders, Loc, Model, NamedRule, Position, RedLineKind, Requirement, StanceKind,
     Treaty, VarType,
@@ -212,7 +212,7 @@ fn body_out(model: &Model, b: &Body) -> BodyOut {
         rules: rules_of(b)
             .map(|r| RuleOut {
                 name: r.name.clone(),
-                text: rule_text(b, &r.rule, &|m| ids(b.members[m].actor), false),
+                text: rule_text(b, &r.rule, &member_name(model, b), false),
                 at: place(model, r.loc),
             })
             .collect(),
@@ -331,7 +331,7 @@ fn body_text(o: &mut String, model: &Model, b: &Body) {
         let _ = writeln!(o, "  /// {doc}");
     }
     for r in rules_of(b) {
-        let text = rule_text(b, &r.rule, &|m| ids(b.members[m].actor), false);
+        let text = rule_text(b, &r.rule, &member_name(model, b), false);
         let _ = writeln!(o, "  rule {}: {text}", r.name);
     }
     let members: Vec<String> = b

@@ -15,7 +15,7 @@ use super::loaded::{place, requirement, LoadedOut, Place, RequirementOut};
 use crate::analysis::{Analyses, Decider, Decision, NoReason, TreatyAnalysis};
 use crate::model::display::rule_text;
 use crate::model::eval::Value;
-use crate::model::names::{actor_ids, clause_name};
+use crate::model::names::{actor_ids, clause_name, member_name};
 use crate::model::{ConflictItem, Loc, Model, RedLineKind};
 use crate::voting::Vote;
 
@@ -439,12 +439,7 @@ fn decision(model: &Model, d: &Decision) -> DecisionOut {
         Decider::Body { body, rule } => {
             let b = &model.bodies[body];
             let named = b.rule(rule);
-            let words = rule_text(
-                b,
-                &named.rule,
-                &|m| model.actors[b.members[m].actor].id.clone(),
-                false,
-            );
+            let words = rule_text(b, &named.rule, &member_name(model, b), false);
             (
                 "body",
                 Some(b.id.clone()),
