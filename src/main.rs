@@ -264,7 +264,10 @@ fn analyse_all(model: &Model, budget: Budget, color: bool) -> Result<analysis::A
     let analyses =
         analysis::analyse_all(model, &budget.options()).map_err(|e| analysis_error(&e, color))?;
     for (_, g) in &analyses.undecided {
-        print_diagnostic(&analysis::AnalysisError::GaveUp(g.clone()).diagnostic(), color);
+        print_diagnostic(
+            &analysis::AnalysisError::GaveUp(g.clone()).diagnostic(),
+            color,
+        );
     }
     Ok(analyses)
 }

@@ -1,11 +1,16 @@
 //! How things are named in everything the tool prints: reports, expectation results and
 //! solver messages. One spelling each, so a user sees the same name everywhere.
 
-use super::types::{ActorId, Body, ClauseRef, ConflictItem, Model, Requirement};
+use super::types::{ActorId, Body, ClauseRef, ConflictItem, Model, Requirement, VarId};
 
 /// Actor ids, in the order given.
 pub fn actor_ids(model: &Model, actors: &[ActorId]) -> Vec<String> {
     actors.iter().map(|&a| model.actors[a].id.clone()).collect()
+}
+
+/// A variable's name (`?` for an index out of range, which resolution never makes).
+pub fn var_name(model: &Model, v: VarId) -> &str {
+    model.vars.get(v).map_or("?", |x| x.name.as_str())
 }
 
 /// The actor id of member `m` of `body`, as rules print their members.

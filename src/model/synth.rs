@@ -278,13 +278,7 @@ impl Builder {
 
 /// Source-like text of a formula (fully parenthesised where it matters).
 pub fn expr_text(model: &Model, e: &Expr) -> String {
-    let name = |v: VarId| {
-        model
-            .vars
-            .get(v)
-            .map_or("?", |v| v.name.as_str())
-            .to_string()
-    };
+    let name = |v: VarId| crate::model::names::var_name(model, v).to_string();
     match e {
         Expr::Const(b) => b.to_string(),
         Expr::Var(v) => name(*v),

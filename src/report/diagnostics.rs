@@ -19,8 +19,10 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
+use super::shorten;
 use crate::diag::{Diagnostic, MAX_SHOWN};
 use crate::model::{FileId, Loc, SourceFile};
+use crate::source::floor_char_boundary;
 
 /// Width the renderer wraps at; fixed so that output is the same on every terminal.
 const WIDTH: usize = 100;
@@ -221,24 +223,6 @@ impl SourceCode for View<'_> {
     }
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-/// `s` cut to at most `max` characters, ending with `...` when it was cut.
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max.saturating_sub(3)).collect();
-        out.push_str("...");
-        out
-    }
-}
-
 /// The places of a diagnostic in its own file: the primary span first, then the related
 /// ones in that file; each with its label.
 fn places_in_file(d: &Diagnostic, loc: Loc) -> Vec<(Loc, Option<&str>)> {
@@ -320,7 +304,7 @@ fn render_plain(sources: &Sources, lines: &Lines, d: &Diagnostic, loc: Loc) -> S
         ));
         let pad = col - from + if from > 1 { 4 } else { 0 };
         let label = match label {
-            Some(l) if !l.is_empty() => format!(" {}", shorten(l, MAX_LABEL)),
+            Some(l) if !l.is_empty() => format!(" {}", shorten(l, MAX_LABEL, "...")),
             _ => String::new(),
         };
         out.push_str(&format!("{:gutter$} | {}^{label}\n", "", " ".repeat(pad)));
@@ -353,7 +337,7 @@ fn render_in(sources: &Sources, d: &Diagnostic, color: bool) -> String {
         for (k, (place, label)) in places.iter().enumerate() {
             let start = place.span.start.min(file.text.len());
             let len = place.span.end.saturating_sub(place.span.start);
-            let label = label.map(|l| shorten(l, MAX_LABEL));
+            let label = label.map(|l| shorten(l, MAX_LABEL, "..."));
             labels.push(if k == 0 {
                 LabeledSpan::new_primary_with_span(label, (start, len))
             } else {

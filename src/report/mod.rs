@@ -8,3 +8,15 @@ pub mod loaded;
 pub mod power;
 pub mod test;
 pub mod wire;
+
+/// `s` cut to at most `max` characters, the last of them `mark` (e.g. `...` or `…`) when
+/// it was cut; widths given to a renderer or to `{:width$}` stay bounded this way.
+pub(crate) fn shorten(s: &str, max: usize, mark: &str) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let keep = max.saturating_sub(mark.chars().count());
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(mark);
+    out
+}

@@ -9,6 +9,7 @@ use num_bigint::BigUint;
 use num_rational::BigRational;
 use serde::Serialize;
 
+use super::shorten;
 use crate::model::display::{decimal, rule_text};
 use crate::model::{Body, BodyId, Model, Rule, RuleId};
 use crate::voting::{PowerBudget, PowerError, PowerIndices};
@@ -156,17 +157,6 @@ pub fn render_power_summary(report: &PowerReport) -> String {
 /// report keeps it whole).
 const MAX_NAME_WIDTH: usize = 40;
 
-/// `s` cut to at most `max` characters, the last of them `…` when it was cut.
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
-}
-
 /// The human table: summary line, then one row per member in body order. Member ids longer
 /// than `MAX_NAME_WIDTH` are cut, so that the columns stay readable.
 pub fn render_power_text(report: &PowerReport) -> String {
@@ -182,7 +172,7 @@ pub fn render_power_text(report: &PowerReport) -> String {
         .iter()
         .map(|m| {
             [
-                shorten(&m.member, MAX_NAME_WIDTH),
+                shorten(&m.member, MAX_NAME_WIDTH, "…"),
                 m.swings.clone(),
                 m.banzhaf_absolute.decimal.clone(),
                 m.banzhaf.decimal.clone(),
@@ -289,7 +279,7 @@ CHN        848       0.051758  0.166929        0.196270\n";
         assert!(text.contains(&format!("\n{cut}  ")), "{text}");
         assert!(text.contains("\nB      "), "{text}");
         assert_eq!(report.members[0].member, long);
-        assert_eq!(shorten("abc", 3), "abc");
-        assert_eq!(shorten("abcd", 3), "ab…");
+        assert_eq!(shorten("abc", 3, "…"), "abc");
+        assert_eq!(shorten("abcd", 3, "…"), "ab…");
     }
 }

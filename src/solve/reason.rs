@@ -144,13 +144,7 @@ fn phrase(op: CmpOp, c: i64) -> String {
 }
 
 fn sentence(model: &Model, a: Atom, b: Atom) -> String {
-    let name = |v: VarId| {
-        model
-            .vars
-            .get(v)
-            .map_or("?", |v| v.name.as_str())
-            .to_string()
-    };
+    let name = |v: VarId| crate::model::names::var_name(model, v).to_string();
     match (a, b) {
         (
             Atom::Bound { var, op, value, .. },

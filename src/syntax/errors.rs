@@ -12,7 +12,7 @@ use pest::error::ErrorVariant;
 use super::grammar::{keyword_text, Rule};
 use super::keywords::{hint_words, is_top_level};
 use crate::diag::{did_you_mean, Diagnostic};
-use crate::source::{FileId, Loc, Span};
+use crate::source::{floor_char_boundary, FileId, Loc, Span};
 
 /// Where to resume after a syntax error at `pos`, and with which rule: the next line that
 /// begins, unindented, with a top-level keyword (`file`), or, when the error is inside a
@@ -69,7 +69,7 @@ pub(super) struct TopLevelMemo {
 /// begins with a top-level keyword begins with `treaty`. Errors come in increasing
 /// positions, so with `memo` each line is looked at about once per file.
 pub(super) fn in_treaty(text: &str, pos: usize, memo: &mut TopLevelMemo) -> bool {
-    let pos = floor_boundary(text, pos.min(text.len()));
+    let pos = floor_char_boundary(text, pos.min(text.len()));
     let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
     let here = top_level_word(&text[..pos][line_start..]);
     let (floor, known) = if memo.line_start <= line_start {
@@ -91,13 +91,6 @@ pub(super) fn in_treaty(text: &str, pos: usize, memo: &mut TopLevelMemo) -> bool
     }
     *memo = TopLevelMemo { line_start, before };
     here.or(before).unwrap_or(false)
-}
-
-fn floor_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 /// The word (or character) at `pos`, for "found ..." in messages.
