@@ -9,10 +9,10 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 
 use crate::analysis::{self, AnalysisError, TreatyAnalysis};
-use crate::model::names::{actor_ids, clause_name, items_text};
+use crate::model::names::{actor_ids, clause_name, items_text, target_text};
 use crate::model::{
-    ActorId, BodyId, ClauseRef, CmpOp, ConflictItem, Expect, Expectation, ExpectedValue, Model,
-    PowerIndex, RuleId, TreatyId,
+    ActorId, Ballot, BodyId, ClauseRef, CmpOp, ConflictItem, Expect, Expectation, ExpectedValue,
+    Model, PowerIndex, RuleId, Target, TreatyId,
 };
 use crate::{solve, voting};
 
@@ -69,7 +69,26 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
             actor,
             clause,
             expected,
-        } => veto(model, analyses, *actor, *clause, *expected),
+            mode,
+        } => veto(model, analyses, *actor, *clause, *expected, *mode),
+        Expectation::Force {
+            actor,
+            clause,
+            expected,
+        } => force(model, analyses, *actor, *clause, *expected),
+        Expectation::Route {
+            target,
+            clause,
+            open,
+        } => route(model, analyses, *target, *clause, *open),
+        Expectation::Impossible(c) => match analyses.get(&c.treaty).and_then(|a| a.clause(*c)) {
+            Some(s) if s.impossible => pass(),
+            Some(_) => fail(format!(
+                "every requirement of clause {} has a route whose preconditions can hold",
+                clause_name(model, *c)
+            )),
+            None => fail("the clause was not analysed".into()),
+        },
         Expectation::Blocked(c) => clause_state(model, analyses, *c, false),
         Expectation::Adoptable(c) => clause_state(model, analyses, *c, true),
         Expectation::Feasible { treaty, expected } => match analyses.get(treaty) {
@@ -140,17 +159,40 @@ fn veto(
     actor: ActorId,
     clause: ClauseRef,
     expected: bool,
+    mode: Option<Ballot>,
 ) -> Outcome {
-    let Some(s) = analyses.get(&clause.treaty).and_then(|a| a.clause(clause)) else {
+    let Some(a) = analyses.get(&clause.treaty) else {
         return fail("the clause was not analysed".into());
     };
-    let has = s.vetoes.contains(&actor);
+    let Some(s) = a.clause(clause) else {
+        return fail("the clause was not analysed".into());
+    };
+    let has = match mode {
+        None => s.vetoes.contains(&actor),
+        // Some requirement with every possible route closed by the actor's `mode` alone.
+        Some(m) => s.requirements.iter().any(|r| {
+            let possible: Vec<_> = r.routes.iter().filter(|x| x.possible).collect();
+            !possible.is_empty()
+                && possible.iter().all(|route| {
+                    route.decisions.iter().any(|&i| {
+                        let d = &a.decisions[i];
+                        d.structural_vetoes
+                            .iter()
+                            .zip(&d.veto_ballots)
+                            .any(|(v, bs)| *v == actor && bs.contains(&m))
+                    })
+                })
+        }),
+    };
     if has == expected {
         return pass();
     }
     let v = actor_ids(model, &s.vetoes);
+    let how = mode
+        .map(|m| format!(" by {}", m.verb()))
+        .unwrap_or_default();
     fail(format!(
-        "{} {} veto clause {}; vetoes: {}",
+        "{} {} veto clause {}{how}; vetoes: {}",
         model.actors[actor].id,
         if has { "can" } else { "cannot" },
         clause_name(model, clause),
@@ -160,6 +202,67 @@ fn veto(
             v.join(", ")
         }
     ))
+}
+
+fn force(
+    model: &Model,
+    analyses: &Analyses,
+    actor: ActorId,
+    clause: ClauseRef,
+    expected: bool,
+) -> Outcome {
+    let Some(s) = analyses.get(&clause.treaty).and_then(|a| a.clause(clause)) else {
+        return fail("the clause was not analysed".into());
+    };
+    let has = s.forcers.contains(&actor);
+    if has == expected {
+        return pass();
+    }
+    let f = actor_ids(model, &s.forcers);
+    fail(format!(
+        "{} {} force clause {} alone; who can: {}",
+        model.actors[actor].id,
+        if has { "can" } else { "cannot" },
+        clause_name(model, clause),
+        if f.is_empty() {
+            "nobody".into()
+        } else {
+            f.join(", ")
+        }
+    ))
+}
+
+fn route(
+    model: &Model,
+    analyses: &Analyses,
+    target: Target,
+    clause: ClauseRef,
+    open: bool,
+) -> Outcome {
+    let Some(s) = analyses.get(&clause.treaty).and_then(|a| a.clause(clause)) else {
+        return fail("the clause was not analysed".into());
+    };
+    let routes: Vec<_> = s
+        .requirements
+        .iter()
+        .flat_map(|r| r.routes.iter())
+        .filter(|r| r.target == target)
+        .collect();
+    if routes.iter().any(|r| r.open == open) {
+        return pass();
+    }
+    let name = target_text(model, target);
+    fail(match routes.first() {
+        None => format!(
+            "clause {} has no route through {name}",
+            clause_name(model, clause)
+        ),
+        Some(r) if !r.possible => {
+            format!("the route through {name} is closed: a precondition cannot hold")
+        }
+        Some(r) if r.open => format!("the route through {name} is open"),
+        Some(_) => format!("the route through {name} is closed: a decision on it is blocked"),
+    })
 }
 
 fn clause_state(model: &Model, analyses: &Analyses, c: ClauseRef, adoptable: bool) -> Outcome {

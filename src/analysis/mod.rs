@@ -33,7 +33,9 @@ use crate::diag::Diagnostic;
 use crate::model::{ActorId, ClauseRef, Model, TreatyId};
 use crate::solve::{self, ConsistencyReport};
 
-pub use decisions::{ClauseStatus, Decider, Decision};
+pub use decisions::{
+    ClauseStatus, Decider, Decision, Precondition, RequirementStatus, RouteStatus,
+};
 pub use rejections::{NoReason, Rejection};
 pub use verify::{verify_all, verify_with_z3};
 
@@ -137,8 +139,8 @@ pub fn analyse(
     let consistency = solve::check_consistency(model, treaty, options)?;
     let reasons = rejections::from_conflicts(model, &consistency);
     let votes = votes::VoteTable::new(model, &reasons);
-    let decisions = decisions::all(model, treaty, &votes)?;
-    let clauses = decisions::clause_statuses(model, treaty, &decisions, &consistency);
+    let decisions = decisions::all(model, treaty, &votes, options)?;
+    let clauses = decisions::clause_statuses(model, treaty, &decisions, &consistency)?;
     let parties = &model.treaties[treaty].parties;
     let refusing_parties: Vec<ActorId> = parties
         .iter()

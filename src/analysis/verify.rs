@@ -17,6 +17,7 @@ impl TreatyAnalysis {
                 let v = match s.kind {
                     StanceKind::Supports => Vote::Yes,
                     StanceKind::Opposes => Vote::No,
+                    StanceKind::Abstains => Vote::Abstain,
                 };
                 fixed.extend(p.held_by.iter().map(|&actor| (actor, s.clause, v)));
             }

@@ -1,7 +1,8 @@
 //! Stage 3: each actor's vote on each clause's decisions, with the reasons for a no.
 //!
 //! An actor that rejects the package votes no everywhere; `opposes` fixes a no on one
-//! clause, `supports` a yes. A no wins over a yes (a wrong "adoptable" is the worse error);
+//! clause, `abstains on` an abstention, `supports` a yes. A no wins over an abstention, and
+//! both over a yes (a wrong "adoptable" is the worse error);
 //! everyone else's vote is free.
 
 use std::collections::BTreeMap;
@@ -48,7 +49,10 @@ impl<'a> VoteTable<'a> {
             why.sort();
             return (Vote::No, why);
         }
-        if stances.is_some_and(|s| s.iter().any(|(k, _)| *k == StanceKind::Supports)) {
+        if stances.is_some_and(|s| s.iter().any(|(k, _)| *k == StanceKind::Abstains)) {
+            // An abstention wins over a support, as a no does: the worse case for passing.
+            (Vote::Abstain, Vec::new())
+        } else if stances.is_some_and(|s| s.iter().any(|(k, _)| *k == StanceKind::Supports)) {
             (Vote::Yes, Vec::new())
         } else {
             (Vote::Free, Vec::new())

@@ -7,7 +7,7 @@ use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{Signed, Zero};
 
-use super::types::{Body, Rule};
+use super::types::{Base, Body, Bound, Dim, Rule};
 
 /// A voting rule as the language writes it; `member` names member `i` of the body. With
 /// `quotas`, thresholds carry their integer form: `at least 55% of members (at least 15 of
@@ -65,6 +65,36 @@ pub fn rule_text(
             Rule::Count { dim, strict, count } => {
                 format!("{} {count} {}", word(*strict), body.dim_name(*dim))
             }
+            Rule::ShareOf {
+                dim,
+                strict,
+                ratio,
+                base,
+            } => {
+                let d = body.dim_name(*dim);
+                let of = match base {
+                    Base::All => d.to_string(),
+                    Base::Cast => format!("{d} cast"),
+                    Base::Present => format!("{d} present"),
+                };
+                format!("{} {ratio} of {of}", word(*strict))
+            }
+            Rule::Withheld {
+                dim,
+                strict,
+                bound,
+                what,
+            } => format!(
+                "{} {} {}",
+                if *strict { "less than" } else { "at most" },
+                bound_text(body, *dim, *bound),
+                what.word()
+            ),
+            Rule::Quorum { dim, strict, bound } => format!(
+                "quorum {} {}",
+                word(*strict),
+                bound_text(body, *dim, *bound)
+            ),
             Rule::AtMostAgainst(k) => format!("at most {k} members against"),
             Rule::NoVetoFrom(ms) => format!("no veto from {}", list(ms)),
             Rule::AllOf(ms) => format!("all of {}", list(ms)),
@@ -84,6 +114,15 @@ pub fn rule_text(
         }
     }
     go(body, rule, member, quotas, None)
+}
+
+/// `3 members` or `2/3 of members`.
+fn bound_text(body: &Body, dim: Dim, bound: Bound) -> String {
+    let d = body.dim_name(dim);
+    match bound {
+        Bound::Count(c) => format!("{c} {d}"),
+        Bound::Share(r) => format!("{r} of {d}"),
+    }
 }
 
 /// `r` rounded half up (away from zero) to `places` decimals, e.g. `0.196270`.

@@ -1,9 +1,9 @@
-//! Plain evaluators: model formulas under a full assignment, and voting rules under a set
-//! of yes votes (the reference semantics of a rule). They share no code with the Z3
+//! Plain evaluators: model formulas under a full assignment, and voting rules under the
+//! members' ballots (the reference semantics of a rule). They share no code with the Z3
 //! encoding or with `voting`'s algorithms, so an answer they confirm cannot be an artefact
 //! of either.
 
-use super::types::{Body, Dim, Expr, IntExpr, Rule};
+use super::types::{Ballot, Body, Bound, Dim, Expr, IntExpr, Ratio, Rule};
 use crate::syntax::ast::CmpOp;
 
 /// A value of a variable in an assignment.
@@ -97,13 +97,27 @@ fn for_each_int_var(expr: &IntExpr, f: &mut dyn FnMut(usize)) {
     }
 }
 
-/// Does the rule pass when `yes[i]` says how member `i` votes? A missing entry counts as
-/// no. This evaluator works on the `Rule` as written, sharing no code with `Game`, so
-/// that it can serve as the oracle the algorithms are tested against.
+/// Does the rule pass when `yes[i]` says how member `i` votes (yes, or else no)? A missing
+/// entry counts as no. The two-valued case of `passes_ballots`.
 pub fn passes(body: &Body, rule: &Rule, yes: &[bool]) -> bool {
+    let ballots: Vec<Ballot> = (0..body.members.len())
+        .map(|i| {
+            if yes.get(i).copied().unwrap_or(false) {
+                Ballot::Yes
+            } else {
+                Ballot::No
+            }
+        })
+        .collect();
+    passes_ballots(body, rule, &ballots)
+}
+
+/// Does the rule pass when member `i` casts `ballots[i]`? A missing entry counts as absent.
+/// This evaluator works on the `Rule` as written, sharing no code with `voting`'s
+/// normalised games, so that it can serve as the oracle the algorithms are tested against.
+pub fn passes_ballots(body: &Body, rule: &Rule, ballots: &[Ballot]) -> bool {
     let n = body.members.len();
-    let is_yes = |i: usize| yes.get(i).copied().unwrap_or(false);
-    let yes_count = (0..n).filter(|&i| is_yes(i)).count() as u128;
+    let ballot = |i: usize| ballots.get(i).copied().unwrap_or(Ballot::Absent);
     // Sums in u128: with a weight vector that breaks the invariants we still do not
     // overflow (each term is a u64, at most usize::MAX of them fits u128 comfortably).
     let weight = |i: usize, dim: Dim| -> u128 {
@@ -117,48 +131,87 @@ pub fn passes(body: &Body, rule: &Rule, yes: &[bool]) -> bool {
                 .unwrap_or(0) as u128,
         }
     };
-    let sums = |dim: Dim| -> (u128, u128) {
-        let mut yes_w = 0u128;
-        let mut total = 0u128;
-        for i in 0..n {
-            let w = weight(i, dim);
-            total += w;
-            if is_yes(i) {
-                yes_w += w;
+    // Weight of `dim` over the members whose ballot `pick` accepts.
+    let sum = |dim: Dim, pick: &dyn Fn(Ballot) -> bool| -> u128 {
+        (0..n)
+            .filter(|&i| pick(ballot(i)))
+            .map(|i| weight(i, dim))
+            .sum()
+    };
+    let yes = |b: Ballot| b == Ballot::Yes;
+    let all = |_: Ballot| true;
+    // x / base >= a / b (or >), cross-multiplied; saturate rather than wrap.
+    let at_least = |x: u128, base: u128, (a, b): (u128, u128), strict: bool| {
+        let lhs = x.saturating_mul(b);
+        let rhs = a.saturating_mul(base);
+        if strict {
+            lhs > rhs
+        } else {
+            lhs >= rhs
+        }
+    };
+    let bound_ok = |x: u128, dim: Dim, bound: Bound, strict: bool, upper: bool| -> bool {
+        match bound {
+            Bound::Count(c) => match (upper, strict) {
+                (true, false) => x <= u128::from(c),
+                (true, true) => x < u128::from(c),
+                (false, false) => x >= u128::from(c),
+                (false, true) => x > u128::from(c),
+            },
+            Bound::Share(r) => {
+                let total = sum(dim, &all);
+                if upper {
+                    // x <= r * total  <=>  not (x > r * total)
+                    !at_least(x, total, r.parts(), !strict)
+                } else {
+                    at_least(x, total, r.parts(), strict)
+                }
             }
         }
-        (yes_w, total)
     };
     match rule {
-        Rule::Unanimity => yes_count == n as u128,
-        Rule::Majority => 2 * yes_count > n as u128,
+        Rule::Unanimity => (0..n).all(|i| ballot(i) == Ballot::Yes),
+        Rule::Majority => 2 * sum(Dim::Members, &yes) > n as u128,
         Rule::Share {
             dim,
             strict,
             percent,
+        } => at_least(
+            sum(*dim, &yes),
+            sum(*dim, &all),
+            Ratio::Percent(*percent).parts(),
+            *strict,
+        ),
+        Rule::ShareOf {
+            dim,
+            strict,
+            ratio,
+            base,
         } => {
-            let (y, t) = sums(*dim);
-            // y / t >= numer / (100 * denom), cross-multiplied; saturate rather than wrap.
-            let lhs = y.saturating_mul(100).saturating_mul(percent.denom as u128);
-            let rhs = (percent.numer as u128).saturating_mul(t);
-            if *strict {
-                lhs > rhs
-            } else {
-                lhs >= rhs
-            }
+            let b = sum(*dim, &|x| base.counts(x));
+            b > 0 && at_least(sum(*dim, &yes), b, ratio.parts(), *strict)
         }
         Rule::Count { dim, strict, count } => {
-            let (y, _) = sums(*dim);
-            if *strict {
-                y > *count as u128
-            } else {
-                y >= *count as u128
-            }
+            bound_ok(sum(*dim, &yes), *dim, Bound::Count(*count), *strict, false)
         }
-        Rule::AtMostAgainst(k) => (n as u128 - yes_count) <= *k as u128,
-        Rule::NoVetoFrom(list) | Rule::AllOf(list) => list.iter().all(|&i| i < n && is_yes(i)),
-        Rule::And(rules) => rules.iter().all(|r| passes(body, r, yes)),
-        Rule::Or(rules) => rules.iter().any(|r| passes(body, r, yes)),
+        Rule::Withheld {
+            dim,
+            strict,
+            bound,
+            what,
+        } => bound_ok(sum(*dim, &|b| what.counts(b)), *dim, *bound, *strict, true),
+        Rule::Quorum { dim, strict, bound } => bound_ok(
+            sum(*dim, &|b| b != Ballot::Absent),
+            *dim,
+            *bound,
+            *strict,
+            false,
+        ),
+        Rule::AtMostAgainst(k) => sum(Dim::Members, &|b| b == Ballot::No) <= u128::from(*k),
+        Rule::NoVetoFrom(list) => list.iter().all(|&i| i < n && ballot(i) != Ballot::No),
+        Rule::AllOf(list) => list.iter().all(|&i| i < n && ballot(i) == Ballot::Yes),
+        Rule::And(rules) => rules.iter().all(|r| passes_ballots(body, r, ballots)),
+        Rule::Or(rules) => rules.iter().any(|r| passes_ballots(body, r, ballots)),
     }
 }
 

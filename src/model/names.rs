@@ -1,7 +1,9 @@
 //! How things are named in everything the tool prints: reports, expectation results and
 //! solver messages. One spelling each, so a user sees the same name everywhere.
 
-use super::types::{ActorId, Body, ClauseRef, ConflictItem, Model, Requirement, VarId};
+use super::types::{
+    ActorId, Body, ClauseRef, ConflictItem, Model, Target, VarId, DEFAULT_RULE_NAME,
+};
 
 /// Actor ids, in the order given.
 pub fn actor_ids(model: &Model, actors: &[ActorId]) -> Vec<String> {
@@ -54,14 +56,25 @@ pub fn items_text(model: &Model, items: &[ConflictItem]) -> String {
         .join(", ")
 }
 
-/// What a requirement names: the body or actor id, and the rule's name for a body
-/// (`default` for its `decides by` rule).
-pub fn requirement_names(model: &Model, r: &Requirement) -> (String, Option<String>) {
-    match *r {
-        Requirement::Body { body, rule, .. } => {
+/// What a route names: the body or actor id, and the rule's name for a body (`default`
+/// for its `decides by` rule).
+pub fn target_names(model: &Model, t: Target) -> (String, Option<String>) {
+    match t {
+        Target::Body { body, rule } => {
             let b = &model.bodies[body];
             (b.id.clone(), Some(b.rule(rule).name.clone()))
         }
-        Requirement::Actor { actor, .. } => (model.actors[actor].id.clone(), None),
+        Target::Actor(actor) => (model.actors[actor].id.clone(), None),
+        Target::EachOf(body) => (model.bodies[body].id.clone(), None),
+    }
+}
+
+/// A route as the language writes it: `EU by qmv`, `USA`, `each of NATO`.
+pub fn target_text(model: &Model, t: Target) -> String {
+    let (id, rule) = target_names(model, t);
+    match (t, rule) {
+        (Target::EachOf(_), _) => format!("each of {id}"),
+        (_, Some(r)) if r != DEFAULT_RULE_NAME => format!("{id} by {r}"),
+        _ => id,
     }
 }

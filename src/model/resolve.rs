@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::eval::passes;
+use super::eval::passes_ballots;
 use super::types::*;
 use crate::diag::{did_you_mean, Diagnostic, MAX_SHOWN};
 use crate::source::{FileId, Loc, SourceFile, Span};
@@ -48,6 +48,7 @@ pub fn resolve(
     r.each(asts, |r, item| match item {
         Item::Fact(f) => r.fact(f),
         Item::Treaty(t) => r.treaty(t),
+        Item::Consent(c) => r.consent(c),
         _ => {}
     });
     r.each(asts, |r, item| {
@@ -497,17 +498,21 @@ impl Resolver {
     fn decisive_rule(&mut self, body: &Body, r: &RuleAst, name: &str) -> Option<Rule> {
         let rule = self.rule(body, r)?;
         let n = body.members.len();
-        let (label, message, help) = if !passes(body, &rule, &vec![true; n]) {
+        let everyone = |b: Ballot| vec![b; n];
+        let always = Ballot::WITHHOLDING
+            .iter()
+            .all(|&b| passes_ballots(body, &rule, &everyone(b)));
+        let (label, message, help) = if !passes_ballots(body, &rule, &everyone(Ballot::Yes)) {
             (
                 "never passes",
                 "can never pass: it fails even when every member votes yes",
                 "no decision could ever be taken under it; check the threshold against the members' weights",
             )
-        } else if passes(body, &rule, &vec![false; n]) {
+        } else if always {
             (
                 "always passes",
-                "always passes: it holds even when no member votes yes",
-                "a decision under it would need nobody's vote; raise the threshold",
+                "always passes: it holds when every member votes no, when every member abstains and when every member stays away",
+                "a decision under it would need nobody's vote; raise the threshold, or add a quorum",
             )
         } else {
             return Some(rule);
@@ -522,21 +527,116 @@ impl Resolver {
     }
 
     fn rule(&mut self, body: &Body, r: &RuleAst) -> Option<Rule> {
-        let n = body.members.len() as u64;
         Some(match &r.kind {
             RuleKind::Unanimity => Rule::Unanimity,
             RuleKind::Majority => Rule::Majority,
             RuleKind::Share {
                 strict,
-                percent,
+                ratio,
                 dim,
+                base,
             } => {
                 let dim = self.dim(body, dim);
-                let percent = self.percent(percent)?;
-                Rule::Share {
-                    dim: dim?,
+                let written = self.ratio(ratio)?;
+                let dim = dim?;
+                match (written, base) {
+                    (Ratio::Percent(percent), None) => Rule::Share {
+                        dim,
+                        strict: *strict,
+                        percent,
+                    },
+                    (ratio, base) => Rule::ShareOf {
+                        dim,
+                        strict: *strict,
+                        ratio,
+                        base: match base {
+                            None => Base::All,
+                            Some(ast::ShareBase::Cast) => Base::Cast,
+                            Some(ast::ShareBase::Present) => Base::Present,
+                        },
+                    },
+                }
+            }
+            RuleKind::Withheld {
+                strict,
+                amount,
+                share,
+                dim,
+                what,
+            } => {
+                let d = self.dim(body, dim);
+                let bound = self.bound(amount, *share)?;
+                let dim = d?;
+                let what = match what {
+                    ast::WithheldWord::Against => Withholding::Against,
+                    ast::WithheldWord::Abstaining => Withholding::Abstaining,
+                    ast::WithheldWord::Absent => Withholding::Absent,
+                    ast::WithheldWord::NotInFavour => Withholding::NotInFavour,
+                };
+                let total = body.total(dim);
+                if matches!(bound, Bound::Count(c) if c > total || (!*strict && c >= total)) {
+                    let e = self.error(
+                        format!(
+                            "`{}` always holds: `{}` has {} {} in total",
+                            self.model.files[self.file]
+                                .slice(r.span)
+                                .split_whitespace()
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                            body.id,
+                            total,
+                            body.dim_name(dim)
+                        ),
+                        amount.span,
+                    );
+                    e.label = Some("larger than the body".into());
+                    e.help = Some(format!("use a number below {total}"));
+                    return None;
+                }
+                // The first version's `at most N members against`, kept as its own form.
+                if let (Dim::Members, Bound::Count(c), Withholding::Against, false) =
+                    (dim, bound, what, *strict)
+                {
+                    return Some(Rule::AtMostAgainst(c));
+                }
+                Rule::Withheld {
+                    dim,
                     strict: *strict,
-                    percent,
+                    bound,
+                    what,
+                }
+            }
+            RuleKind::Quorum {
+                strict,
+                amount,
+                share,
+                dim,
+            } => {
+                let d = self.dim(body, dim);
+                let bound = self.bound(amount, *share)?;
+                let dim = d?;
+                if let Bound::Count(c) = bound {
+                    let total = body.total(dim);
+                    if c > total || (*strict && c >= total) {
+                        let e = self.error(
+                            format!(
+                                "the quorum `{}` can never be reached: `{}` has {} {} in total",
+                                amount.text,
+                                body.id,
+                                total,
+                                body.dim_name(dim)
+                            ),
+                            amount.span,
+                        );
+                        e.label = Some("larger than the body".into());
+                        e.help = Some("check the figure, or the members list".into());
+                        return None;
+                    }
+                }
+                Rule::Quorum {
+                    dim,
+                    strict: *strict,
+                    bound,
                 }
             }
             RuleKind::Count { strict, count, dim } => {
@@ -565,22 +665,6 @@ impl Resolver {
                     count: c,
                 }
             }
-            RuleKind::AtMostAgainst(lit) => {
-                let c = self.unsigned(lit)?;
-                if c >= n {
-                    let e = self.error(
-                        format!(
-                            "`at most {} members against` always holds: `{}` has {} members",
-                            lit.text, body.id, n
-                        ),
-                        lit.span,
-                    );
-                    e.label = Some("larger than the body".into());
-                    e.help = Some(format!("use a number below {n}"));
-                    return None;
-                }
-                Rule::AtMostAgainst(c)
-            }
             RuleKind::NoVetoFrom(ids) => Rule::NoVetoFrom(self.members_of(body, ids)?),
             RuleKind::AllOf(ids) => Rule::AllOf(self.members_of(body, ids)?),
             RuleKind::And(parts) | RuleKind::Or(parts) => {
@@ -602,6 +686,44 @@ impl Resolver {
                 }
             }
         })
+    }
+
+    /// A count, or a proportion (`... of`) of the dimension's total.
+    fn bound(&mut self, lit: &Lit, share: bool) -> Option<Bound> {
+        if share {
+            self.ratio(lit).map(Bound::Share)
+        } else {
+            self.unsigned(lit).map(Bound::Count)
+        }
+    }
+
+    /// A percentage (`55%`) or a fraction (`2/3`) of at most one.
+    fn ratio(&mut self, lit: &Lit) -> Option<Ratio> {
+        let Some((a, b)) = lit.text.split_once('/') else {
+            return self.percent(lit).map(Ratio::Percent);
+        };
+        let parse = |t: &str| t.replace('_', "").parse::<u64>().ok();
+        match (parse(a), parse(b)) {
+            (Some(numer), Some(denom))
+                if denom > 0 && numer <= denom && denom <= MAX_FRACTION_DENOMINATOR =>
+            {
+                Some(Ratio::Fraction { numer, denom })
+            }
+            _ => {
+                let e = self.error(
+                    format!(
+                        "the fraction `{}` is not a proportion this tool can use",
+                        lit.text
+                    ),
+                    lit.span,
+                );
+                e.label = Some("not between 0 and 1".into());
+                e.help = Some(format!(
+                    "write a fraction of at most one, with a denominator from 1 to {MAX_FRACTION_DENOMINATOR} (e.g. `2/3`)"
+                ));
+                None
+            }
+        }
     }
 
     fn percent(&mut self, lit: &Lit) -> Option<Percent> {
@@ -909,13 +1031,69 @@ impl Resolver {
     }
 
     fn requirement(&mut self, r: &ast::RequiresDecl) -> Option<Requirement> {
-        let loc = self.loc(r.span);
+        let mut routes = Vec::new();
+        let mut ok = true;
+        for route in &r.routes {
+            match self.route(route) {
+                Some(x) => routes.push(x),
+                None => ok = false,
+            }
+        }
+        (ok && !routes.is_empty()).then(|| Requirement {
+            routes,
+            any_of: r.any_of,
+            loc: self.loc(r.span),
+        })
+    }
+
+    fn route(&mut self, r: &ast::RouteDecl) -> Option<Route> {
+        let target = self.target(&r.target, r.rule.as_ref(), r.each_of);
+        let when = match &r.when {
+            Some(f) => Some(self.formula(f)?),
+            None => None,
+        };
+        let target = target?;
+        if r.lapse && matches!(target, Target::EachOf(_)) {
+            let e = self.error("`lapse of` needs one decision, not `each of`", r.span);
+            e.label = Some("several consents".into());
+            e.help = Some("write `requires lapse of BODY [by RULE]`".into());
+            return None;
+        }
+        Some(Route {
+            target,
+            lapse: r.lapse,
+            when,
+            loc: self.loc(r.span),
+        })
+    }
+
+    /// What `requires [each of] NAME [by RULE]` (or an `expect route`) names.
+    fn target(&mut self, name: &Ident, rule: Option<&Ident>, each_of: bool) -> Option<Target> {
+        if each_of {
+            let Some(&b) = self.names.bodies.get(&name.text) else {
+                let hint = self.hint(&name.text, self.model.bodies.iter().map(|x| x.id.as_str()));
+                self.unknown(
+                    format!("unknown body `{}`", name.text),
+                    name.span,
+                    "not declared",
+                    hint,
+                    Some("`each of` names a body: every member's consent is needed".into()),
+                );
+                return None;
+            };
+            return Some(Target::EachOf(b));
+        }
+        struct Named<'a> {
+            target: &'a Ident,
+            rule: Option<&'a Ident>,
+        }
+        let r = Named { target: name, rule };
         if let Some(&b) = self.names.bodies.get(&r.target.text) {
-            let rule = self.rule_ref(b, r.rule.as_ref())?;
-            return Some(Requirement::Body { body: b, rule, loc });
+            let rule = self.rule_ref(b, r.rule)?;
+            return Some(Target::Body { body: b, rule });
         }
         if let Some(&a) = self.names.actors.get(&r.target.text) {
-            if let Some(rule) = &r.rule {
+            if let Some(rule) = r.rule {
                 let e = self.error(
                     format!(
                         "`{}` is an actor, so it has no voting rule `{}`",
@@ -930,7 +1108,7 @@ impl Resolver {
                 ));
                 return None;
             }
-            return Some(Requirement::Actor { actor: a, loc });
+            return Some(Target::Actor(a));
         }
         let names = self
             .model
@@ -947,6 +1125,46 @@ impl Resolver {
             Some("`requires` names a declared body (for a vote) or actor (for its consent)".into()),
         );
         None
+    }
+
+    /// `consent ACTOR by BODY [by RULE] [when F]`.
+    fn consent(&mut self, c: &ast::ConsentDecl) {
+        let actor = self.lookup_actor(&c.actor);
+        let body = match self.names.bodies.get(&c.body.text).copied() {
+            Some(b) => Some(b),
+            None => {
+                let hint = self.hint(
+                    &c.body.text,
+                    self.model.bodies.iter().map(|x| x.id.as_str()),
+                );
+                self.unknown(
+                    format!("unknown body `{}`", c.body.text),
+                    c.body.span,
+                    "not declared",
+                    hint,
+                    Some(
+                        "an actor consents through one of its bodies: declare it with `body`"
+                            .into(),
+                    ),
+                );
+                None
+            }
+        };
+        let rule = body.and_then(|b| self.rule_ref(b, c.rule.as_ref()));
+        let when = match &c.when {
+            Some(f) => self.formula(f).map(Some),
+            None => Some(None),
+        };
+        if let (Some(actor), Some(body), Some(rule), Some(when)) = (actor, body, rule, when) {
+            self.model.procedures.push(Procedure {
+                actor,
+                body,
+                rule,
+                when,
+                doc: c.doc.clone(),
+                loc: self.loc(c.span),
+            });
+        }
     }
 
     fn clause_ref(&mut self, c: &ast::ClauseRefAst) -> Option<ClauseRef> {
@@ -1210,14 +1428,64 @@ impl Resolver {
                 actor,
                 clause,
                 expected,
+                mode,
             } => {
                 let (a, c) = (self.lookup_actor(actor), self.clause_ref(clause));
                 Expectation::Veto {
                     actor: a?,
                     clause: c?,
                     expected: *expected,
+                    mode: mode.map(|m| match m {
+                        ast::VetoMode::No => Ballot::No,
+                        ast::VetoMode::Abstaining => Ballot::Abstain,
+                        ast::VetoMode::Absence => Ballot::Absent,
+                    }),
                 }
             }
+            K::Force {
+                actor,
+                clause,
+                expected,
+            } => {
+                let (a, c) = (self.lookup_actor(actor), self.clause_ref(clause));
+                Expectation::Force {
+                    actor: a?,
+                    clause: c?,
+                    expected: *expected,
+                }
+            }
+            K::Route {
+                target,
+                each_of,
+                rule,
+                clause,
+                open,
+            } => {
+                let t = self.target(target, rule.as_ref(), *each_of);
+                let c = self.clause_ref(clause)?;
+                let t = t?;
+                let asks = self.model.clause(c).requires.iter().flat_map(|r| &r.routes);
+                if !asks.clone().any(|r| r.target == t) {
+                    let e = self.error(
+                        format!(
+                            "clause {} has no route through `{}`",
+                            self.model.clause(c).id,
+                            target.text
+                        ),
+                        target.span,
+                    );
+                    e.label = Some("not one of the clause's routes".into());
+                    e.help =
+                        Some("name a body (and rule) or actor that the clause `requires`".into());
+                    return None;
+                }
+                Expectation::Route {
+                    target: t,
+                    clause: c,
+                    open: *open,
+                }
+            }
+            K::Impossible(c) => Expectation::Impossible(self.clause_ref(c)?),
             K::Blocked(c) => Expectation::Blocked(self.clause_ref(c)?),
             K::Adoptable(c) => Expectation::Adoptable(self.clause_ref(c)?),
             K::Feasible { treaty, expected } => Expectation::Feasible {

@@ -227,8 +227,141 @@ impl fmt::Display for Percent {
     }
 }
 
-/// A voting rule over the set of yes voters. Every form is monotone: adding a
-/// yes voter never turns a pass into a fail.
+/// How one member casts its ballot in a decision. `Yes` is the best ballot for passing
+/// under every rule form (turning any ballot into `Yes` never turns a pass into a fail);
+/// the other three are the ways of withholding support, and which of them can block
+/// depends on what the rule counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ballot {
+    Yes,
+    No,
+    Abstain,
+    Absent,
+}
+
+impl Ballot {
+    /// The four ballots, in the order used by per-ballot tables (`[yes, no, abstain,
+    /// absent]`).
+    pub const ALL: [Ballot; 4] = [Ballot::Yes, Ballot::No, Ballot::Abstain, Ballot::Absent];
+    /// The three ways of withholding support.
+    pub const WITHHOLDING: [Ballot; 3] = [Ballot::No, Ballot::Abstain, Ballot::Absent];
+
+    /// The ballot's place in `ALL`.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// As the reports write it: "vote yes", "vote no", "abstain", "stay away".
+    pub fn verb(self) -> &'static str {
+        match self {
+            Ballot::Yes => "voting yes",
+            Ballot::No => "voting no",
+            Ballot::Abstain => "abstaining",
+            Ballot::Absent => "staying away",
+        }
+    }
+}
+
+/// An exact proportion as written: a percentage or a fraction (`2/3`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ratio {
+    Percent(Percent),
+    /// `numer / denom`, with `0 < denom <= MAX_FRACTION_DENOMINATOR` and `numer <= denom`.
+    Fraction {
+        numer: u64,
+        denom: u64,
+    },
+}
+
+/// The largest denominator a written fraction may have, so that exact threshold arithmetic
+/// stays inside `u128` (as `MAX_PERCENT_DECIMALS` does for percentages).
+pub const MAX_FRACTION_DENOMINATOR: u64 = 100_000_000;
+
+impl Ratio {
+    /// The proportion as `a / b` of one, exactly (`b > 0`).
+    pub fn parts(self) -> (u128, u128) {
+        match self {
+            Ratio::Percent(p) => (u128::from(p.numer), 100 * u128::from(p.denom.max(1))),
+            Ratio::Fraction { numer, denom } => (u128::from(numer), u128::from(denom.max(1))),
+        }
+    }
+}
+
+impl fmt::Display for Ratio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ratio::Percent(p) => p.fmt(f),
+            Ratio::Fraction { numer, denom } => write!(f, "{numer}/{denom}"),
+        }
+    }
+}
+
+/// What a share is a share of: every member's weight, the votes cast (yes and no), or the
+/// members present (yes, no and abstain).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Base {
+    All,
+    Cast,
+    Present,
+}
+
+impl Base {
+    /// Whether a ballot counts in the base.
+    pub fn counts(self, b: Ballot) -> bool {
+        match self {
+            Base::All => true,
+            Base::Cast => matches!(b, Ballot::Yes | Ballot::No),
+            Base::Present => b != Ballot::Absent,
+        }
+    }
+}
+
+/// A bound written as a number of units or a proportion of the dimension's total.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Bound {
+    Count(u64),
+    Share(Ratio),
+}
+
+/// The ballots an upper-bound atom counts (`at most 3 members against`, `less than 1/3 of
+/// members abstaining`, `at most 3 members not in favour`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Withholding {
+    /// `against`: no votes.
+    Against,
+    /// `abstaining`.
+    Abstaining,
+    /// `absent`.
+    Absent,
+    /// `not in favour`: no, abstain and absent.
+    NotInFavour,
+}
+
+impl Withholding {
+    pub fn counts(self, b: Ballot) -> bool {
+        match self {
+            Withholding::Against => b == Ballot::No,
+            Withholding::Abstaining => b == Ballot::Abstain,
+            Withholding::Absent => b == Ballot::Absent,
+            Withholding::NotInFavour => b != Ballot::Yes,
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Withholding::Against => "against",
+            Withholding::Abstaining => "abstaining",
+            Withholding::Absent => "absent",
+            Withholding::NotInFavour => "not in favour",
+        }
+    }
+}
+
+/// A voting rule over the members' ballots (`Ballot`). Every form keeps `Yes` the best
+/// ballot: turning any ballot into a yes never turns a pass into a fail. The forms of the
+/// first version count yes votes against the body's totals and read any other ballot as
+/// "not yes", except `AtMostAgainst` and `NoVetoFrom`, which count no votes only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Rule {
     /// Every member votes yes.
@@ -247,11 +380,36 @@ pub enum Rule {
         strict: bool,
         count: u64,
     },
-    /// At most `n` members vote no.
+    /// Yes weight of `dim` at least (more than, `strict`) `ratio` of the weight of the
+    /// members in `base` (a share of votes cast or of members present fails when that
+    /// base weighs nothing). Percentage shares of the whole body are `Share`.
+    ShareOf {
+        dim: Dim,
+        strict: bool,
+        ratio: Ratio,
+        base: Base,
+    },
+    /// Weight of `dim` withheld in the way `what` counts is at most (less than, `strict`)
+    /// `bound` (a count, or a proportion of the dimension's total).
+    Withheld {
+        dim: Dim,
+        strict: bool,
+        bound: Bound,
+        what: Withholding,
+    },
+    /// Weight of `dim` present (yes, no or abstain) is at least (more than, `strict`)
+    /// `bound`.
+    Quorum {
+        dim: Dim,
+        strict: bool,
+        bound: Bound,
+    },
+    /// At most `n` members vote no (abstaining and absent members are not against).
     AtMostAgainst(u64),
-    /// None of these members (indices into `Body::members`) votes no.
+    /// None of these members (indices into `Body::members`) votes no: abstaining or
+    /// staying away is not a veto (UN Charter Art. 27(3) as practised).
     NoVetoFrom(Vec<usize>),
-    /// All of these members vote yes (same condition as `NoVetoFrom`, stated positively).
+    /// All of these members vote yes.
     AllOf(Vec<usize>),
     And(Vec<Rule>),
     Or(Vec<Rule>),
@@ -333,24 +491,50 @@ pub struct ClauseRef {
     pub clause: usize,
 }
 
+/// A clause's `requires`: met when any one of its routes is (a plain `requires` has one
+/// route; `requires any of { ... }` several).
 #[derive(Clone, Debug)]
-pub enum Requirement {
-    /// A decision of `body` under its rule `rule`.
-    Body {
-        body: BodyId,
-        rule: RuleId,
-        loc: Loc,
-    },
-    /// The consent of one actor (a state that must act, e.g. a host country).
-    Actor { actor: ActorId, loc: Loc },
+pub struct Requirement {
+    pub routes: Vec<Route>,
+    /// Written as `any of { ... }` (even with one route).
+    pub any_of: bool,
+    pub loc: Loc,
 }
 
-impl Requirement {
-    pub fn loc(&self) -> Loc {
-        match self {
-            Requirement::Body { loc, .. } | Requirement::Actor { loc, .. } => *loc,
-        }
-    }
+/// One legal route to a requirement: a decision (or a set of consents), which may have to
+/// fail rather than pass (`lapse`), and a precondition.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub target: Target,
+    /// `lapse of ...`: met when the decision fails (a measure that lapses unless renewed).
+    pub lapse: bool,
+    /// `when F`: the route is open only if F can hold with the facts and the clause.
+    pub when: Option<Formula>,
+    pub loc: Loc,
+}
+
+/// What a route asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// A decision of `body` under its rule `rule`.
+    Body { body: BodyId, rule: RuleId },
+    /// The consent of one actor (a state that must act, e.g. a host country); through its
+    /// domestic procedures (`consent` declarations) when it has any.
+    Actor(ActorId),
+    /// `each of BODY`: the consent of every member of the body.
+    EachOf(BodyId),
+}
+
+/// `consent ACTOR by BODY [by RULE] [when F]`: the actor's consent is a decision of one of
+/// its own bodies. An actor with several procedures consents when all of them pass.
+#[derive(Clone, Debug)]
+pub struct Procedure {
+    pub actor: ActorId,
+    pub body: BodyId,
+    pub rule: RuleId,
+    pub when: Option<Formula>,
+    pub doc: Option<String>,
+    pub loc: Loc,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -443,7 +627,24 @@ pub enum Expectation {
         actor: ActorId,
         clause: ClauseRef,
         expected: bool,
+        /// Only this way of withholding counts (`by no`, `by abstaining`, `by absence`).
+        mode: Option<Ballot>,
     },
+    /// `actor` alone can make the clause's decisions go the clause's way, whatever the
+    /// others do (for a lapse: make the decision fail).
+    Force {
+        actor: ActorId,
+        clause: ClauseRef,
+        expected: bool,
+    },
+    /// The route of a requirement of `clause` that asks for `target` is open (or closed).
+    Route {
+        target: Target,
+        clause: ClauseRef,
+        open: bool,
+    },
+    /// Some requirement of the clause has no route whose precondition can hold.
+    Impossible(ClauseRef),
     /// The clause cannot be adopted (`Blocked`) or can (`Adoptable`).
     Blocked(ClauseRef),
     Adoptable(ClauseRef),
@@ -487,6 +688,8 @@ pub struct Model {
     pub treaties: Vec<Treaty>,
     pub positions: Vec<Position>,
     pub expects: Vec<Expect>,
+    /// Domestic procedures, in source order.
+    pub procedures: Vec<Procedure>,
 }
 
 impl Model {

@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use super::loaded::RouteOut;
 use super::wire::{
     CheckDoc, ConflictOut, DecisionOut, ItemOut, ReasonOut, SourceLine, TreatyOut, UndecidedOut,
     VetoesDoc,
@@ -362,9 +363,19 @@ fn dependencies(o: &mut String, t: &TreatyOut) {
         let reqs: Vec<String> = c
             .requires
             .iter()
-            .map(|r| match &r.rule {
-                Some(rule) => format!("{} ({rule})", r.id),
-                None => r.id.clone(),
+            .map(|r| {
+                let route = |x: &RouteOut| match &x.rule {
+                    Some(rule) => format!("{} ({rule})", x.id),
+                    None if x.kind == "each_of" => format!("each of {}", x.id),
+                    None => x.id.clone(),
+                };
+                match &r.route {
+                    Some(x) => route(x),
+                    None => format!(
+                        "any of {{{}}}",
+                        r.any_of.iter().map(route).collect::<Vec<_>>().join(", ")
+                    ),
+                }
             })
             .collect();
         let n = c.non_parties.len();

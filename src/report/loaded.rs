@@ -6,10 +6,10 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::model::display::rule_text;
-use crate::model::names::{actor_ids, clause_name, member_name, requirement_names};
+use crate::model::names::{actor_ids, clause_name, member_name, target_names};
 use crate::model::{
-    ActorId, Body, Holders, Loc, Model, NamedRule, Position, RedLineKind, Requirement, StanceKind,
-    Treaty, VarType,
+    ActorId, Body, Holders, Loc, Model, NamedRule, Position, RedLineKind, Requirement, Route,
+    StanceKind, Target, Treaty, VarType,
 };
 
 /// A place in a source file, as the wire format gives it.
@@ -69,14 +69,32 @@ pub struct BodyOut {
     pub at: Place,
 }
 
+/// One route of a requirement (a plain `requires` is one route).
 #[derive(Serialize)]
-pub struct RequirementOut {
+pub struct RouteOut {
+    /// `body`, `actor` or `each_of`.
     pub kind: &'static str,
     /// Body or actor id.
     pub id: String,
     /// The rule name (`default` for the body's own rule); absent for actors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// `lapse of`: met when the decision fails.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lapse: bool,
+    /// The precondition (`when`), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct RequirementOut {
+    /// The route, for a plain `requires`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteOut>,
+    /// The routes of `requires any of { ... }`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub any_of: Vec<RouteOut>,
 }
 
 #[derive(Serialize)]
@@ -145,15 +163,50 @@ fn rules_of(body: &Body) -> impl Iterator<Item = &NamedRule> {
     std::iter::once(&body.default_rule).chain(body.rules.iter())
 }
 
-pub(crate) fn requirement(model: &Model, r: &Requirement) -> RequirementOut {
-    let (id, rule) = requirement_names(model, r);
-    RequirementOut {
-        kind: match r {
-            Requirement::Body { .. } => "body",
-            Requirement::Actor { .. } => "actor",
+pub(crate) fn route(model: &Model, r: &Route) -> RouteOut {
+    let (id, rule) = target_names(model, r.target);
+    RouteOut {
+        kind: match r.target {
+            Target::Body { .. } => "body",
+            Target::Actor(_) => "actor",
+            Target::EachOf(_) => "each_of",
         },
         id,
         rule,
+        lapse: r.lapse,
+        when: r.when.as_ref().map(|f| f.text.clone()),
+    }
+}
+
+/// A route as `treaty loaded` prints it: `EU by default`, `USA (consent)`, `lapse of EU by
+/// unanimity when x`.
+fn route_line(model: &Model, r: &Route) -> String {
+    let (id, rule) = target_names(model, r.target);
+    let mut s = String::new();
+    if r.lapse {
+        s.push_str("lapse of ");
+    }
+    match (r.target, rule) {
+        (Target::EachOf(_), _) => s.push_str(&format!("each of {id}")),
+        (_, Some(rule)) => s.push_str(&format!("{id} by {rule}")),
+        (_, None) => s.push_str(&format!("{id} (consent)")),
+    }
+    if let Some(w) = &r.when {
+        s.push_str(&format!(" when {}", w.text));
+    }
+    s
+}
+
+pub(crate) fn requirement(model: &Model, r: &Requirement) -> RequirementOut {
+    match (r.any_of, r.routes.as_slice()) {
+        (false, [one]) => RequirementOut {
+            route: Some(route(model, one)),
+            any_of: Vec::new(),
+        },
+        _ => RequirementOut {
+            route: None,
+            any_of: r.routes.iter().map(|x| route(model, x)).collect(),
+        },
     }
 }
 
@@ -405,14 +458,11 @@ fn treaty_text(o: &mut String, model: &Model, t: &Treaty) {
             let _ = writeln!(o, "    {}", f.text);
         }
         for r in &c.requires {
-            let r = requirement(model, r);
-            match r.rule {
-                Some(rule) => {
-                    let _ = writeln!(o, "    requires {} by {rule}", r.id);
-                }
-                None => {
-                    let _ = writeln!(o, "    requires {} (consent)", r.id);
-                }
+            let routes: Vec<String> = r.routes.iter().map(|x| route_line(model, x)).collect();
+            if r.any_of {
+                let _ = writeln!(o, "    requires any of {{ {} }}", routes.join(", "));
+            } else {
+                let _ = writeln!(o, "    requires {}", routes.join(", "));
             }
         }
     }

@@ -2,6 +2,8 @@
 //!
 //! - `consistency`: which clauses of a treaty and which red lines cannot hold together,
 //!   as every minimal conflict (`check_consistency`).
+//! - `precondition`: whether a decision's precondition can hold with the facts and the
+//!   clause (`precondition_holds`).
 //! - `voting`: voting questions posed to Z3 (one decision, and the joint feasibility of a
 //!   treaty), an independent check on the solver-free `crate::voting`.
 //! - Shared machinery: `lower` (model formulas to Z3 terms), `query` (budgets, and `unknown`
@@ -16,12 +18,14 @@
 mod consistency;
 mod lower;
 mod marco;
+mod precondition;
 mod query;
 mod reason;
 mod standing;
 pub mod voting;
 
 pub use consistency::{check_consistency, Conflict, ConsistencyReport};
+pub use precondition::{precondition_holds, PreconditionCheck};
 pub use voting::{
     decision_can_pass, decision_min_blocking_size, decision_summary, decision_veto_players,
     treaty_feasibility, ClauseOutcome, DecisionSummary, JointError, JointInput, JointOutcome,

@@ -34,7 +34,7 @@ use super::lower::Lowering;
 use super::query::{Abort, Answer, Budget};
 use super::Options;
 use crate::budget::GaveUp;
-use crate::model::{ActorId, Body, ClauseRef, Dim, Model, Requirement, Rule, TreatyId};
+use crate::model::{ActorId, Body, ClauseRef, Dim, Model, Rule, Target, TreatyId};
 use crate::voting::Vote;
 
 /// Why a voting question got no answer.
@@ -198,7 +198,7 @@ impl DecisionSolver {
             .filter(|&(i, _)| Some(i) != skip)
             .filter_map(|(i, v)| match v {
                 Vote::Yes => Some(self.vars[i].clone()),
-                Vote::No => Some(self.vars[i].not()),
+                Vote::No | Vote::Abstain | Vote::Absent => Some(self.vars[i].not()),
                 Vote::Free => None,
             })
             .collect()
@@ -495,6 +495,11 @@ impl<'a> RuleLowering<'a> {
                     yes.ge(count)
                 }
             }
+            Rule::ShareOf { .. } | Rule::Withheld { .. } | Rule::Quorum { .. } => {
+                return Err(JointError::Invalid(
+                    "WIP: four-valued rule forms are not yet encoded".into(),
+                ))
+            }
             Rule::AtMostAgainst(k) => {
                 // n - yes <= k, kept free of subtraction on the host.
                 let (yes, _) = self.yes_sum(Dim::Members)?;
@@ -639,10 +644,15 @@ fn joint(
         let mut sels = Vec::with_capacity(clause.requires.len());
         for (ri, req) in clause.requires.iter().enumerate() {
             let prefix = format!("c{ci}r{ri}");
-            let (voters, formula) = match req {
-                Requirement::Body { body, rule, .. } => {
-                    let b = &model.bodies[*body];
-                    let r = b.rule(*rule);
+            let [route] = req.routes.as_slice() else {
+                return Err(JointError::Invalid(
+                    "WIP: routes are not yet encoded".into(),
+                ));
+            };
+            let (voters, formula) = match route.target {
+                Target::Body { body, rule } => {
+                    let b = &model.bodies[body];
+                    let r = b.rule(rule);
                     let vars: Vec<Bool> = b
                         .members
                         .iter()
@@ -657,15 +667,20 @@ fn joint(
                         b.members.iter().map(|m| m.actor).zip(vars).collect();
                     (voters, f)
                 }
-                Requirement::Actor { actor, .. } => {
+                Target::Actor(actor) => {
                     let v = Bool::new_const(format!("{prefix}:{actor}"));
-                    (vec![(*actor, v.clone())], v)
+                    (vec![(actor, v.clone())], v)
+                }
+                Target::EachOf(_) => {
+                    return Err(JointError::Invalid(
+                        "WIP: each of is not yet encoded".into(),
+                    ))
                 }
             };
             for (a, v) in &voters {
                 match vote_of(*a, cref) {
                     Vote::Yes => solver.assert(v),
-                    Vote::No => solver.assert(v.not()),
+                    Vote::No | Vote::Abstain | Vote::Absent => solver.assert(v.not()),
                     Vote::Free => {}
                 }
             }

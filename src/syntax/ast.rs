@@ -44,6 +44,18 @@ pub enum Item {
     Treaty(TreatyDecl),
     Position(PositionDecl),
     Expect(ExpectDecl),
+    Consent(ConsentDecl),
+}
+
+/// `consent RUS by RUS_Assembly by ratification when F`: how an actor gives its consent.
+#[derive(Clone, Debug)]
+pub struct ConsentDecl {
+    pub actor: Ident,
+    pub body: Ident,
+    pub rule: Option<Ident>,
+    pub when: Option<FormulaAst>,
+    pub doc: Option<String>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -93,21 +105,53 @@ pub struct RuleAst {
 pub enum RuleKind {
     Unanimity,
     Majority,
+    /// `at least 55% of members`, `more than 50% of votes cast`, `at least 2/3 of members
+    /// present`: `base` is `cast`, `present` or none (the whole body).
     Share {
         strict: bool,
-        percent: Lit,
+        ratio: Lit,
         dim: Ident,
+        base: Option<ShareBase>,
     },
     Count {
         strict: bool,
         count: Lit,
         dim: Ident,
     },
-    AtMostAgainst(Lit),
+    /// `at most 3 members against`, `less than 1/3 of members abstaining`: `share` when the
+    /// amount is a proportion (`... of`).
+    Withheld {
+        strict: bool,
+        amount: Lit,
+        share: bool,
+        dim: Ident,
+        what: WithheldWord,
+    },
+    /// `quorum at least 14 members`, `quorum at least 2/3 of votes`.
+    Quorum {
+        strict: bool,
+        amount: Lit,
+        share: bool,
+        dim: Ident,
+    },
     NoVetoFrom(Vec<Ident>),
     AllOf(Vec<Ident>),
     And(Vec<RuleAst>),
     Or(Vec<RuleAst>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShareBase {
+    Cast,
+    Present,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WithheldWord {
+    Against,
+    Abstaining,
+    Absent,
+    NotInFavour,
 }
 
 #[derive(Clone, Debug)]
@@ -168,10 +212,22 @@ pub struct ClauseDecl {
     pub span: Span,
 }
 
+/// `requires ...`: one route, or `any of { ... }` routes.
 #[derive(Clone, Debug)]
 pub struct RequiresDecl {
+    pub routes: Vec<RouteDecl>,
+    pub any_of: bool,
+    pub span: Span,
+}
+
+/// One way to meet a requirement: `[lapse of] TARGET [by RULE] [when F]` or `each of BODY`.
+#[derive(Clone, Debug)]
+pub struct RouteDecl {
+    pub lapse: bool,
+    pub each_of: bool,
     pub target: Ident,
     pub rule: Option<Ident>,
+    pub when: Option<FormulaAst>,
     pub span: Span,
 }
 
@@ -235,7 +291,22 @@ pub enum ExpectKind {
         actor: Ident,
         clause: ClauseRefAst,
         expected: bool,
+        /// `by no` / `by abstaining` / `by absence`: only that way of withholding counts.
+        mode: Option<VetoMode>,
     },
+    Force {
+        actor: Ident,
+        clause: ClauseRefAst,
+        expected: bool,
+    },
+    Route {
+        target: Ident,
+        each_of: bool,
+        rule: Option<Ident>,
+        clause: ClauseRefAst,
+        open: bool,
+    },
+    Impossible(ClauseRefAst),
     Blocked(ClauseRefAst),
     Adoptable(ClauseRefAst),
     Feasible {
@@ -291,10 +362,19 @@ impl CmpOp {
     }
 }
 
-/// Whether a position supports or opposes a clause.
+/// Whether a position supports, opposes or abstains on a clause.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StanceKind {
     Supports,
     Opposes,
+    Abstains,
+}
+
+/// A way of withholding support named in `expect veto ... by MODE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VetoMode {
+    No,
+    Abstaining,
+    Absence,
 }

@@ -157,7 +157,13 @@ pub(super) fn syntax_error(
                 "`more`",
                 "`no`",
                 "`unanimity`",
+                "`less`",
+                "`quorum`",
             ],
+        ),
+        (
+            ROUTE,
+            &["`any`", "`_`", "`each`", "`each of`", "`lapse`", "a name"],
         ),
         ("a name", &["`_`"]),
         ("a quoted string", &["`\"`"]),
@@ -214,6 +220,10 @@ fn short_expected(expected: &[String]) -> String {
     }
 }
 
+/// What `requires` takes.
+const ROUTE: &str =
+    "a body or an actor (`EU`, `EU by qmv`, `each of NATO`, `lapse of EU`, `any of { ... }`)";
+
 /// A reader's name for a grammar rule, or `None` for rules whose tokens speak for themselves.
 fn describe_rule(r: Rule) -> Option<String> {
     if let Some(k) = keyword_text(r) {
@@ -241,7 +251,8 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::fact_decl
             | Rule::treaty_decl
             | Rule::position_decl
-            | Rule::expect_decl => "a declaration",
+            | Rule::expect_decl
+            | Rule::consent_decl => "a declaration",
             Rule::members_stmt => "`members`",
             Rule::decides_stmt => "`decides by`",
             Rule::rule_decl => "`rule`",
@@ -251,12 +262,20 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::majority
             | Rule::share
             | Rule::count
-            | Rule::at_most_against
+            | Rule::withheld
+            | Rule::quorum
             | Rule::no_veto
             | Rule::all_of
             | Rule::quota
+            | Rule::upper
+            | Rule::at_most
+            | Rule::less_than
             | Rule::at_least
             | Rule::more_than => "a voting rule",
+            Rule::share_base => "`cast` or `present`",
+            Rule::withholding | Rule::not_in_favour => {
+                "`against`, `abstaining`, `absent` or `not in favour`"
+            }
             Rule::dim => "a dimension (`members` or a weight name)",
             Rule::member_block | Rule::member_entry => "a member",
             Rule::weight => "a weight such as `votes 1_000`",
@@ -264,6 +283,10 @@ fn describe_rule(r: Rule) -> Option<String> {
             Rule::parties_stmt => "`parties`",
             Rule::clause_decl => "`clause`",
             Rule::requires_stmt => "`requires`",
+            Rule::any_of => "`any of { ... }`",
+            Rule::route => ROUTE,
+            Rule::lapse => "`lapse of`",
+            Rule::precondition => "`when` and a formula",
             Rule::formula_stmt
             | Rule::formula
             | Rule::implication
@@ -279,7 +302,7 @@ fn describe_rule(r: Rule) -> Option<String> {
             Rule::each_of => "`each of`",
             Rule::red_line => "`red line`",
             Rule::possible => "`possible`",
-            Rule::stance | Rule::stance_kind => "`supports` or `opposes`",
+            Rule::stance | Rule::stance_kind => "`supports`, `opposes` or `abstains on`",
             Rule::clause_ref => "`clause ID`",
             Rule::expect_conflict
             | Rule::expect_consistent
@@ -290,7 +313,12 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::expect_feasible
             | Rule::expect_infeasible
             | Rule::expect_power
-            | Rule::expect_non_party => "an expectation",
+            | Rule::expect_non_party
+            | Rule::expect_force
+            | Rule::expect_no_force
+            | Rule::expect_route
+            | Rule::expect_impossible => "an expectation",
+            Rule::veto_mode => "`by no`, `by abstaining` or `by absence`",
             Rule::red_line_ref => "a red line (`POSITION.\"label\"`)",
             Rule::power_index => "`swings`, `banzhaf`, `banzhaf_absolute` or `shapley_shubik`",
             Rule::fraction => "a number",

@@ -39,6 +39,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("treaty", true, true),
     kw("position", true, true),
     kw("expect", true, true),
+    kw("consent", true, true),
     // Statements inside declarations.
     kw("members", false, true),
     kw("decides", false, true),
@@ -55,6 +56,11 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("possible", false, true),
     kw("supports", false, true),
     kw("opposes", false, true),
+    kw("abstains", false, true),
+    kw("on", false, false),
+    kw("any", false, false),
+    kw("lapse", false, true),
+    kw("when", false, true),
     // Voting rules.
     kw("unanimity", false, true),
     kw("majority", false, true),
@@ -68,6 +74,14 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("veto", false, true),
     kw("from", false, true),
     kw("all", false, false),
+    kw("less", false, false),
+    kw("in", false, false),
+    kw("favour", false, true),
+    kw("abstaining", false, true),
+    kw("absent", false, true),
+    kw("cast", false, false),
+    kw("present", false, true),
+    kw("quorum", false, true),
     // Variable types and formulas.
     kw("bool", false, false),
     kw("int", false, false),
@@ -93,6 +107,13 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("shapley_shubik", false, false),
     kw("non-party", false, false),
     kw("clauses", false, false),
+    kw("force", false, false),
+    kw("route", false, false),
+    kw("for", false, false),
+    kw("open", false, false),
+    kw("closed", false, false),
+    kw("impossible", false, true),
+    kw("absence", false, false),
 ];
 
 /// The keyword spelt `word`, if it is one.

@@ -198,11 +198,14 @@ struct Builder<'t, 'd> {
 }
 
 impl Builder<'_, '_> {
+    /// The pair's span, without trailing whitespace (which pest keeps in a rule that ends
+    /// with an optional part that was not there).
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
+        let len = p.as_str().trim_end().len();
         Span {
             start: s.start() + self.offset,
-            end: s.end() + self.offset,
+            end: s.start() + len + self.offset,
         }
     }
 
@@ -357,8 +360,37 @@ impl Builder<'_, '_> {
                     items.push(Item::Expect(ExpectDecl { kind, span }));
                 }
             }
+            Rule::consent_decl => {
+                let mut actor = None;
+                let mut names = Vec::new();
+                let mut when = None;
+                for c in p.kids() {
+                    match c.as_rule() {
+                        Rule::ident if actor.is_none() => actor = Some(self.ident(c)),
+                        Rule::ident => names.push(self.ident(c)),
+                        Rule::precondition => when = self.precondition(c),
+                        _ => {}
+                    }
+                }
+                let mut names = names.into_iter();
+                if let (Some(actor), Some(body)) = (actor, names.next()) {
+                    items.push(Item::Consent(ConsentDecl {
+                        actor,
+                        body,
+                        rule: names.next(),
+                        when,
+                        doc,
+                        span,
+                    }));
+                }
+            }
             _ => {}
         }
+    }
+
+    /// The formula of a `when` precondition.
+    fn precondition(&mut self, p: Pair<Rule>) -> Option<FormulaAst> {
+        p.kids().next().and_then(|f| self.formula(f))
     }
 
     fn body(&mut self, p: Pair<Rule>, doc: Option<String>, span: Span) -> BodyDecl {
@@ -466,32 +498,70 @@ impl Builder<'_, '_> {
             }
             Rule::unanimity => RuleKind::Unanimity,
             Rule::majority => RuleKind::Majority,
-            Rule::share | Rule::count => {
-                let mut it = p.kids();
-                let strict = it
-                    .next()
-                    .and_then(|q| q.kids().next())
-                    .is_some_and(|q| q.as_rule() == Rule::more_than);
-                let amount = it.next().map(|a| self.lit(a));
-                let dim = it.next().map(|d| self.ident(d));
+            Rule::share | Rule::count | Rule::withheld | Rule::quorum => {
+                let mut strict = false;
+                let mut amount = None;
+                let mut share = false;
+                let mut dim = None;
+                let mut base = None;
+                let mut what = WithheldWord::Against;
+                for c in p.kids() {
+                    match c.as_rule() {
+                        Rule::quota | Rule::upper => {
+                            strict = c.kids().next().is_some_and(|q| {
+                                matches!(q.as_rule(), Rule::more_than | Rule::less_than)
+                            });
+                        }
+                        Rule::percent | Rule::fraction => {
+                            share = true;
+                            amount = Some(self.lit(c));
+                        }
+                        Rule::int => amount = Some(self.lit(c)),
+                        Rule::dim => dim = Some(self.ident(c)),
+                        Rule::share_base => {
+                            base = Some(if c.as_str() == "cast" {
+                                ShareBase::Cast
+                            } else {
+                                ShareBase::Present
+                            });
+                        }
+                        Rule::withholding => {
+                            what = match c.as_str() {
+                                "against" => WithheldWord::Against,
+                                "abstaining" => WithheldWord::Abstaining,
+                                "absent" => WithheldWord::Absent,
+                                _ => WithheldWord::NotInFavour,
+                            };
+                        }
+                        _ => {}
+                    }
+                }
                 match (amount, dim) {
-                    (Some(amount), Some(dim)) if rule == Rule::share => RuleKind::Share {
+                    (Some(ratio), Some(dim)) if rule == Rule::share => RuleKind::Share {
                         strict,
-                        percent: amount,
+                        ratio,
                         dim,
+                        base,
                     },
-                    (Some(amount), Some(dim)) => RuleKind::Count {
+                    (Some(count), Some(dim)) if rule == Rule::count => {
+                        RuleKind::Count { strict, count, dim }
+                    }
+                    (Some(amount), Some(dim)) if rule == Rule::withheld => RuleKind::Withheld {
                         strict,
-                        count: amount,
+                        amount,
+                        share,
+                        dim,
+                        what,
+                    },
+                    (Some(amount), Some(dim)) => RuleKind::Quorum {
+                        strict,
+                        amount,
+                        share,
                         dim,
                     },
                     _ => RuleKind::Unanimity,
                 }
             }
-            Rule::at_most_against => match p.kids().next() {
-                Some(n) => RuleKind::AtMostAgainst(self.lit(n)),
-                None => RuleKind::Unanimity,
-            },
             Rule::no_veto | Rule::all_of => {
                 let names: Vec<Ident> = p
                     .kids()
@@ -557,11 +627,16 @@ impl Builder<'_, '_> {
                 Rule::string => c.title = Some(self.string(s)),
                 Rule::requires_stmt => {
                     let rspan = self.span(&s);
-                    let mut ri = s.kids();
-                    if let Some(target) = ri.next() {
+                    if let Some(r) = s.kids().next() {
+                        let any_of = r.as_rule() == Rule::any_of;
+                        let routes = if any_of {
+                            r.kids().filter_map(|x| self.route(x)).collect()
+                        } else {
+                            self.route(r).into_iter().collect()
+                        };
                         c.requires.push(RequiresDecl {
-                            target: self.ident(target),
-                            rule: ri.next().map(|r| self.ident(r)),
+                            routes,
+                            any_of,
                             span: rspan,
                         });
                     }
@@ -575,6 +650,36 @@ impl Builder<'_, '_> {
             }
         }
         c
+    }
+
+    /// `[lapse of] (each of BODY | TARGET [by RULE]) [when F]`.
+    fn route(&mut self, p: Pair<Rule>) -> Option<RouteDecl> {
+        let span = self.span(&p);
+        let mut lapse = false;
+        let mut each_of = false;
+        let mut names = Vec::new();
+        let mut when = None;
+        for c in p.kids() {
+            match c.as_rule() {
+                Rule::lapse => lapse = true,
+                Rule::each_of => {
+                    each_of = true;
+                    names.extend(c.kids().map(|b| self.ident(b)));
+                }
+                Rule::ident => names.push(self.ident(c)),
+                Rule::precondition => when = self.precondition(c),
+                _ => {}
+            }
+        }
+        let mut names = names.into_iter();
+        Some(RouteDecl {
+            lapse,
+            each_of,
+            target: names.next()?,
+            rule: names.next(),
+            when,
+            span,
+        })
     }
 
     fn clause_ref(&self, p: Pair<Rule>) -> ClauseRefAst {
@@ -656,6 +761,9 @@ impl Builder<'_, '_> {
                             Rule::stance_kind if c.as_str() == "opposes" => {
                                 kind = StanceKind::Opposes;
                             }
+                            Rule::stance_kind if c.as_str().starts_with("abstains") => {
+                                kind = StanceKind::Abstains;
+                            }
                             Rule::clause_ref => {
                                 let clause = self.clause_ref(c);
                                 pos.stances.push(StanceDecl {
@@ -676,6 +784,7 @@ impl Builder<'_, '_> {
 
     fn expectation(&mut self, p: Pair<Rule>) -> Option<ExpectKind> {
         let rule = p.as_rule();
+        let rule_text = p.as_str().trim_end().to_string();
         let mut it = p.kids();
         Some(match rule {
             Rule::expect_conflict => ExpectKind::Conflict(
@@ -708,7 +817,48 @@ impl Builder<'_, '_> {
                 actor: self.ident(it.next()?),
                 clause: self.clause_ref(it.next()?),
                 expected: rule == Rule::expect_veto,
+                mode: it.next().map(|m| {
+                    let text = m.as_str();
+                    if text.ends_with("abstaining") {
+                        VetoMode::Abstaining
+                    } else if text.ends_with("absence") {
+                        VetoMode::Absence
+                    } else {
+                        VetoMode::No
+                    }
+                }),
             },
+            Rule::expect_force | Rule::expect_no_force => ExpectKind::Force {
+                actor: self.ident(it.next()?),
+                clause: self.clause_ref(it.next()?),
+                expected: rule == Rule::expect_force,
+            },
+            Rule::expect_route => {
+                let open = rule_text.ends_with("open");
+                let mut each_of = false;
+                let mut names = Vec::new();
+                let mut clause = None;
+                for c in it {
+                    match c.as_rule() {
+                        Rule::each_of => {
+                            each_of = true;
+                            names.extend(c.kids().map(|b| self.ident(b)));
+                        }
+                        Rule::ident => names.push(self.ident(c)),
+                        Rule::clause_ref => clause = Some(self.clause_ref(c)),
+                        _ => {}
+                    }
+                }
+                let mut names = names.into_iter();
+                ExpectKind::Route {
+                    target: names.next()?,
+                    each_of,
+                    rule: names.next(),
+                    clause: clause?,
+                    open,
+                }
+            }
+            Rule::expect_impossible => ExpectKind::Impossible(self.clause_ref(it.next()?)),
             Rule::expect_blocked => ExpectKind::Blocked(self.clause_ref(it.next()?)),
             Rule::expect_adoptable => ExpectKind::Adoptable(self.clause_ref(it.next()?)),
             Rule::expect_feasible | Rule::expect_infeasible => ExpectKind::Feasible {

@@ -1,45 +1,90 @@
-//! One decision with some votes fixed: can it pass, who can veto it, who blocks it, and
-//! the smallest coalition that could block it.
+//! One decision with some ballots fixed: can it pass, can it fail, who can veto it and in
+//! which way (no, abstain, stay away), who blocks it, and the smallest coalition that could
+//! block it; and, for a decision wanted to fail (a lapse), who can prevent that alone.
+//!
+//! Every rule keeps `Yes` the best ballot (`BallotGame`), so "can it pass?" is answered by
+//! setting every free ballot to yes, and "can these members block it?" by setting everyone
+//! else to yes and searching the ways the members can withhold (a quorum can be broken by
+//! staying away, a share of votes cast by voting no, constructive abstention by
+//! abstaining: the best way depends on the rule and may differ between members).
 
-use crate::model::{Body, Dim, Rule};
+use crate::model::{Ballot, Body, Dim, Rule};
 
-use super::game::{Axis, Game};
+use super::ballots::BallotGame;
+use super::game::Axis;
 use super::VotingError;
 
 /// How one member votes in a decision: fixed by the model, or free.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Vote {
     Yes,
     No,
+    Abstain,
+    Absent,
     Free,
+}
+
+impl Vote {
+    /// The ballot, if fixed.
+    pub fn fixed(self) -> Option<Ballot> {
+        match self {
+            Vote::Yes => Some(Ballot::Yes),
+            Vote::No => Some(Ballot::No),
+            Vote::Abstain => Some(Ballot::Abstain),
+            Vote::Absent => Some(Ballot::Absent),
+            Vote::Free => None,
+        }
+    }
+
+    /// A fixed ballot that withholds support (no, abstain or absent).
+    pub fn withholds(self) -> bool {
+        matches!(self, Vote::No | Vote::Abstain | Vote::Absent)
+    }
+
+    pub fn of(b: Ballot) -> Vote {
+        match b {
+            Ballot::Yes => Vote::Yes,
+            Ballot::No => Vote::No,
+            Ballot::Abstain => Vote::Abstain,
+            Ballot::Absent => Vote::Absent,
+        }
+    }
 }
 
 /// The answers for one decision `(body, rule, votes)`. Member lists are member indices,
 /// sorted ascending.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecisionAnalysis {
-    /// The decision passes when every free member votes yes (monotone rules: if it cannot
-    /// pass then, it cannot pass at all).
+    /// The decision passes when every free member votes yes (yes being the best ballot:
+    /// if it cannot pass then, it cannot pass at all).
     pub can_pass: bool,
-    /// Members whose vote alone decides: with every free vote yes and the other fixed
-    /// votes kept, the decision passes when this member votes yes and fails when it votes
-    /// no. When the decision can pass these are free members (a veto player's no sinks
-    /// it); when it is blocked these are fixed-no members who block it single-handed
-    /// (their switch to yes would let it pass). Fixed-yes members are never listed.
+    /// Some ballots of the free members make it fail (the fixed ones kept).
+    pub can_fail: bool,
+    /// Members whose ballot alone decides, each with the ways that work
+    /// (`veto_ballots[i]` for `veto_players[i]`). When the decision can pass these are
+    /// free members whose withholding alone (every other free member yes, the fixed
+    /// ballots kept) sinks it, with every withholding ballot that does; when it is
+    /// blocked they are fixed withholding members who block it single-handed (their
+    /// switch to yes would let it pass), with their fixed ballot. Fixed-yes members are
+    /// never listed.
     pub veto_players: Vec<usize>,
-    /// Empty when `can_pass`. Otherwise a smallest subset of the fixed-no members whose
-    /// no votes alone (everyone else yes) already make passing impossible; among subsets
-    /// of that size, the one chosen by the tie-break of `smallest_blocking_coalition`.
+    pub veto_ballots: Vec<Vec<Ballot>>,
+    /// Empty when `can_pass`. Otherwise a smallest subset of the fixed withholding members
+    /// whose ballots alone (everyone else yes) already make passing impossible; among
+    /// subsets of that size, the one chosen by the tie-break below.
     pub blockers: Vec<usize>,
-    /// The fewest free members whose no votes, added to the fixed no votes, make passing
-    /// impossible (fixed-yes members stay yes). `Some(vec![])` when the decision is
-    /// already blocked; `None` when even all free members voting no cannot block it.
+    /// The fewest free members whose withholding, with the fixed ballots kept, makes
+    /// passing impossible, and the ballot each casts (`coalition_ballots`, in the same
+    /// order). `Some(vec![])` when the decision is already blocked; `None` when even all
+    /// free members together cannot block it.
     ///
     /// Tie-break among minimum coalitions: order the candidates by weight in the rule's
     /// first-named weight dimension, heaviest first, ties by member order (plain member
     /// order when the rule names only the head count); the chosen coalition is the
-    /// lexicographically first in that order (so the heaviest members are preferred).
+    /// lexicographically first in that order (so the heaviest members are preferred), and
+    /// each member's ballot the first that works of no, abstain, absent.
     pub smallest_blocking_coalition: Option<Vec<usize>>,
+    pub coalition_ballots: Vec<Ballot>,
 }
 
 impl DecisionAnalysis {
@@ -51,14 +96,14 @@ impl DecisionAnalysis {
 
 /// Analyses one decision. `votes[i]` is member `i`'s vote.
 ///
-/// Complexity: `O(n * |rule|)` for `can_pass` and the veto players; the two coalition
-/// searches are exact branch and bound (see `smallest_blocking_coalition`).
+/// Complexity: `O(n * |rule|)` for `can_pass` and the veto players; the coalition searches
+/// are exact branch and bound (see `smallest_blocking_coalition`).
 pub fn analyse_decision(
     body: &Body,
     rule: &Rule,
     votes: &[Vote],
 ) -> Result<DecisionAnalysis, VotingError> {
-    let game = Game::new(body, rule)?;
+    let game = BallotGame::new(body, rule)?;
     let n = game.n;
     if votes.len() != n {
         return Err(VotingError::VoteCount {
@@ -66,81 +111,171 @@ pub fn analyse_decision(
             got: votes.len(),
         });
     }
-    let base: Vec<bool> = votes.iter().map(|v| *v != Vote::No).collect();
-    let can_pass = game.wins(&base);
+    let base: Vec<Ballot> = votes
+        .iter()
+        .map(|v| v.fixed().unwrap_or(Ballot::Yes))
+        .collect();
+    let values = game.values(&game.sums(&base));
+    let can_pass = game.passes_values(&values);
+    let useful = game.useful_withholding();
     let mut veto_players = Vec::new();
-    let mut trial = base.clone();
-    for i in 0..n {
-        if votes[i] == Vote::Yes {
-            continue;
-        }
-        trial[i] = true;
-        let with_yes = game.wins(&trial);
-        trial[i] = false;
-        let with_no = game.wins(&trial);
-        trial[i] = base[i];
-        if with_yes && !with_no {
-            veto_players.push(i);
+    let mut veto_ballots = Vec::new();
+    // Member `i` casting `b` instead of yes: every atom drops by its damage.
+    let shifted = |i: usize, b: Ballot, sign: i128| -> Vec<i128> {
+        game.atoms
+            .iter()
+            .zip(&values)
+            .map(|(a, &v)| v - sign * a.damage(game.weights[a.axis][i], b))
+            .collect()
+    };
+    for (i, v) in votes.iter().enumerate() {
+        if can_pass && *v == Vote::Free {
+            let by: Vec<Ballot> = Ballot::WITHHOLDING
+                .into_iter()
+                .filter(|&b| !game.passes_values(&shifted(i, b, 1)))
+                .collect();
+            if !by.is_empty() {
+                veto_players.push(i);
+                veto_ballots.push(by);
+            }
+        } else if !can_pass {
+            if let Some(b) = v.fixed().filter(|_| v.withholds()) {
+                // Back to yes: add the damage back.
+                if game.passes_values(&shifted(i, b, -1)) {
+                    veto_players.push(i);
+                    veto_ballots.push(vec![b]);
+                }
+            }
         }
     }
-    let fixed_no: Vec<usize> = (0..n).filter(|&i| votes[i] == Vote::No).collect();
-    let free: Vec<usize> = (0..n).filter(|&i| votes[i] == Vote::Free).collect();
-    let (blockers, smallest) = if can_pass {
-        let forced: Vec<bool> = votes.iter().map(|v| *v == Vote::No).collect();
-        (Vec::new(), min_blocking(&game, &forced, &free)?)
+    let free: Vec<(usize, Vec<Ballot>)> = (0..n)
+        .filter(|&i| votes[i] == Vote::Free)
+        .map(|i| (i, useful.clone()))
+        .collect();
+    let (blockers, smallest, can_fail) = if can_pass {
+        let found = min_blocking(&game, &base, &free)?;
+        let can_fail = found.is_some();
+        (Vec::new(), found, can_fail)
     } else {
-        let none = vec![false; n];
-        let blockers = min_blocking(&game, &none, &fixed_no)?.unwrap_or(fixed_no);
-        (blockers, Some(Vec::new()))
+        let all_yes = vec![Ballot::Yes; n];
+        let fixed: Vec<(usize, Vec<Ballot>)> = (0..n)
+            .filter_map(|i| {
+                let v = votes[i];
+                v.fixed().filter(|_| v.withholds()).map(|b| (i, vec![b]))
+            })
+            .collect();
+        let blockers = match min_blocking(&game, &all_yes, &fixed)? {
+            Some(found) => found.into_iter().map(|(i, _)| i).collect(),
+            None => fixed.iter().map(|(i, _)| *i).collect(),
+        };
+        (blockers, Some(Vec::new()), true)
+    };
+    let (smallest_blocking_coalition, coalition_ballots) = match smallest {
+        Some(found) => {
+            let (ms, bs): (Vec<usize>, Vec<Ballot>) = found.into_iter().unzip();
+            (Some(ms), bs)
+        }
+        None => (None, Vec::new()),
     };
     Ok(DecisionAnalysis {
         can_pass,
+        can_fail,
         veto_players,
+        veto_ballots,
         blockers,
-        smallest_blocking_coalition: smallest,
+        smallest_blocking_coalition,
+        coalition_ballots,
     })
+}
+
+/// Members who can alone make the decision pass, whatever everyone else casts: with their
+/// yes, no way of withholding by all the others makes it fail. For a decision that must
+/// fail (a measure that lapses unless renewed), these are who can prevent the lapse alone.
+pub fn sole_passers(body: &Body, rule: &Rule) -> Result<Vec<usize>, VotingError> {
+    let game = BallotGame::new(body, rule)?;
+    let useful = game.useful_withholding();
+    let all_yes = vec![Ballot::Yes; game.n];
+    let mut out = Vec::new();
+    for i in 0..game.n {
+        let others: Vec<(usize, Vec<Ballot>)> = (0..game.n)
+            .filter(|&j| j != i)
+            .map(|j| (j, useful.clone()))
+            .collect();
+        if min_blocking(&game, &all_yes, &others)?.is_none() {
+            out.push(i);
+        }
+    }
+    Ok(out)
+}
+
+/// Can `members` stop the decision going its wanted way on their own, with every other
+/// member free? For a decision that should pass: can their withholding (each in its best
+/// way, the others voting yes) make it fail. For a decision that should fail (`lapse`):
+/// do their yes votes make it pass whatever the others cast.
+pub fn set_blocks(
+    body: &Body,
+    rule: &Rule,
+    members: &[usize],
+    lapse: bool,
+) -> Result<bool, VotingError> {
+    let game = BallotGame::new(body, rule)?;
+    let useful = game.useful_withholding();
+    let all_yes = vec![Ballot::Yes; game.n];
+    let chosen = |j: &usize| members.contains(j);
+    let candidates: Vec<(usize, Vec<Ballot>)> = (0..game.n)
+        .filter(|j| chosen(j) != lapse)
+        .map(|j| (j, useful.clone()))
+        .collect();
+    let found = min_blocking(&game, &all_yes, &candidates)?;
+    Ok(found.is_some() != lapse)
 }
 
 /// A decision by one actor's consent (`requires ACTOR`): the one member's yes passes it.
 /// The same answer as `analyse_decision` on a one-member body deciding by unanimity (a
 /// test checks this for every vote), without building that body.
 pub fn consent(vote: Vote) -> DecisionAnalysis {
-    let can_pass = vote != Vote::No;
+    let can_pass = matches!(vote, Vote::Yes | Vote::Free);
     let the_one = || vec![0];
+    let (veto_players, veto_ballots) = match vote {
+        Vote::Yes => (Vec::new(), Vec::new()),
+        Vote::Free => (the_one(), vec![Ballot::WITHHOLDING.to_vec()]),
+        v => (the_one(), vec![v.fixed().into_iter().collect()]),
+    };
+    let (smallest_blocking_coalition, coalition_ballots) = match vote {
+        Vote::Free => (Some(the_one()), vec![Ballot::No]),
+        Vote::Yes => (None, Vec::new()),
+        _ => (Some(Vec::new()), Vec::new()),
+    };
     DecisionAnalysis {
         can_pass,
-        veto_players: if vote == Vote::Yes {
-            Vec::new()
-        } else {
-            the_one()
-        },
+        can_fail: vote != Vote::Yes,
+        veto_players,
+        veto_ballots,
         blockers: if can_pass { Vec::new() } else { the_one() },
-        smallest_blocking_coalition: match vote {
-            Vote::Free => Some(the_one()),
-            Vote::Yes => None,
-            Vote::No => Some(Vec::new()),
-        },
+        smallest_blocking_coalition,
+        coalition_ballots,
     }
 }
 
-/// Veto players with every vote free: members whose no alone makes the rule fail.
+/// Veto players with every vote free: members whose withholding alone (in some way) makes
+/// the rule fail.
 pub fn veto_players(body: &Body, rule: &Rule) -> Result<Vec<usize>, VotingError> {
     let n = body.members.len();
     Ok(analyse_decision(body, rule, &vec![Vote::Free; n])?.veto_players)
 }
 
 /// The smallest blocking coalition with every vote free (what `treaty vetoes` prints):
-/// a minimum-size set of members whose no votes make the rule fail; `None` when no set
-/// can (a rule that passes with no yes votes at all). Tie-break as in
-/// `DecisionAnalysis::smallest_blocking_coalition`.
+/// a minimum-size set of members whose withholding makes the rule fail; `None` when no set
+/// can. Tie-break as in `DecisionAnalysis::smallest_blocking_coalition`.
 ///
 /// Method: iterative deepening on the coalition size `k`, and for each `k` a depth-first
-/// branch and bound over members sorted heaviest first, including before excluding. A
-/// branch is cut when even the `r` heaviest remaining candidates on every axis
-/// (precomputed suffix tables, `O(n^2)` per axis) could not make the rule fail; for a
-/// single weighted threshold this bound is exact and the search walks straight to the
-/// greedy answer; for `and`/`or` trees it is admissible, so the answer stays exact. The
-/// search gives up with `VotingError::SearchLimit` after a fixed number of nodes.
+/// branch and bound over members sorted heaviest first, including (with each useful
+/// ballot) before excluding. A branch is cut when even the `r` most damaging remaining
+/// candidates on every atom (precomputed suffix tables, `O(n^2)` per atom) could not make
+/// the rule fail; for a single weighted threshold this bound is exact and the search walks
+/// straight to the greedy answer; for `and`/`or` trees it is admissible, so the answer
+/// stays exact. The search gives up with `VotingError::SearchLimit` after a fixed number
+/// of nodes.
 pub fn smallest_blocking_coalition(
     body: &Body,
     rule: &Rule,
@@ -152,81 +287,80 @@ pub fn smallest_blocking_coalition(
 /// Search budget, in branch-and-bound nodes.
 const NODE_LIMIT: u64 = 20_000_000;
 
-/// Past this many candidates the per-position bound tables (`O(n^2)` memory per axis)
+/// Past this many candidates the per-position bound tables (`O(n^2)` memory per atom)
 /// are replaced by a weaker global bound, still admissible.
 const TABLE_LIMIT: usize = 1024;
 
-/// The fewest `candidates` whose no votes, with the `forced` no votes and everyone else
-/// voting yes, make the game lose; `None` if all of them together cannot.
-fn min_blocking(
-    game: &Game,
-    forced: &[bool],
-    candidates: &[usize],
-) -> Result<Option<Vec<usize>>, VotingError> {
-    let axes = game.weights.len();
-    // The primary order: the first body weight dimension the formula names.
-    let primary = game
-        .used_axes()
-        .into_iter()
-        .find(|&a| matches!(game.axes[a], Axis::Dim(Dim::Weight(_))));
-    let mut order: Vec<usize> = candidates.to_vec();
-    if let Some(p) = primary {
-        order.sort_by(|&a, &b| game.weights[p][b].cmp(&game.weights[p][a]).then(a.cmp(&b)));
-    } else {
-        order.sort_unstable();
-    }
-    let m = order.len();
-    // No weight per axis of the forced members.
-    let forced_no: Vec<u64> = (0..axes)
-        .map(|a| {
-            (0..game.n)
-                .filter(|&i| forced[i])
-                .map(|i| game.weights[a][i])
-                .sum()
-        })
-        .collect();
-    let blocks = |no: &[u64]| -> bool {
-        let yes: Vec<u64> = (0..axes).map(|a| game.totals[a] - no[a]).collect();
-        !game.formula.eval(&yes)
-    };
-    // Everyone available voting no must block, or nothing does.
-    let mut all_no = forced_no.clone();
-    for &i in &order {
-        for (a, s) in all_no.iter_mut().enumerate() {
-            *s += game.weights[a][i];
-        }
-    }
-    if !blocks(&all_no) {
-        return Ok(None);
-    }
-    if blocks(&forced_no) {
+/// The fewest `candidates` (each with the ballots it may cast instead of yes) whose
+/// ballots, with everyone else as in `base` (where the candidates vote yes), make the game
+/// fail, with the ballot each casts; `None` if no choice of them can.
+pub(crate) fn min_blocking(
+    game: &BallotGame,
+    base: &[Ballot],
+    candidates: &[(usize, Vec<Ballot>)],
+) -> Result<Option<Vec<(usize, Ballot)>>, VotingError> {
+    let atoms = game.atoms.len();
+    let values = game.values(&game.sums(base));
+    if !game.passes_values(&values) {
         return Ok(Some(Vec::new()));
     }
-    // top[a][p][r]: sum of the r largest weights on axis a among order[p..].
-    let tabled = m <= TABLE_LIMIT;
-    let mut top: Vec<Vec<Vec<u64>>> = Vec::with_capacity(axes);
-    for a in 0..axes {
-        let mut rows = Vec::new();
-        let mut sorted: Vec<u64> = Vec::with_capacity(m);
-        let positions: Vec<usize> = if tabled {
-            (0..m).rev().collect()
-        } else {
-            Vec::new()
-        };
-        for p in positions {
-            let w = game.weights[a][order[p]];
-            let at = sorted.partition_point(|&x| x > w);
-            sorted.insert(at, w);
-            rows.push(prefix_sums(&sorted));
-        }
-        if !tabled {
-            let mut all: Vec<u64> = order.iter().map(|&i| game.weights[a][i]).collect();
-            all.sort_unstable_by(|x, y| y.cmp(x));
-            rows.push(prefix_sums(&all));
-        }
-        rows.reverse();
-        top.push(rows);
+    // The primary order: the first body weight dimension the rule names.
+    let primary = game
+        .atoms
+        .iter()
+        .map(|a| a.axis)
+        .find(|&a| matches!(game.axes[a], Axis::Dim(Dim::Weight(_))));
+    let mut order: Vec<&(usize, Vec<Ballot>)> =
+        candidates.iter().filter(|(_, bs)| !bs.is_empty()).collect();
+    match primary {
+        Some(p) => order
+            .sort_by(|(a, _), (b, _)| game.weights[p][*b].cmp(&game.weights[p][*a]).then(a.cmp(b))),
+        None => order.sort_by_key(|(i, _)| *i),
     }
+    let m = order.len();
+    // The most each candidate can lower each atom, over its ballots.
+    let damage: Vec<Vec<i128>> = (0..atoms)
+        .map(|a| {
+            let atom = &game.atoms[a];
+            order
+                .iter()
+                .map(|(i, bs)| {
+                    bs.iter()
+                        .map(|&b| atom.damage(game.weights[atom.axis][*i], b))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect()
+        })
+        .collect();
+    let all: Vec<i128> = (0..atoms)
+        .map(|a| values[a] - damage[a].iter().sum::<i128>())
+        .collect();
+    if game.passes_values(&all) {
+        return Ok(None);
+    }
+    // top[a][p][r]: the r largest damages to atom a among order[p..].
+    let tabled = m <= TABLE_LIMIT;
+    let top: Vec<Vec<Vec<i128>>> = (0..atoms)
+        .map(|a| {
+            let mut rows = Vec::new();
+            if tabled {
+                let mut sorted: Vec<i128> = Vec::with_capacity(m);
+                for p in (0..m).rev() {
+                    let d = damage[a][p];
+                    let at = sorted.partition_point(|&x| x > d);
+                    sorted.insert(at, d);
+                    rows.push(prefix_sums(&sorted));
+                }
+            } else {
+                let mut all = damage[a].clone();
+                all.sort_unstable_by(|x, y| y.cmp(x));
+                rows.push(prefix_sums(&all));
+            }
+            rows.reverse();
+            rows
+        })
+        .collect();
     let mut search = Search {
         game,
         order: &order,
@@ -234,23 +368,27 @@ fn min_blocking(
         tabled,
         nodes: 0,
         chosen: Vec::new(),
-        blocks: &blocks,
     };
     for k in 1..=m {
-        let mut no = forced_no.clone();
-        if search.dfs(0, k, &mut no)? {
-            let mut set: Vec<usize> = search.chosen.iter().map(|&p| order[p]).collect();
+        let mut v = values.clone();
+        if search.dfs(0, k, &mut v)? {
+            let mut set: Vec<(usize, Ballot)> = search
+                .chosen
+                .iter()
+                .map(|&(p, b)| (order[p].0, b))
+                .collect();
             set.sort_unstable();
             return Ok(Some(set));
         }
     }
-    // Unreachable in practice: all candidates together block (checked above).
-    Ok(Some(order.clone()))
+    // Every choice of ballots was tried: the optimistic bound said "maybe", but no real
+    // combination blocks (the members' best ballots pull the atoms different ways).
+    Ok(None)
 }
 
-fn prefix_sums(sorted_desc: &[u64]) -> Vec<u64> {
+fn prefix_sums(sorted_desc: &[i128]) -> Vec<i128> {
     let mut out = Vec::with_capacity(sorted_desc.len() + 1);
-    let mut s = 0u64;
+    let mut s = 0i128;
     out.push(0);
     for &w in sorted_desc {
         s = s.saturating_add(w);
@@ -260,59 +398,58 @@ fn prefix_sums(sorted_desc: &[u64]) -> Vec<u64> {
 }
 
 struct Search<'a> {
-    game: &'a Game,
-    order: &'a [usize],
-    top: &'a [Vec<Vec<u64>>],
+    game: &'a BallotGame,
+    order: &'a [&'a (usize, Vec<Ballot>)],
+    top: &'a [Vec<Vec<i128>>],
     tabled: bool,
     nodes: u64,
-    chosen: Vec<usize>,
-    blocks: &'a dyn Fn(&[u64]) -> bool,
+    /// (position in `order`, ballot).
+    chosen: Vec<(usize, Ballot)>,
 }
 
 impl Search<'_> {
     /// Picks exactly `slots` more candidates from `order[p..]`; true when found (the
     /// picks are left in `chosen`).
-    fn dfs(&mut self, p: usize, slots: usize, no: &mut [u64]) -> Result<bool, VotingError> {
+    fn dfs(&mut self, p: usize, slots: usize, values: &mut [i128]) -> Result<bool, VotingError> {
         self.nodes += 1;
         if self.nodes > NODE_LIMIT {
             return Err(VotingError::SearchLimit { nodes: NODE_LIMIT });
         }
         if slots == 0 {
-            return Ok((self.blocks)(no));
+            return Ok(!self.game.passes_values(values));
         }
         let left = self.order.len() - p;
         if left < slots {
             return Ok(false);
         }
-        // Bound: the most no weight the remaining picks could add, axis by axis.
+        // Bound: the most the remaining picks could lower each atom.
         let row = if self.tabled { p } else { 0 };
-        let optimistic: Vec<u64> = (0..no.len())
-            .map(|a| {
+        let optimistic: Vec<i128> = values
+            .iter()
+            .enumerate()
+            .map(|(a, &v)| {
                 let t = &self.top[a][row];
-                no[a].saturating_add(t[slots.min(t.len() - 1)])
+                v - t[slots.min(t.len() - 1)]
             })
             .collect();
-        let capped: Vec<u64> = optimistic
-            .iter()
-            .zip(&self.game.totals)
-            .map(|(&o, &t)| o.min(t))
-            .collect();
-        if !(self.blocks)(&capped) {
+        if self.game.passes_values(&optimistic) {
             return Ok(false);
         }
-        let i = self.order[p];
-        for (a, s) in no.iter_mut().enumerate() {
-            *s += self.game.weights[a][i];
+        let (i, ballots) = self.order[p];
+        for &b in ballots {
+            for (a, atom) in self.game.atoms.iter().enumerate() {
+                values[a] -= atom.damage(self.game.weights[atom.axis][*i], b);
+            }
+            self.chosen.push((p, b));
+            let found = self.dfs(p + 1, slots - 1, values)?;
+            for (a, atom) in self.game.atoms.iter().enumerate() {
+                values[a] += atom.damage(self.game.weights[atom.axis][*i], b);
+            }
+            if found {
+                return Ok(true);
+            }
+            self.chosen.pop();
         }
-        self.chosen.push(p);
-        let found = self.dfs(p + 1, slots - 1, no)?;
-        for (a, s) in no.iter_mut().enumerate() {
-            *s -= self.game.weights[a][i];
-        }
-        if found {
-            return Ok(true);
-        }
-        self.chosen.pop();
-        self.dfs(p + 1, slots, no)
+        self.dfs(p + 1, slots, values)
     }
 }

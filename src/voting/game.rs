@@ -1,9 +1,11 @@
-//! `Game`: a rule normalised to `And`/`Or` trees of atoms "yes weight in dimension `d` is
-//! at least `quota`", which the algorithms work on. The reference semantics they are tested
+//! `Game`: a rule as a two-valued game (every member votes yes or no), normalised to
+//! `And`/`Or` trees of atoms "yes weight in dimension `d` is at least `quota`", which the
+//! power-index algorithms work on (decisions use the four-valued `BallotGame`). The reference semantics they are tested
 //! against is the direct evaluator `model::eval::passes`.
 
-use crate::model::{Body, Dim, Rule, MAX_DIMENSION_TOTAL};
+use crate::model::{Body, Dim, Rule};
 
+use super::ballots::BallotGame;
 use super::VotingError;
 
 /// One axis of a game: a body dimension, or the 0/1 indicator of a listed set of members
@@ -58,162 +60,13 @@ pub(crate) struct Game {
     pub axes: Vec<Axis>,
     /// `weights[a][i]`: weight of member `i` on axis `a`.
     pub weights: Vec<Vec<u64>>,
-    pub totals: Vec<u64>,
     pub formula: Node,
 }
 
 impl Game {
+    /// The two-valued game of a rule: every member votes yes or no (`BallotGame::binary`).
     pub(crate) fn new(body: &Body, rule: &Rule) -> Result<Game, VotingError> {
-        let n = body.members.len();
-        if n == 0 {
-            return Err(VotingError::Invalid(format!(
-                "body `{}` has no members",
-                body.id
-            )));
-        }
-        let mut game = Game {
-            n,
-            axes: Vec::new(),
-            weights: Vec::new(),
-            totals: Vec::new(),
-            formula: Node::Const(true),
-        };
-        game.formula = game.normalise(body, rule)?;
-        Ok(game)
-    }
-
-    fn axis(&mut self, body: &Body, axis: Axis) -> Result<usize, VotingError> {
-        if let Some(a) = self.axes.iter().position(|x| *x == axis) {
-            return Ok(a);
-        }
-        let weights: Vec<u64> = match &axis {
-            Axis::Dim(Dim::Members) => vec![1; self.n],
-            Axis::Dim(Dim::Weight(d)) => {
-                let mut ws = Vec::with_capacity(self.n);
-                for (i, m) in body.members.iter().enumerate() {
-                    let w = m.weights.get(*d).copied().ok_or_else(|| {
-                        VotingError::Invalid(format!(
-                            "member {i} of body `{}` has no value for dimension {d}",
-                            body.id
-                        ))
-                    })?;
-                    ws.push(w);
-                }
-                ws
-            }
-            Axis::Listed(list) => {
-                let mut ws = vec![0; self.n];
-                for &i in list {
-                    ws[i] = 1;
-                }
-                ws
-            }
-        };
-        let total: u128 = weights.iter().map(|&w| w as u128).sum();
-        if total > MAX_DIMENSION_TOTAL as u128 {
-            return Err(VotingError::Invalid(format!(
-                "a dimension of body `{}` totals {total}, more than the supported {MAX_DIMENSION_TOTAL}",
-                body.id
-            )));
-        }
-        self.axes.push(axis);
-        self.weights.push(weights);
-        self.totals.push(total as u64);
-        Ok(self.axes.len() - 1)
-    }
-
-    /// An atom "yes weight on `axis` >= quota", folded to a constant when trivial.
-    fn atom(&mut self, body: &Body, axis: Axis, quota: u128) -> Result<Node, VotingError> {
-        let a = self.axis(body, axis)?;
-        let total = self.totals[a] as u128;
-        Ok(if quota == 0 {
-            Node::Const(true)
-        } else if quota > total {
-            Node::Const(false)
-        } else {
-            Node::Atom {
-                axis: a,
-                quota: quota as u64,
-            }
-        })
-    }
-
-    fn normalise(&mut self, body: &Body, rule: &Rule) -> Result<Node, VotingError> {
-        let n = self.n as u128;
-        let members = Axis::Dim(Dim::Members);
-        match rule {
-            Rule::Unanimity => self.atom(body, members, n),
-            Rule::Majority => self.atom(body, members, n / 2 + 1),
-            Rule::Share {
-                dim,
-                strict,
-                percent,
-            } => {
-                check_dim(body, *dim)?;
-                if percent.denom == 0 {
-                    return Err(VotingError::Invalid(
-                        "a percentage has denominator 0".into(),
-                    ));
-                }
-                let a = self.axis(body, Axis::Dim(*dim))?;
-                let total = self.totals[a] as u128;
-                // yes * 100 * denom >= numer * total  <=>  yes >= ceil(numer * total / (100 * denom));
-                // strictly greater  <=>  yes >= floor(numer * total / (100 * denom)) + 1.
-                let num = (percent.numer as u128)
-                    .checked_mul(total)
-                    .ok_or_else(|| VotingError::Invalid("a percentage is too large".into()))?;
-                let den = 100u128 * percent.denom as u128;
-                let quota = if *strict {
-                    num / den + 1
-                } else {
-                    num.div_ceil(den)
-                };
-                self.atom(body, Axis::Dim(*dim), quota)
-            }
-            Rule::Count { dim, strict, count } => {
-                check_dim(body, *dim)?;
-                let quota = *count as u128 + u128::from(*strict);
-                self.atom(body, Axis::Dim(*dim), quota)
-            }
-            Rule::AtMostAgainst(k) => self.atom(body, members, n.saturating_sub(*k as u128)),
-            Rule::NoVetoFrom(list) | Rule::AllOf(list) => {
-                let mut list = list.clone();
-                list.sort_unstable();
-                list.dedup();
-                if let Some(&bad) = list.iter().find(|&&i| i >= self.n) {
-                    return Err(VotingError::Invalid(format!(
-                        "rule names member {bad}, but body `{}` has {} members",
-                        body.id, self.n
-                    )));
-                }
-                let k = list.len() as u128;
-                self.atom(body, Axis::Listed(list), k)
-            }
-            Rule::And(rules) => {
-                let mut kids = Vec::new();
-                for r in rules {
-                    match self.normalise(body, r)? {
-                        Node::Const(true) => {}
-                        Node::Const(false) => return Ok(Node::Const(false)),
-                        Node::And(more) => kids.extend(more),
-                        k => kids.push(k),
-                    }
-                }
-                Ok(simplify(kids, true))
-            }
-            Rule::Or(rules) => {
-                let mut kids = Vec::new();
-                for r in rules {
-                    match self.normalise(body, r)? {
-                        Node::Const(false) => {}
-                        Node::Const(true) => return Ok(Node::Const(true)),
-                        Node::Or(more) => kids.extend(more),
-                        k => kids.push(k),
-                    }
-                }
-                Ok(simplify(kids, false))
-            }
-        }
+        Ok(BallotGame::new(body, rule)?.binary())
     }
 
     /// The axes the formula mentions, in order of first mention.
@@ -245,21 +98,10 @@ impl Game {
     }
 }
 
-fn check_dim(body: &Body, dim: Dim) -> Result<(), VotingError> {
-    match dim {
-        Dim::Weight(d) if d >= body.dimensions.len() => Err(VotingError::Invalid(format!(
-            "rule names dimension {d}, but body `{}` has {}",
-            body.id,
-            body.dimensions.len()
-        ))),
-        _ => Ok(()),
-    }
-}
-
 /// Merges atoms on the same axis (an `and` keeps the highest quota, an `or` the lowest)
 /// and unwraps single children, so that e.g. `at least 50% and more than 50% of votes`
 /// is recognised as one weighted threshold.
-fn simplify(kids: Vec<Node>, is_and: bool) -> Node {
+pub(crate) fn simplify(kids: Vec<Node>, is_and: bool) -> Node {
     let mut out: Vec<Node> = Vec::new();
     for k in kids {
         if let Node::Atom { axis, quota } = k {

@@ -1,9 +1,11 @@
 //! Voting rules as data: evaluation, decisions with fixed votes (veto players, blockers,
 //! smallest blocking coalitions) and power indices (Banzhaf, Shapley–Shubik).
 //!
-//! This module needs no solver: every rule form is monotone (one more yes vote never turns
-//! a pass into a fail), so "can it pass?" is answered by setting every free vote to yes,
-//! and "can these members block it?" by setting everyone else to yes.
+//! This module needs no solver: every rule form keeps yes the best ballot (turning any
+//! ballot into a yes never turns a pass into a fail), so "can it pass?" is answered by
+//! setting every free vote to yes, and "can these members block it?" by setting everyone
+//! else to yes and searching how each of them withholds (no, abstain or stay away).
+//! Power indices are of the two-valued game (every member votes yes or no).
 //!
 //! Invariants and conventions:
 //! - all arithmetic is exact: thresholds are compared as integer products in `u128`
@@ -15,6 +17,7 @@
 //!   never a panic; a question too large for the exact method gives an error, never a
 //!   guess.
 
+mod ballots;
 mod decision;
 mod game;
 mod modular;
@@ -22,9 +25,10 @@ mod power;
 #[cfg(test)]
 pub(crate) mod tests;
 
-pub use crate::model::eval::passes;
+pub use crate::model::eval::{passes, passes_ballots};
 pub use decision::{
-    analyse_decision, consent, smallest_blocking_coalition, veto_players, DecisionAnalysis, Vote,
+    analyse_decision, consent, set_blocks, smallest_blocking_coalition, sole_passers, veto_players,
+    DecisionAnalysis, Vote,
 };
 pub use power::{
     power, power_within, GameSummary, MemberPower, PowerBudget, PowerError, PowerIndices,
