@@ -1,23 +1,36 @@
 //! One snapshot per fixture under `tests/cases/` (in the manner of tweag/nickel): the
-//! fixture's first line `// test: ARGS` gives the `treaty` arguments (default `check`),
-//! the fixture path is appended, and stdout, stderr and the exit code are snapshotted.
+//! fixture's leading `// test: ARGS` lines give the `treaty` arguments of each run (default
+//! one `check`), the fixture path is appended, and stdout, stderr and the exit code of
+//! every run are snapshotted, in order.
 //! Paths are relative to the crate root and colour is off, so snapshots are stable.
 
 use std::path::Path;
 use std::process::Command;
 
 fn run_fixture(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let runs: Vec<Vec<String>> = bytes
+        .split(|b| *b == b'\n')
+        .map(String::from_utf8_lossy)
+        .map_while(|line| {
+            line.strip_prefix("// test:")
+                .map(|a| a.split_whitespace().map(str::to_string).collect())
+        })
+        .collect();
+    if runs.is_empty() {
+        return run(path, &["check".to_string()]);
+    }
+    runs.iter()
+        .map(|args| run(path, args))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn run(path: &Path, args: &[String]) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let bytes = std::fs::read(path).unwrap_or_default();
-    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
-    let header = String::from_utf8_lossy(first_line);
-    let args: Vec<String> = match header.strip_prefix("// test:") {
-        Some(a) => a.split_whitespace().map(str::to_string).collect(),
-        None => vec!["check".into()],
-    };
     let out = Command::new(env!("CARGO_BIN_EXE_treaty"))
-        .args(&args)
+        .args(args)
         .arg(rel)
         .arg("--color=never")
         .current_dir(root)

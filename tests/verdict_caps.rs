@@ -14,7 +14,7 @@ use treaty::analysis::{self, NoReason, TreatyAnalysis};
 use treaty::model::synth::{ex::*, Builder, Rng};
 use treaty::model::{
     ActorId, Body, BodyId, CmpOp, ConflictItem, Expr, Model, RedLineKind, Requirement, RuleId,
-    TreatyId, VarId,
+    Target, TreatyId, VarId,
 };
 use treaty::solve::Options;
 
@@ -238,19 +238,17 @@ fn random_treaty(seed: u64) -> Model {
     for c in 0..n_clauses {
         let loc = model.treaties[0].clauses[c].loc;
         match rng.below(4) {
-            0 => model.treaties[0].clauses[c]
-                .requires
-                .push(Requirement::Actor {
-                    actor: actors[rng.below(n_actors)],
-                    loc,
-                }),
-            1 => model.treaties[0].clauses[c]
-                .requires
-                .push(Requirement::Body {
+            0 => model.treaties[0].clauses[c].requires.push(Requirement::one(
+                Target::Actor(actors[rng.below(n_actors)]),
+                loc,
+            )),
+            1 => model.treaties[0].clauses[c].requires.push(Requirement::one(
+                Target::Body {
                     body: BodyId(0),
                     rule: RuleId::Default,
-                    loc,
-                }),
+                },
+                loc,
+            )),
             _ => {}
         }
     }

@@ -244,11 +244,13 @@ pub(crate) fn all(
                         });
                     }
                     let now = answer(model, decider, &fixed, cref)?;
-                    if !structural.contains_key(&decider) {
+                    if let std::collections::btree_map::Entry::Vacant(slot) =
+                        structural.entry(decider)
+                    {
                         let all_free = vec![Vote::Free; voters.len()];
                         let free = answer(model, decider, &all_free, cref)?;
                         let sole_passers = sole_passers(model, decider, cref)?;
-                        structural.insert(decider, Structural { free, sole_passers });
+                        slot.insert(Structural { free, sole_passers });
                     }
                     let Some(s) = structural.get(&decider) else {
                         continue;

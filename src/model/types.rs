@@ -501,6 +501,22 @@ pub struct Requirement {
     pub loc: Loc,
 }
 
+impl Requirement {
+    /// A plain `requires TARGET`: one route, no lapse, no precondition.
+    pub fn one(target: Target, loc: Loc) -> Requirement {
+        Requirement {
+            routes: vec![Route {
+                target,
+                lapse: false,
+                when: None,
+                loc,
+            }],
+            any_of: false,
+            loc,
+        }
+    }
+}
+
 /// One legal route to a requirement: a decision (or a set of consents), which may have to
 /// fail rather than pass (`lapse`), and a precondition.
 #[derive(Clone, Debug)]

@@ -8,8 +8,9 @@ use std::fmt::Write;
 use super::loaded::RouteOut;
 use super::wire::{
     CheckDoc, ConflictOut, DecisionOut, ItemOut, ReasonOut, SourceLine, TreatyOut, UndecidedOut,
-    VetoesDoc,
+    VetoWayOut, VetoesDoc,
 };
+use crate::model::Ballot;
 
 /// The human report of `treaty check`.
 pub fn human(doc: &CheckDoc) -> String {
@@ -36,6 +37,7 @@ pub fn human(doc: &CheckDoc) -> String {
                 decision(&mut o, d);
             }
         }
+        routes(&mut o, t);
         if !t.vetoes_by_actor.is_empty() {
             let _ = writeln!(o, "\nsingle-actor vetoes");
             for v in &t.vetoes_by_actor {
@@ -296,38 +298,83 @@ fn rejections(o: &mut String, t: &TreatyOut) {
     }
 }
 
-/// One decision: its body and rule, status, who blocks it and why, and (for bodies) the
-/// veto players and a smallest blocking coalition; a consent takes one line.
+/// One decision: its route, body and rule (or consent, and the chain through a domestic
+/// procedure), status, preconditions, fixed abstentions, who blocks it and why, and (for
+/// bodies) the veto players with the ways that work and a smallest blocking coalition; a
+/// plain consent takes one line.
 fn decision(o: &mut String, d: &DecisionOut) {
-    let who = match (&d.body, &d.rule, &d.actor) {
+    let mut who = match (&d.body, &d.rule, &d.actor) {
         (Some(body), Some(rule), _) => format!("{body} by {rule}"),
         (_, _, Some(actor)) => format!("consent of {actor}"),
         _ => String::new(),
     };
-    let status = if d.status == "can_pass" {
-        "can pass"
+    if let (Some(a), false) = (&d.consent_of, d.kind == "consent") {
+        who = format!("consent of {a} -> {who}");
+    }
+    if d.lapse {
+        who = format!("lapse of {who}");
+    }
+    let route = if d.routes > 1 {
+        format!("route {} of {}: ", d.route, d.routes)
     } else {
-        "blocked"
+        String::new()
     };
-    let _ = writeln!(o, "  clause {} — {who}: {status}", d.clause);
+    let status = match (d.status, d.lapse) {
+        ("impossible", _) => "impossible",
+        ("can_pass", false) => "can pass",
+        ("can_pass", true) => "can lapse",
+        (_, false) => "blocked",
+        (_, true) => "cannot lapse: it is renewed",
+    };
+    let _ = writeln!(o, "  clause {} — {route}{who}: {status}", d.clause);
+    for p in &d.preconditions {
+        let verdict = if p.possible {
+            "can hold".to_string()
+        } else if p.ruled_out_by.is_empty() {
+            "cannot hold with the clause's own content".to_string()
+        } else {
+            let facts: Vec<String> = p
+                .ruled_out_by
+                .iter()
+                .map(|f| format!("{} ({})", f.formula, f.at))
+                .collect();
+            format!("cannot hold with the facts: {}", facts.join(", "))
+        };
+        let _ = writeln!(
+            o,
+            "      precondition: when {} ({}): {verdict}",
+            p.formula, p.at
+        );
+    }
     let consent = d.kind == "consent";
     if !consent {
         let _ = writeln!(o, "      rule: {}", d.rule_text);
+    }
+    if !d.fixed_abstain.is_empty() {
+        let _ = writeln!(o, "      abstaining: {}", d.fixed_abstain.join(", "));
+    }
+    if !d.fixed_absent.is_empty() {
+        let _ = writeln!(o, "      absent: {}", d.fixed_absent.join(", "));
     }
     let blockers = d
         .blocked_by
         .iter()
         .map(|b| (b.actor.as_str(), b.because.as_slice()));
+    let verb = if d.lapse { "renewed by" } else { "blocked by" };
     for (why, ids) in group_by_reasons(blockers) {
-        let _ = writeln!(o, "      blocked by {}: {why}", ids.join(", "));
+        if why.is_empty() {
+            let _ = writeln!(o, "      {verb} {}", ids.join(", "));
+        } else {
+            let _ = writeln!(o, "      {verb} {}: {why}", ids.join(", "));
+        }
     }
     // Only a blocked decision has blockers; under one that can pass, the no votes are
     // simply outweighed.
-    if d.status == "blocked" && d.fixed_no.len() > d.blocked_by.len() {
+    let withholding = d.fixed_no.len() + d.fixed_abstain.len() + d.fixed_absent.len();
+    if !d.lapse && d.status == "blocked" && withholding > d.blocked_by.len() {
         let _ = writeln!(
             o,
-            "      ({} members vote no; shown is a smallest group of them that blocks on its own)",
-            d.fixed_no.len()
+            "      ({withholding} members withhold support; shown is a smallest group of them that blocks on its own)"
         );
     }
     if !consent {
@@ -335,22 +382,152 @@ fn decision(o: &mut String, d: &DecisionOut) {
     }
 }
 
+/// How a veto player's ways read: "by voting no" or "by voting no or abstaining; staying
+/// away does not block".
+fn ways_text(by: &[Ballot]) -> String {
+    let verb = |b: &Ballot| b.verb();
+    let works: Vec<&str> = by.iter().map(verb).collect();
+    let fails: Vec<&str> = Ballot::WITHHOLDING
+        .iter()
+        .filter(|b| !by.contains(b))
+        .map(verb)
+        .collect();
+    let list = |xs: &[&str]| match xs {
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    let does = if fails.len() == 1 { "does" } else { "do" };
+    if fails.is_empty() {
+        format!("by {}", list(&works))
+    } else {
+        format!("by {}; {} {does} not block", list(&works), list(&fails))
+    }
+}
+
 fn vetoes_line(d: &DecisionOut) -> String {
     let v = &d.veto_players;
+    if d.lapse {
+        let prevent = if v.is_empty() {
+            "nobody can prevent the lapse alone".to_string()
+        } else {
+            format!(
+                "can prevent the lapse alone (by voting yes): {}",
+                v.join(", ")
+            )
+        };
+        let f = &d.can_force_alone;
+        let force = if f.is_empty() {
+            "nobody can force it alone".to_string()
+        } else if f.len() == d.voters && f.len() > 1 {
+            format!("every one of the {} members can force it alone", f.len())
+        } else {
+            format!("can force it alone: {}", f.join(", "))
+        };
+        return format!("{prevent}; {force}");
+    }
+    let all_ways = |w: &VetoWayOut| w.by.len() == Ballot::WITHHOLDING.len();
+    let same_ways = d.veto_ways.windows(2).all(|w| w[0].by == w[1].by);
     let vetoes = if v.is_empty() {
         "no single veto".to_string()
-    } else if v.len() == d.voters && v.len() > 1 {
+    } else if v.len() == d.voters && v.len() > 1 && d.veto_ways.iter().all(all_ways) {
         format!("every one of the {} members can veto", v.len())
-    } else {
+    } else if v.len() == d.voters && v.len() > 1 && same_ways {
+        let by = d
+            .veto_ways
+            .first()
+            .map(|w| ways_text(&w.by))
+            .unwrap_or_default();
+        format!("every one of the {} members can veto {by}", v.len())
+    } else if d.veto_ways.iter().all(all_ways) {
         format!("veto players: {}", v.join(", "))
+    } else {
+        // Group the veto players by the ways that work for them, in order.
+        let mut groups: Vec<(&[Ballot], Vec<&str>)> = Vec::new();
+        for w in &d.veto_ways {
+            match groups.iter_mut().find(|(by, _)| *by == w.by.as_slice()) {
+                Some((_, ids)) => ids.push(&w.actor),
+                None => groups.push((&w.by, vec![&w.actor])),
+            }
+        }
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(by, ids)| format!("{} {}", ids.join(", "), ways_text(by)))
+            .collect();
+        format!("veto players: {}", parts.join("; "))
     };
     match &d.smallest_blocking_coalition {
-        Some(c) => format!(
-            "{vetoes}; smallest blocking coalition: {} ({})",
-            c.join(", "),
-            c.len()
-        ),
+        Some(c) => {
+            let how = if d.coalition_ballots.iter().all(|b| *b == Ballot::No) {
+                String::new()
+            } else {
+                let each: Vec<String> = c
+                    .iter()
+                    .zip(&d.coalition_ballots)
+                    .map(|(a, b)| format!("{a} {}", b.verb()))
+                    .collect();
+                format!(": {}", each.join(", "))
+            };
+            format!(
+                "{vetoes}; smallest blocking coalition: {} ({}){how}",
+                c.join(", "),
+                c.len()
+            )
+        }
         None => format!("{vetoes}; no coalition can block it"),
+    }
+}
+
+/// Requirements with several routes (`any of`): which remain open, and who can close them
+/// all.
+fn routes(o: &mut String, t: &TreatyOut) {
+    let several = |c: &&super::wire::ClauseOut| c.requirements.iter().any(|r| r.routes.len() > 1);
+    if !t.clauses.iter().any(|c| several(&c)) {
+        return;
+    }
+    let _ = writeln!(o, "\nroutes");
+    for c in t.clauses.iter().filter(several) {
+        for r in c.requirements.iter().filter(|r| r.routes.len() > 1) {
+            let each: Vec<String> = r
+                .routes
+                .iter()
+                .map(|x| {
+                    let state = match (x.possible, x.open) {
+                        (false, _) => "impossible",
+                        (true, true) => "open",
+                        (true, false) => "blocked",
+                    };
+                    format!("{} ({state})", x.route)
+                })
+                .collect();
+            let met = if r.met {
+                "met"
+            } else if r.impossible {
+                "impossible"
+            } else {
+                "not met"
+            };
+            let _ = writeln!(
+                o,
+                "  clause {} needs any of {}: {met}",
+                c.clause,
+                each.join(", ")
+            );
+            let vetoes = if r.vetoes.is_empty() {
+                "no single actor closes every route".to_string()
+            } else {
+                format!("{} can close every route alone", r.vetoes.join(", "))
+            };
+            let coalition = match &r.smallest_blocking_coalition {
+                Some(x) => format!(
+                    "the fewest who close every route together: {} ({})",
+                    x.join(", "),
+                    x.len()
+                ),
+                None => "no coalition closes every route".to_string(),
+            };
+            let _ = writeln!(o, "      {vetoes}; {coalition}");
+        }
     }
 }
 

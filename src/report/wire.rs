@@ -15,12 +15,12 @@ use super::loaded::{place, requirement, LoadedOut, Place, RequirementOut};
 use crate::analysis::{Analyses, Decider, Decision, NoReason, TreatyAnalysis};
 use crate::model::display::rule_text;
 use crate::model::eval::Value;
-use crate::model::names::{actor_ids, clause_name, member_name};
-use crate::model::{ConflictItem, Loc, Model, RedLineKind};
+use crate::model::names::{actor_ids, clause_name, member_name, target_text};
+use crate::model::{Ballot, ConflictItem, Loc, Model, RedLineKind};
 use crate::voting::Vote;
 
 /// The version of this format; bumped on any incompatible change.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Serialize)]
 pub struct CheckDoc {
@@ -168,9 +168,34 @@ pub struct BlockerOut {
     pub because: Vec<ReasonOut>,
 }
 
+/// A precondition of a decision (`when F`) and whether it can hold.
+#[derive(Serialize)]
+pub struct PreconditionOut {
+    pub formula: String,
+    pub possible: bool,
+    /// When it cannot hold: the facts that rule it out with the clause's content (empty:
+    /// the content alone does).
+    pub ruled_out_by: Vec<FactOut>,
+    #[serde(flatten)]
+    pub at: Place,
+}
+
+/// A veto player and the ways of withholding that work for it.
+#[derive(Serialize)]
+pub struct VetoWayOut {
+    pub actor: String,
+    /// `no`, `abstain`, `absent` (or `yes` for a lapse: voting to renew).
+    pub by: Vec<Ballot>,
+}
+
 #[derive(Serialize)]
 pub struct DecisionOut {
     pub clause: String,
+    /// The requirement of the clause (from 1), the route of that requirement (from 1) and
+    /// how many routes it has (more than one for `any of`).
+    pub requirement: usize,
+    pub route: usize,
+    pub routes: usize,
     /// `body` (a vote of `body` under `rule`) or `consent` (of the actor `actor`).
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -179,14 +204,33 @@ pub struct DecisionOut {
     pub rule: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
-    /// `can_pass` or `blocked`, given the fixed votes.
+    /// The actor whose consent this decision gives (a domestic procedure, or a member of
+    /// `each of`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_of: Option<String>,
+    /// The clause needs this decision to fail (`lapse of`).
+    pub lapse: bool,
+    /// `can_pass` (it can go the clause's way: pass, or for a lapse fail), `blocked`, or
+    /// `impossible` (a precondition cannot hold), given the fixed votes.
     pub status: &'static str,
+    pub preconditions: Vec<PreconditionOut>,
+    /// Ballots fixed by the positions, on the decision itself (for a lapse, those against
+    /// the clause vote yes to renew).
     pub fixed_yes: Vec<String>,
     pub fixed_no: Vec<String>,
-    /// With every vote free: who can sink it alone.
+    pub fixed_abstain: Vec<String>,
+    pub fixed_absent: Vec<String>,
+    /// With every vote free: who can stop it alone (for a lapse: prevent the lapse).
     pub veto_players: Vec<String>,
-    /// With every vote free: the fewest who can sink it together (`null`: nobody can).
+    /// The same actors, each with the ways that work.
+    pub veto_ways: Vec<VetoWayOut>,
+    /// With every vote free: who can alone make it go the clause's way (for a lapse: force
+    /// the lapse by withholding).
+    pub can_force_alone: Vec<String>,
+    /// With every vote free: the fewest who can stop it together (`null`: nobody can; for
+    /// a lapse, only a single actor is looked for), and the ballot each casts.
     pub smallest_blocking_coalition: Option<Vec<String>>,
+    pub coalition_ballots: Vec<Ballot>,
     /// When blocked: a smallest group of the no votes that blocks on its own, with reasons.
     pub blocked_by: Vec<BlockerOut>,
     /// The rule in words (empty for a consent).
@@ -197,13 +241,43 @@ pub struct DecisionOut {
     pub voters: usize,
 }
 
+/// One route of a requirement, as the analysis found it.
+#[derive(Serialize)]
+pub struct RouteStatusOut {
+    /// The route as written: `EU by qmv`, `lapse of EU`, `each of NATO`, `USA`.
+    pub route: String,
+    /// Every precondition can hold.
+    pub possible: bool,
+    /// Possible, and every decision of it can go the clause's way.
+    pub open: bool,
+}
+
+#[derive(Serialize)]
+pub struct RequirementStatusOut {
+    pub routes: Vec<RouteStatusOut>,
+    pub met: bool,
+    /// No route's preconditions can hold.
+    pub impossible: bool,
+    /// Who can alone close every possible route.
+    pub vetoes: Vec<String>,
+    /// Who can alone open some possible route.
+    pub can_force_alone: Vec<String>,
+    /// The fewest who together close every possible route (`null`: nobody can).
+    pub smallest_blocking_coalition: Option<Vec<String>>,
+}
+
 #[derive(Serialize)]
 pub struct ClauseOut {
     pub clause: String,
     pub adoptable: bool,
     /// Its content contradicts the facts on its own.
     pub contradictory: bool,
+    /// Some requirement has no route whose preconditions can hold.
+    pub impossible: bool,
     pub vetoes: Vec<String>,
+    /// Who can alone meet every requirement.
+    pub can_force_alone: Vec<String>,
+    pub requirements: Vec<RequirementStatusOut>,
     pub non_parties: Vec<String>,
     /// What it requires, in source order.
     #[serde(skip)]
@@ -312,7 +386,36 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
                 clause: clause_name(model, s.clause),
                 adoptable: s.adoptable,
                 contradictory: s.contradictory,
+                impossible: s.impossible,
                 vetoes: actor_ids(model, &s.vetoes),
+                can_force_alone: actor_ids(model, &s.forcers),
+                requirements: s
+                    .requirements
+                    .iter()
+                    .map(|r| RequirementStatusOut {
+                        routes: r
+                            .routes
+                            .iter()
+                            .map(|x| RouteStatusOut {
+                                route: format!(
+                                    "{}{}",
+                                    if x.lapse { "lapse of " } else { "" },
+                                    target_text(model, x.target)
+                                ),
+                                possible: x.possible,
+                                open: x.open,
+                            })
+                            .collect(),
+                        met: r.met,
+                        impossible: r.impossible,
+                        vetoes: actor_ids(model, &r.vetoes),
+                        can_force_alone: actor_ids(model, &r.forcers),
+                        smallest_blocking_coalition: r
+                            .smallest_blocking_coalition
+                            .as_ref()
+                            .map(|c| actor_ids(model, c)),
+                    })
+                    .collect(),
                 non_parties: actor_ids(model, &s.non_parties),
                 requires: model
                     .clause(s.clause)
@@ -456,16 +559,51 @@ fn decision(model: &Model, d: &Decision) -> DecisionOut {
             String::new(),
         ),
     };
+    let impossible = d.preconditions.iter().any(|p| !p.possible);
     DecisionOut {
         clause: clause_name(model, d.clause),
+        requirement: d.requirement + 1,
+        route: d.route + 1,
+        routes: model.clause(d.clause).requires[d.requirement].routes.len(),
         kind,
         body,
         rule,
         actor,
-        status: if d.can_pass { "can_pass" } else { "blocked" },
+        consent_of: d.consent_of.map(|a| model.actors[a].id.clone()),
+        lapse: d.lapse,
+        status: if impossible {
+            "impossible"
+        } else if d.can_pass {
+            "can_pass"
+        } else {
+            "blocked"
+        },
+        preconditions: d
+            .preconditions
+            .iter()
+            .map(|p| PreconditionOut {
+                formula: p.formula.text.clone(),
+                possible: p.possible,
+                ruled_out_by: p.facts.iter().map(|&f| fact(model, f)).collect(),
+                at: place(model, p.formula.loc),
+            })
+            .collect(),
         fixed_yes: fixed(Vote::Yes),
         fixed_no: fixed(Vote::No),
+        fixed_abstain: fixed(Vote::Abstain),
+        fixed_absent: fixed(Vote::Absent),
         veto_players: actor_ids(model, &d.structural_vetoes),
+        veto_ways: d
+            .structural_vetoes
+            .iter()
+            .zip(&d.veto_ballots)
+            .map(|(a, by)| VetoWayOut {
+                actor: model.actors[*a].id.clone(),
+                by: by.clone(),
+            })
+            .collect(),
+        can_force_alone: actor_ids(model, &d.forcers),
+        coalition_ballots: d.coalition_ballots.clone(),
         smallest_blocking_coalition: d
             .smallest_blocking_coalition
             .as_ref()

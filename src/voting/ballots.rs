@@ -422,3 +422,76 @@ impl BallotGame {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::eval::passes_ballots;
+    use crate::model::{Percent, Ratio};
+
+    /// Every profile of four ballots over a small weighted body: the normalised game and
+    /// the reference evaluator agree on every rule form.
+    #[test]
+    fn normalised_game_agrees_with_the_reference_on_every_profile() {
+        let body = Body::synthetic(&["votes"], vec![vec![3], vec![1], vec![2], vec![5]]);
+        let dim = Dim::Weight(0);
+        let third = Ratio::Fraction { numer: 1, denom: 3 };
+        let rules = vec![
+            Rule::ShareOf {
+                dim,
+                strict: false,
+                ratio: Ratio::Percent(Percent {
+                    numer: 50,
+                    denom: 1,
+                }),
+                base: Base::Cast,
+            },
+            Rule::ShareOf {
+                dim: Dim::Members,
+                strict: true,
+                ratio: Ratio::Fraction { numer: 2, denom: 3 },
+                base: Base::Present,
+            },
+            Rule::Withheld {
+                dim,
+                strict: true,
+                bound: Bound::Share(third),
+                what: Withholding::Abstaining,
+            },
+            Rule::Withheld {
+                dim: Dim::Members,
+                strict: false,
+                bound: Bound::Count(1),
+                what: Withholding::NotInFavour,
+            },
+            Rule::Quorum {
+                dim,
+                strict: false,
+                bound: Bound::Share(Ratio::Fraction { numer: 1, denom: 2 }),
+            },
+            Rule::And(vec![
+                Rule::Quorum {
+                    dim: Dim::Members,
+                    strict: true,
+                    bound: Bound::Count(2),
+                },
+                Rule::Or(vec![Rule::AtMostAgainst(0), Rule::NoVetoFrom(vec![1, 3])]),
+            ]),
+        ];
+        for rule in &rules {
+            let game = match BallotGame::new(&body, rule) {
+                Ok(g) => g,
+                Err(e) => panic!("{rule:?}: {e}"),
+            };
+            for code in 0..4usize.pow(4) {
+                let ballots: Vec<Ballot> =
+                    (0..4).map(|i| Ballot::ALL[(code >> (2 * i)) & 3]).collect();
+                assert_eq!(
+                    game.passes(&ballots),
+                    passes_ballots(&body, rule, &ballots),
+                    "{rule:?} on {ballots:?}"
+                );
+            }
+        }
+    }
+}
