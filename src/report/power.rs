@@ -67,6 +67,10 @@ pub struct PowerReport {
     pub members: Vec<MemberPowerWire>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shapley_shubik_error: Option<String>,
+    /// Present when the rule treats abstaining or staying away differently from a no: the
+    /// indices are of the two-valued game, with every withholding member voting no.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub two_valued: Option<String>,
 }
 
 fn name_of(names: &[String], i: usize) -> String {
@@ -130,6 +134,11 @@ pub fn power_report(
             })
             .collect(),
         shapley_shubik_error: power.shapley_shubik_error.as_ref().map(|e| e.to_string()),
+        two_valued: crate::voting::withholding_matters(body, rule)
+            .unwrap_or(false)
+            .then(|| {
+                "this rule treats abstaining or staying away differently from voting no; the indices are of the two-valued game, in which every member votes yes or no".to_string()
+            }),
     }
 }
 
@@ -210,6 +219,9 @@ pub fn render_power_text(report: &PowerReport) -> String {
     out.push_str(&format!("total swings: {}\n", report.total_swings));
     if let Some(e) = &report.shapley_shubik_error {
         out.push_str(&format!("note: Shapley-Shubik not computed: {e}\n"));
+    }
+    if let Some(n) = &report.two_valued {
+        out.push_str(&format!("note: {n}\n"));
     }
     out
 }

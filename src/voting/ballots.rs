@@ -366,6 +366,15 @@ impl BallotGame {
             .collect()
     }
 
+    /// Does the rule treat some way of withholding (no, abstain, absent) differently from
+    /// another? Then its two-valued game (every ballot yes or no) is a simplification.
+    pub fn withholding_matters(&self) -> bool {
+        let c = |a: &Atom, b: Ballot| a.coef[b.index()];
+        self.atoms.iter().any(|a| {
+            c(a, Ballot::No) != c(a, Ballot::Abstain) || c(a, Ballot::No) != c(a, Ballot::Absent)
+        })
+    }
+
     /// The two-valued game (every ballot yes or no) for power indices: each atom with
     /// `no = total - yes` becomes "yes weight >= quota".
     pub fn binary(&self) -> Game {

@@ -230,6 +230,13 @@ pub fn set_blocks(
     Ok(found.is_some() != lapse)
 }
 
+/// Does the rule treat abstaining or staying away differently from voting no (a quorum, a
+/// share of votes cast, constructive abstention)? Power indices, which are of the
+/// two-valued game, then read every withholding member as voting no.
+pub fn withholding_matters(body: &Body, rule: &Rule) -> Result<bool, VotingError> {
+    Ok(BallotGame::new(body, rule)?.withholding_matters())
+}
+
 /// A decision by one actor's consent (`requires ACTOR`): the one member's yes passes it.
 /// The same answer as `analyse_decision` on a one-member body deciding by unanimity (a
 /// test checks this for every vote), without building that body.
