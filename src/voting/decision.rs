@@ -194,9 +194,77 @@ pub fn analyse_decision(
 pub fn sole_passers(body: &Body, rule: &Rule) -> Result<Vec<usize>, VotingError> {
     let game = BallotGame::new(body, rule)?;
     let useful = game.useful_withholding();
+    if let [only] = useful.as_slice() {
+        // One way of withholding is always at least as good as the others: everyone but
+        // `i` casting it is the others' worst case, so one profile per member decides.
+        let values = game.values(&game.sums(&vec![*only; game.n]));
+        return Ok((0..game.n)
+            .filter(|&i| {
+                let with_yes: Vec<i128> = game
+                    .atoms
+                    .iter()
+                    .zip(&values)
+                    .map(|(a, &v)| v + a.damage(game.weights[a.axis][i], *only))
+                    .collect();
+                game.passes_values(&with_yes)
+            })
+            .collect());
+    }
     let all_yes = vec![Ballot::Yes; game.n];
+    let yes_values = game.values(&game.sums(&all_yes));
+    // Per atom, the most all members together can lower it (each in its own worst way).
+    let most: Vec<i128> = game
+        .atoms
+        .iter()
+        .map(|a| {
+            (0..game.n)
+                .map(|j| {
+                    useful
+                        .iter()
+                        .map(|&b| a.damage(game.weights[a.axis][j], b))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .sum()
+        })
+        .collect();
+    let uniform: Vec<(Ballot, Vec<i128>)> = useful
+        .iter()
+        .map(|&b| (b, game.values(&game.sums(&vec![b; game.n]))))
+        .collect();
     let mut out = Vec::new();
     for i in 0..game.n {
+        // Sure: even with every atom at its own worst the rule passes with `i` yes.
+        let bound: Vec<i128> = game
+            .atoms
+            .iter()
+            .enumerate()
+            .map(|(k, a)| {
+                let own = useful
+                    .iter()
+                    .map(|&b| a.damage(game.weights[a.axis][i], b))
+                    .max()
+                    .unwrap_or(0);
+                yes_values[k] - most[k] + own
+            })
+            .collect();
+        if game.passes_values(&bound) {
+            out.push(i);
+            continue;
+        }
+        // Excluded: the others all withholding in one same way already block.
+        let blocked_uniformly = uniform.iter().any(|(b, values)| {
+            let with_yes: Vec<i128> = game
+                .atoms
+                .iter()
+                .zip(values)
+                .map(|(a, &v)| v + a.damage(game.weights[a.axis][i], *b))
+                .collect();
+            !game.passes_values(&with_yes)
+        });
+        if blocked_uniformly {
+            continue;
+        }
         let others: Vec<(usize, Vec<Ballot>)> = (0..game.n)
             .filter(|&j| j != i)
             .map(|j| (j, useful.clone()))
