@@ -73,7 +73,8 @@ pub struct Decision {
     /// The route's precondition and the procedure's, in that order.
     pub preconditions: Vec<Precondition>,
     /// The voters, in member order, and each one's ballot on the decision itself
-    /// (`votes[i]` is `voters[i]`'s; for a lapse, those against the clause vote yes).
+    /// (`votes[i]` is `voters[i]`'s; for a lapse, those against the clause vote yes and its
+    /// supporters are free).
     pub voters: Vec<ActorId>,
     pub votes: Vec<Vote>,
     /// With the fixed votes, the decision can go the clause's way: pass, or for a lapse
@@ -232,12 +233,14 @@ pub(crate) fn all(
                         if vote.withholds() {
                             no_reasons.insert(a, why);
                         }
-                        // For a lapse, being against the clause is voting to renew.
+                        // For a lapse, being against the clause is voting to renew, and
+                        // supporting it is being free to withhold; an abstention on the
+                        // clause is an abstention in the vote.
                         fixed.push(if route.lapse {
                             match vote {
-                                Vote::No | Vote::Abstain | Vote::Absent => Vote::Yes,
+                                Vote::No => Vote::Yes,
                                 Vote::Yes => Vote::Free,
-                                Vote::Free => Vote::Free,
+                                other => other,
                             }
                         } else {
                             vote

@@ -541,10 +541,13 @@ fn dependencies(o: &mut String, t: &TreatyOut) {
             .requires
             .iter()
             .map(|r| {
-                let route = |x: &RouteOut| match &x.rule {
-                    Some(rule) => format!("{} ({rule})", x.id),
-                    None if x.kind == "each_of" => format!("each of {}", x.id),
-                    None => x.id.clone(),
+                let route = |x: &RouteOut| {
+                    let lapse = if x.lapse { "lapse of " } else { "" };
+                    match &x.rule {
+                        Some(rule) => format!("{lapse}{} ({rule})", x.id),
+                        None if x.kind == "each_of" => format!("each of {}", x.id),
+                        None => format!("{lapse}{}", x.id),
+                    }
                 };
                 match &r.route {
                     Some(x) => route(x),
