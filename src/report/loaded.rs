@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::model::display::rule_text;
 use crate::model::names::{actor_ids, clause_name, member_name, target_names};
 use crate::model::{
-    ActorId, Body, Holders, Loc, Model, NamedRule, Position, RedLineKind, Requirement, Route,
-    StanceKind, Target, Treaty, VarType,
+    ActorId, Body, Holders, Loc, Model, NamedRule, Position, Procedure, RedLineKind, Requirement,
+    Route, StanceKind, Target, Treaty, VarType,
 };
 
 /// A place in a source file, as the wire format gives it.
@@ -152,7 +152,32 @@ pub struct LoadedOut {
     pub facts: Vec<String>,
     pub treaties: Vec<TreatyOut>,
     pub positions: Vec<PositionOut>,
+    /// Domestic procedures (`consent ACTOR by BODY ...`).
+    pub procedures: Vec<ProcedureOut>,
     pub expectations: usize,
+}
+
+/// `consent ACTOR by BODY by RULE [when F]`.
+#[derive(Serialize)]
+pub struct ProcedureOut {
+    pub actor: String,
+    pub body: String,
+    pub rule: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    #[serde(flatten)]
+    pub at: Place,
+}
+
+fn procedure_out(model: &Model, p: &Procedure) -> ProcedureOut {
+    let b = &model.bodies[p.body];
+    ProcedureOut {
+        actor: model.actors[p.actor].id.clone(),
+        body: b.id.clone(),
+        rule: b.rule(p.rule).name.clone(),
+        when: p.when.as_ref().map(|f| f.text.clone()),
+        at: place(model, p.loc),
+    }
 }
 
 fn actor_id(model: &Model) -> impl Fn(ActorId) -> String + '_ {
@@ -238,6 +263,11 @@ pub fn loaded(model: &Model) -> LoadedOut {
             .positions
             .iter()
             .map(|p| position_out(model, p))
+            .collect(),
+        procedures: model
+            .procedures
+            .iter()
+            .map(|p| procedure_out(model, p))
             .collect(),
         expectations: model.expects.len(),
     }
@@ -350,6 +380,18 @@ pub fn human(model: &Model) -> String {
     }
     for b in &model.bodies {
         body_text(&mut o, model, b);
+    }
+    if !model.procedures.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "domestic procedures");
+        for p in model.procedures.iter().map(|p| procedure_out(model, p)) {
+            let when = p.when.map(|w| format!(" when {w}")).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  consent {} by {} by {}{when}  ({})",
+                p.actor, p.body, p.rule, p.at
+            );
+        }
     }
     variables_text(&mut o, model);
     for t in &model.treaties {
@@ -493,10 +535,10 @@ fn position_text(o: &mut String, model: &Model, p: &Position) {
         let _ = writeln!(o, "  red line \"{}\": {kind}{}", r.label, r.formula.text);
     }
     for s in &p.stances {
-        let verb = if s.kind == StanceKind::Supports {
-            "supports"
-        } else {
-            "opposes"
+        let verb = match s.kind {
+            StanceKind::Supports => "supports",
+            StanceKind::Opposes => "opposes",
+            StanceKind::Abstains => "abstains on",
         };
         let _ = writeln!(o, "  {verb} clause {}", clause_name(model, s.clause));
     }
