@@ -279,6 +279,7 @@ fn describe_rule(r: Rule) -> Option<String> {
             Rule::each_of => "`each of`",
             Rule::red_line => "`red line`",
             Rule::possible => "`possible`",
+            Rule::guaranteed => "`guaranteed`",
             Rule::stance | Rule::stance_kind => "`supports` or `opposes`",
             Rule::clause_ref => "`clause ID`",
             Rule::expect_conflict
@@ -290,7 +291,9 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::expect_feasible
             | Rule::expect_infeasible
             | Rule::expect_power
-            | Rule::expect_non_party => "an expectation",
+            | Rule::expect_non_party
+            | Rule::expect_guaranteed
+            | Rule::expect_not_guaranteed => "an expectation",
             Rule::red_line_ref => "a red line (`POSITION.\"label\"`)",
             Rule::power_index => "`swings`, `banzhaf`, `banzhaf_absolute` or `shapley_shubik`",
             Rule::fraction => "a number",
