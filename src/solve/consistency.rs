@@ -114,7 +114,7 @@ pub fn check_consistency(
     let mut report = z3::with_z3_config(&cfg, || {
         analyse(model, treaty, options, &budget).map_err(SolveError::from)
     })?;
-    if report.facts_contradiction.is_none() && !report.self_contradictory {
+    if report.facts_contradiction.is_none() && !report.self_contradictory && guarantee::any(model) {
         // Another fresh context, so that the counterexamples do not depend on how far the
         // enumeration of conflicts went (`--max-conflicts`).
         let mut found = Vec::new();

@@ -45,6 +45,16 @@ pub struct ViolatedGuarantee {
     pub counterexample: Vec<(VarId, Value)>,
 }
 
+/// Whether any position has a `guaranteed` red line (else this stage has nothing to do,
+/// and no Z3 context need be made for it).
+pub(super) fn any(model: &Model) -> bool {
+    model.positions.iter().any(|p| {
+        p.red_lines
+            .iter()
+            .any(|l| l.kind == RedLineKind::Guaranteed)
+    })
+}
+
 /// Adds to `out`, in model order (position, then red line), every `guaranteed` red line
 /// that `treaty` does not guarantee, with its counterexample. The facts and the clauses
 /// must hold together (the caller has established it). On an error `out` keeps what was
