@@ -9,10 +9,10 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 
 use crate::analysis::{self, AnalysisError, TreatyAnalysis};
-use crate::model::names::{actor_ids, clause_name, items_text, target_text};
+use crate::model::names::{actor_ids, clause_name, items_text, target_text, values_text};
 use crate::model::{
     ActorId, Ballot, BodyId, ClauseRef, CmpOp, ConflictItem, Expect, Expectation, ExpectedValue,
-    Model, PowerIndex, RuleId, Target, TreatyId,
+    Model, PositionId, PowerIndex, RuleId, Target, TreatyId,
 };
 use crate::{solve, voting};
 
@@ -102,6 +102,12 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
         Expectation::NonPartyClauses { treaty, count } => {
             non_party_clauses(model, analyses, *treaty, *count)
         }
+        Expectation::Guaranteed {
+            position,
+            index,
+            treaty,
+            expected,
+        } => guaranteed(model, analyses, *treaty, *position, *index, *expected),
         Expectation::Power {
             body,
             rule,
@@ -274,6 +280,47 @@ fn clause_state(model: &Model, analyses: &Analyses, c: ClauseRef, adoptable: boo
             if s.adoptable { "adoptable" } else { "blocked" }
         )),
         None => fail("the clause was not analysed".into()),
+    }
+}
+
+/// A `guaranteed` red line is guaranteed unless the treaty's analysis lists it as violated
+/// (also when the facts or the clauses contradict themselves: nothing is allowed then).
+fn guaranteed(
+    model: &Model,
+    analyses: &Analyses,
+    treaty: TreatyId,
+    position: PositionId,
+    index: usize,
+    expected: bool,
+) -> Outcome {
+    let Some(a) = analyses.get(&treaty) else {
+        return fail("the treaty was not analysed".into());
+    };
+    let c = &a.consistency;
+    let violated = c
+        .violated_guarantees
+        .iter()
+        .find(|g| g.position == position && g.index == index);
+    match (violated, expected) {
+        (None, true) | (Some(_), false) => pass(),
+        (Some(g), true) => {
+            let formula = &model.positions[position].red_lines[index].formula.text;
+            fail(if g.counterexample.is_empty() {
+                format!("`{formula}` is false in every world the treaty allows")
+            } else {
+                format!(
+                    "the treaty allows a world where `{formula}` is false: {}",
+                    values_text(model, &g.counterexample)
+                )
+            })
+        }
+        (None, false) if c.facts_contradiction.is_some() => {
+            fail("the facts contradict each other, so no guarantee is violated".into())
+        }
+        (None, false) if c.self_contradictory => {
+            fail("the clauses contradict each other, so no guarantee is violated".into())
+        }
+        (None, false) => fail("the treaty guarantees it".into()),
     }
 }
 

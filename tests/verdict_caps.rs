@@ -1,13 +1,16 @@
 //! The verdict never depends on how many conflicts were listed (issue: a cap of 1 used to
 //! turn INFEASIBLE into feasible). Two checks:
-//! - every shipped and fixture treaty gives the same verdict, refusing parties, rejections
-//!   and clause statuses under `--max-conflicts` 0, 1 and 100 as without a cap;
-//! - 10,000 random small treaties (clauses, red lines of several positions with shared
-//!   holders, consents and bodies) do too, and the query-decided rejections equal those an
-//!   uncapped enumeration attributes (every minimal conflict of clauses and red lines whose
-//!   positions one actor holds all of), so the two methods check each other.
+//! - every shipped and fixture treaty gives the same verdict, refusing parties, rejections,
+//!   clause statuses and violated guarantees (with their counterexamples) under
+//!   `--max-conflicts` 0, 1 and 100 as without a cap;
+//! - 10,000 random small treaties (clauses, must, possible and guaranteed red lines of
+//!   several positions with shared holders, consents and bodies) do too, and the
+//!   query-decided rejections for conflicts equal those an uncapped enumeration attributes
+//!   (every minimal conflict of clauses and red lines whose positions one actor holds all
+//!   of), so the two methods check each other; the actors that reject are exactly those,
+//!   and the holders of the violated guarantees.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use treaty::analysis::{self, NoReason, TreatyAnalysis};
@@ -16,7 +19,7 @@ use treaty::model::{
     ActorId, Body, BodyId, CmpOp, ConflictItem, Expr, Model, RedLineKind, Requirement, RuleId,
     Target, TreatyId, VarId,
 };
-use treaty::solve::Options;
+use treaty::solve::{Options, ViolatedGuarantee};
 
 /// What must not depend on the cap.
 #[derive(Debug, PartialEq, Eq)]
@@ -27,6 +30,8 @@ struct Verdict {
     rejecting: Vec<ActorId>,
     adoptable: Vec<bool>,
     contradictory: Vec<bool>,
+    /// The guaranteed red lines not guaranteed, with their counterexamples.
+    guarantees: Vec<ViolatedGuarantee>,
 }
 
 fn verdict(a: &TreatyAnalysis) -> Verdict {
@@ -37,6 +42,7 @@ fn verdict(a: &TreatyAnalysis) -> Verdict {
         rejecting: a.rejections.iter().map(|r| r.actor).collect(),
         adoptable: a.clauses.iter().map(|c| c.adoptable).collect(),
         contradictory: a.clauses.iter().map(|c| c.contradictory).collect(),
+        guarantees: a.consistency.violated_guarantees.clone(),
     }
 }
 
@@ -48,19 +54,42 @@ fn analyse(model: &Model, t: TreatyId, cap: Option<usize>) -> TreatyAnalysis {
     analysis::analyse(model, t, &options).unwrap_or_else(|e| panic!("cap {cap:?}: {e}"))
 }
 
-/// Every rejection is explained by at least one listed conflict of clauses and the actor's
-/// own red lines.
+/// Every rejection is explained: an actor whose red lines a conflict violates by at least
+/// one listed conflict of clauses and its own red lines, the holder of a guaranteed line
+/// the treaty leaves open by that line; and the rejecting actors are exactly those.
 fn explained(model: &Model, a: &TreatyAnalysis) -> Result<(), String> {
+    let mut want: BTreeMap<ActorId, Vec<NoReason>> = BTreeMap::new();
+    for &actor in &a.consistency.rejecting {
+        want.entry(actor).or_default();
+    }
+    for g in &a.consistency.violated_guarantees {
+        for &actor in &model.positions[g.position].held_by {
+            want.entry(actor).or_default().push(NoReason::Guarantee {
+                position: g.position,
+                red_line: g.index,
+            });
+        }
+    }
+    let got: Vec<ActorId> = a.rejections.iter().map(|r| r.actor).collect();
+    if got != want.keys().copied().collect::<Vec<_>>() {
+        return Err(format!(
+            "rejecting {got:?}, but conflicts and guarantees make {:?}",
+            want.keys().collect::<Vec<_>>()
+        ));
+    }
     for r in &a.rejections {
-        let ok = r
+        let id = &model.actors[r.actor].id;
+        let by_conflict = r
             .reasons
             .iter()
             .any(|x| matches!(x, NoReason::RedLine { .. }));
-        if !ok {
-            return Err(format!(
-                "{} rejects with no listed conflict",
-                model.actors[r.actor].id
-            ));
+        if a.consistency.rejecting.contains(&r.actor) && !by_conflict {
+            return Err(format!("{id} rejects with no listed conflict"));
+        }
+        for reason in want.get(&r.actor).into_iter().flatten() {
+            if !r.reasons.contains(reason) {
+                return Err(format!("{id} rejects without its reason {reason:?}"));
+            }
         }
     }
     Ok(())
@@ -104,7 +133,7 @@ fn same_under_every_cap(model: &Model, what: &str) -> Result<(), String> {
             return Err(format!("{what}: an uncapped run says it was cut"));
         }
         let blamed = blamed_by_enumeration(model, &full);
-        let rejecting: Vec<ActorId> = full.rejections.iter().map(|r| r.actor).collect();
+        let rejecting = full.consistency.rejecting.clone();
         if blamed != rejecting {
             return Err(format!(
                 "{what}: queries reject {rejecting:?}, the full enumeration blames {blamed:?}"
@@ -183,7 +212,8 @@ fn atom(rng: &mut Rng, x: &[VarId], b: VarId) -> Expr {
 }
 
 /// A small random treaty: 2-4 actors, 1-4 clauses (some needing a consent or a body),
-/// 0-3 positions with overlapping holders and 1-2 red lines each, must or possible.
+/// 0-3 positions with overlapping holders and 1-2 red lines each, must, possible or
+/// guaranteed.
 fn random_treaty(seed: u64) -> Model {
     let mut rng = Rng::new(seed);
     let mut b = Builder::new("random.treaty");
@@ -217,10 +247,10 @@ fn random_treaty(seed: u64) -> Model {
         };
         let pos = b.position(&format!("P{p}"), &holders);
         for l in 0..1 + rng.below(2) {
-            let kind = if rng.below(3) == 0 {
-                RedLineKind::Possible
-            } else {
-                RedLineKind::Must
+            let kind = match rng.below(6) {
+                0 | 1 => RedLineKind::Possible,
+                2 => RedLineKind::Guaranteed,
+                _ => RedLineKind::Must,
             };
             let e = atom(&mut rng, &x, flag);
             b.red_line(pos, &format!("l{l}"), kind, e);
@@ -257,9 +287,9 @@ fn random_treaty(seed: u64) -> Model {
 
 /// The uncapped answer against the most extreme cap, 0 (nothing listed but the conflicts
 /// that explain a rejection); the fixtures above also try 1 and 100. `(infeasible,
-/// rejected)` counts, to show the generator exercises both outcomes.
-fn check_seeds(seeds: impl Iterator<Item = u64>) -> (usize, usize) {
-    let (mut infeasible, mut rejected) = (0, 0);
+/// rejected, unguaranteed)` counts, to show the generator exercises every outcome.
+fn check_seeds(seeds: impl Iterator<Item = u64>) -> (usize, usize, usize) {
+    let (mut infeasible, mut rejected, mut unguaranteed) = (0, 0, 0);
     for seed in seeds {
         let model = random_treaty(seed);
         let t = TreatyId(0);
@@ -269,7 +299,7 @@ fn check_seeds(seeds: impl Iterator<Item = u64>) -> (usize, usize) {
         let rejecting: Vec<ActorId> = full.rejections.iter().map(|r| r.actor).collect();
         assert_eq!(
             blamed_by_enumeration(&model, &full),
-            rejecting,
+            full.consistency.rejecting,
             "{what}: the full enumeration and the queries disagree on who rejects"
         );
         let none = analyse(&model, t, Some(0));
@@ -277,8 +307,9 @@ fn check_seeds(seeds: impl Iterator<Item = u64>) -> (usize, usize) {
         assert_eq!(verdict(&none), verdict(&full), "{what}: cap 0 vs uncapped");
         infeasible += usize::from(!full.feasible);
         rejected += usize::from(!rejecting.is_empty());
+        unguaranteed += usize::from(!full.consistency.violated_guarantees.is_empty());
     }
-    (infeasible, rejected)
+    (infeasible, rejected, unguaranteed)
 }
 
 #[test]
@@ -293,11 +324,15 @@ fn ten_thousand_random_treaties_keep_their_verdict_under_every_cap() {
             odd.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
         )
     });
-    let (infeasible, rejected) = (a.0 + b.0, a.1 + b.1);
+    let (infeasible, rejected, unguaranteed) = (a.0 + b.0, a.1 + b.1, a.2 + b.2);
     // The generator must exercise both outcomes, or the test proves nothing.
     assert!(
         infeasible > 1_000 && infeasible < 9_000,
         "{infeasible} of {SEEDS} infeasible"
     );
     assert!(rejected > 1_000, "{rejected} of {SEEDS} with a rejection");
+    assert!(
+        unguaranteed > 1_000,
+        "{unguaranteed} of {SEEDS} with a guarantee violated"
+    );
 }

@@ -1,7 +1,8 @@
 //! The whole-treaty analysis behind `treaty check`, as a pipeline of stages, one file each:
 //!
 //! 1. consistency: every minimal conflict, via `solve` (Z3);
-//! 2. `rejections`: who rejects the package because of a conflict, and why;
+//! 2. `rejections`: who rejects the package because of a conflict or a guaranteed red line
+//!    the treaty does not guarantee, and why;
 //! 3. `votes`: each actor's vote on each clause (rejections and stances), with its reasons;
 //! 4. `decisions`: every decision (clause, body and rule, or an actor's consent) with those
 //!    votes, via `voting`; then each clause's status, feasibility, vetoes, dependencies;
@@ -10,6 +11,8 @@
 //! Semantics (docs/semantics.md, "Votes: rejections, stances and decisions"):
 //! - a conflict made of clauses and the red lines of one position violates that position:
 //!   its holders reject the package, vote no in every decision and do not sign;
+//! - so do the holders of a `guaranteed` red line that the facts and the clauses leave open
+//!   (a reason of its own, `NoReason::Guarantee`: no clause is its cause);
 //! - `supports` / `opposes` fix a holder's vote on one clause's decisions (a rejection or
 //!   an opposition wins over a support: a wrong "adoptable" is the worse error);
 //! - `requires ACTOR` is that actor's consent, a one-member decision;
@@ -137,7 +140,8 @@ pub fn analyse(
     options: &solve::Options,
 ) -> Result<TreatyAnalysis, AnalysisError> {
     let consistency = solve::check_consistency(model, treaty, options)?;
-    let reasons = rejections::from_conflicts(model, &consistency);
+    let mut reasons = rejections::from_conflicts(model, &consistency);
+    rejections::from_guarantees(model, &consistency, &mut reasons);
     let votes = votes::VoteTable::new(model, &reasons);
     let decisions = decisions::all(model, treaty, &votes, options)?;
     let clauses = decisions::clause_statuses(model, treaty, &decisions, &consistency)?;
@@ -176,9 +180,12 @@ impl TreatyAnalysis {
         out
     }
 
-    /// Any finding: a conflict, a blocked clause, or infeasibility.
+    /// Any finding: a conflict, a guarantee the treaty does not give, a blocked clause, or
+    /// infeasibility.
     pub fn has_findings(&self) -> bool {
-        !self.consistency.is_consistent() || !self.feasible
+        !self.consistency.is_consistent()
+            || !self.consistency.violated_guarantees.is_empty()
+            || !self.feasible
     }
 
     pub fn clause(&self, c: ClauseRef) -> Option<&ClauseStatus> {

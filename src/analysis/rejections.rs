@@ -8,6 +8,10 @@
 //! Whether the clauses contradict themselves (or one clause the facts) is decided the same
 //! way. Conflicts without clauses (positions at odds with each other or with the facts)
 //! reject nothing.
+//!
+//! A `guaranteed` red line the treaty does not guarantee (`solve` decides it, with a
+//! counterexample) is a reason of its own, `NoReason::Guarantee`: no clause causes it, so
+//! its holders reject the whole package for it (`from_guarantees`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,6 +25,13 @@ pub enum NoReason {
     RedLine {
         position: PositionId,
         conflict: String,
+    },
+    /// The treaty does not guarantee the `guaranteed` red line `red_line` (an index into
+    /// `Position::red_lines`) of `position`: no clause is its cause, so it counts against
+    /// every decision of the treaty.
+    Guarantee {
+        position: PositionId,
+        red_line: usize,
     },
     /// `position` opposes the clause.
     Opposes { position: PositionId },
@@ -84,4 +95,24 @@ pub(crate) fn from_conflicts(model: &Model, consistency: &ConsistencyReport) -> 
         .into_iter()
         .map(|(a, r)| (a, r.into_iter().collect()))
         .collect()
+}
+
+/// Adds to `reasons` the holders of every `guaranteed` red line the treaty does not
+/// guarantee, with that line as their reason (kept sorted and without repeats).
+pub(crate) fn from_guarantees(
+    model: &Model,
+    consistency: &ConsistencyReport,
+    reasons: &mut Reasons,
+) {
+    for g in &consistency.violated_guarantees {
+        for &actor in &model.positions[g.position].held_by {
+            let why = reasons.entry(actor).or_default();
+            why.push(NoReason::Guarantee {
+                position: g.position,
+                red_line: g.index,
+            });
+            why.sort();
+            why.dedup();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! How things are named in everything the tool prints: reports, expectation results and
 //! solver messages. One spelling each, so a user sees the same name everywhere.
 
+use super::eval::Value;
 use super::types::{
     ActorId, Body, ClauseRef, ConflictItem, Model, Target, VarId, DEFAULT_RULE_NAME,
 };
@@ -52,6 +53,18 @@ pub fn items_text(model: &Model, items: &[ConflictItem]) -> String {
     items
         .iter()
         .map(|i| item_name(model, i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Values of variables as the reports write them: `x = 3, flag = false`, in the order given.
+pub fn values_text(model: &Model, values: &[(VarId, Value)]) -> String {
+    values
+        .iter()
+        .map(|(v, x)| match x {
+            Value::Bool(b) => format!("{} = {b}", var_name(model, *v)),
+            Value::Int(i) => format!("{} = {i}", var_name(model, *v)),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

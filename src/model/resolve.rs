@@ -1350,10 +1350,10 @@ impl Resolver {
                 labels.insert(&r.label.value, red_lines.len());
                 red_lines.push(RedLine {
                     label: r.label.value.clone(),
-                    kind: if r.possible {
-                        RedLineKind::Possible
-                    } else {
-                        RedLineKind::Must
+                    kind: match r.mode {
+                        ast::RedLineMode::Must => RedLineKind::Must,
+                        ast::RedLineMode::Possible => RedLineKind::Possible,
+                        ast::RedLineMode::Guaranteed => RedLineKind::Guaranteed,
                     },
                     formula,
                     doc: r.doc.clone(),
@@ -1411,10 +1411,25 @@ impl Resolver {
                 let mut out = Vec::new();
                 let mut ok = true;
                 for it in items {
-                    match self.conflict_item(it) {
-                        Some(x) if !out.contains(&x) => out.push(x),
-                        Some(_) => {}
-                        None => ok = false,
+                    let Some(x) = self.conflict_item(it) else {
+                        ok = false;
+                        continue;
+                    };
+                    if let (ast::ConflictItemAst::RedLine { label, .. }, Some(p)) =
+                        (it, self.guaranteed_line(&x))
+                    {
+                        let name = crate::model::names::red_line_name(&p, &label.value);
+                        let e = self.error(
+                            format!("`{name}` is a guaranteed red line, never part of a conflict"),
+                            label.span,
+                        );
+                        e.label = Some("a guaranteed red line".into());
+                        e.help = Some(format!(
+                            "check it with `expect guaranteed {name}` or `expect not guaranteed {name}`"
+                        ));
+                        ok = false;
+                    } else if !out.contains(&x) {
+                        out.push(x);
                     }
                 }
                 if !ok {
@@ -1538,6 +1553,43 @@ impl Resolver {
                     value,
                 }
             }
+            K::Guaranteed {
+                position,
+                label,
+                treaty,
+                expected,
+            } => {
+                let line = ast::ConflictItemAst::RedLine {
+                    position: position.clone(),
+                    label: label.clone(),
+                };
+                let item = self.conflict_item(&line);
+                let t = self.treaty_ref(treaty.as_ref(), e.span);
+                let ConflictItem::RedLine { position: p, index } = item? else {
+                    return None;
+                };
+                if self
+                    .guaranteed_line(&ConflictItem::RedLine { position: p, index })
+                    .is_none()
+                {
+                    let name = crate::model::names::red_line_name(&position.text, &label.value);
+                    let d =
+                        self.error(format!("`{name}` is not a guaranteed red line"), label.span);
+                    d.label = Some("not `guaranteed`".into());
+                    d.help = Some(
+                        "only a `red line \"...\": guaranteed FORMULA` is checked for a guarantee; \
+                         `expect conflict` checks the others"
+                            .into(),
+                    );
+                    return None;
+                }
+                Expectation::Guaranteed {
+                    position: p,
+                    index,
+                    treaty: t?,
+                    expected: *expected,
+                }
+            }
             K::NonPartyClauses { treaty, count } => {
                 let t = self.treaty_ref(treaty.as_ref(), e.span);
                 let c = self.unsigned(count);
@@ -1600,6 +1652,16 @@ impl Resolver {
                 }
             }
         }
+    }
+
+    /// The position id of `item` when it is a `guaranteed` red line.
+    fn guaranteed_line(&self, item: &ConflictItem) -> Option<String> {
+        let ConflictItem::RedLine { position, index } = *item else {
+            return None;
+        };
+        let p = &self.model.positions[position];
+        let line = p.red_lines.get(index)?;
+        (line.kind == RedLineKind::Guaranteed).then(|| p.id.clone())
     }
 
     fn expected_value(&mut self, lit: &Lit) -> Option<ExpectedValue> {

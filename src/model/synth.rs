@@ -253,6 +253,7 @@ impl Builder {
         let word = match kind {
             RedLineKind::Must => "",
             RedLineKind::Possible => "possible ",
+            RedLineKind::Guaranteed => "guaranteed ",
         };
         let loc = self.line(2, &format!("red line \"{label}\": {word}{text}"));
         let formula = self.formula(expr, loc);

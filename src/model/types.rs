@@ -560,6 +560,8 @@ pub enum RedLineKind {
     Must,
     /// The formula must remain possible.
     Possible,
+    /// The treaty must guarantee the formula: the facts and the clauses must imply it.
+    Guaranteed,
 }
 
 #[derive(Clone, Debug)]
@@ -682,6 +684,14 @@ pub enum Expectation {
     NonPartyClauses {
         treaty: TreatyId,
         count: usize,
+    },
+    /// `treaty` guarantees the `guaranteed` red line `index` of `position` (`expected ==
+    /// false`: it does not).
+    Guaranteed {
+        position: PositionId,
+        index: usize,
+        treaty: TreatyId,
+        expected: bool,
     },
 }
 

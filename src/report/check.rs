@@ -1,15 +1,19 @@
 //! The human text of `treaty check` and `treaty vetoes`, rendered from the report document
 //! (`report::wire`) and nothing else, so it says what the JSON says, in the same order:
-//! the verdict, conflicts with their sources, who rejects the package and why, decisions,
-//! vetoes by actor and dependencies.
+//! the verdict, conflicts with their sources, the guaranteed red lines the treaty does not
+//! guarantee (with a counterexample), who rejects the package and why, decisions, vetoes by
+//! actor and dependencies.
 
 use std::fmt::Write;
 
+use std::collections::BTreeMap;
+
 use super::loaded::RouteOut;
 use super::wire::{
-    CheckDoc, ConflictOut, DecisionOut, ItemOut, ReasonOut, SourceLine, TreatyOut, UndecidedOut,
-    VetoWayOut, VetoesDoc,
+    CheckDoc, ConflictOut, DecisionOut, GuaranteeOut, ItemOut, ReasonOut, SourceLine, TreatyOut,
+    UndecidedOut, VetoWayOut, VetoesDoc,
 };
+use crate::model::names::red_line_name;
 use crate::model::Ballot;
 
 /// The human report of `treaty check`.
@@ -30,6 +34,7 @@ pub fn human(doc: &CheckDoc) -> String {
     for t in &doc.treaties {
         header(&mut o, t);
         conflicts(&mut o, t);
+        guarantees(&mut o, t);
         rejections(&mut o, t);
         if !t.decisions.is_empty() {
             let _ = writeln!(o, "\ndecisions");
@@ -138,15 +143,8 @@ fn header(o: &mut String, t: &TreatyOut) {
 fn conflicts(o: &mut String, t: &TreatyOut) {
     if t.conflicts.is_empty() && !t.conflicts_truncated {
         let Some(w) = &t.witness else { return };
-        let vals: Vec<String> = w
-            .iter()
-            .map(|(name, v)| match v {
-                serde_json::Value::String(s) => format!("{name} = {s}"),
-                other => format!("{name} = {other}"),
-            })
-            .collect();
-        if !vals.is_empty() {
-            let _ = writeln!(o, "\nconsistent; for example: {}", vals.join(", "));
+        if !w.is_empty() {
+            let _ = writeln!(o, "\nconsistent; for example: {}", values_text(w));
         }
         return;
     }
@@ -167,6 +165,59 @@ fn conflicts(o: &mut String, t: &TreatyOut) {
         let _ = writeln!(
             o,
             "  ... more conflicts exist (raise --max-conflicts to see them)"
+        );
+    }
+}
+
+/// `x = 3, flag = false`, by name.
+fn values_text(values: &BTreeMap<String, serde_json::Value>) -> String {
+    values
+        .iter()
+        .map(|(name, v)| match v {
+            serde_json::Value::String(s) => format!("{name} = {s}"),
+            other => format!("{name} = {other}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every guaranteed red line the treaty does not guarantee: its source, its holders and a
+/// world the treaty allows in which it is false.
+fn guarantees(o: &mut String, t: &TreatyOut) {
+    if t.violated_guarantees.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\nguaranteed red lines the treaty does not guarantee ({})",
+        t.violated_guarantees.len()
+    );
+    for g in &t.violated_guarantees {
+        guarantee(o, g);
+    }
+}
+
+fn guarantee(o: &mut String, g: &GuaranteeOut) {
+    let _ = writeln!(o, "  {}  {}", g.name, g.at);
+    for line in g.doc.iter().flat_map(|d| d.lines()) {
+        let _ = writeln!(o, "         /// {line}");
+    }
+    for SourceLine { line, text } in &g.excerpt {
+        let _ = writeln!(o, "    {line:>4} | {text}");
+    }
+    let _ = writeln!(o, "    held by {}", g.holders.join(", "));
+    if g.counterexample.is_empty() {
+        let _ = writeln!(
+            o,
+            "    `{}` is false in every world the treaty allows",
+            g.formula
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "    the treaty allows a world where `{}` is false: {}",
+            g.formula,
+            values_text(&g.counterexample)
         );
     }
 }
@@ -220,10 +271,12 @@ impl ItemOut {
 
 /// Reasons in words, conflicts with the same positions grouped: "the treaty violates red
 /// lines of EU3 (C1, C2)", or for red lines of several positions of the same actor "the
-/// treaty violates red lines of P1 and P2 together (C3)". Reasons come sorted, red lines
-/// first and by position.
+/// treaty violates red lines of P1 and P2 together (C3)"; then "the treaty does not
+/// guarantee EU3."centrality"", then oppositions. Reasons come sorted, red lines first and
+/// by position.
 fn reasons_text(reasons: &[ReasonOut]) -> String {
     let mut by_conflict: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut unguaranteed: Vec<String> = Vec::new();
     let mut parts = Vec::new();
     for r in reasons {
         match r {
@@ -232,6 +285,9 @@ fn reasons_text(reasons: &[ReasonOut]) -> String {
                     Some((_, ps)) => ps.push(position),
                     None => by_conflict.push((conflict, vec![position])),
                 }
+            }
+            ReasonOut::Guarantee { position, label } => {
+                unguaranteed.push(red_line_name(position, label));
             }
             ReasonOut::Opposes { position } => parts.push(format!("{position} opposes the clause")),
         }
@@ -258,6 +314,12 @@ fn reasons_text(reasons: &[ReasonOut]) -> String {
             }
         })
         .collect();
+    if !unguaranteed.is_empty() {
+        out.push(format!(
+            "the treaty does not guarantee {}",
+            unguaranteed.join(", ")
+        ));
+    }
     out.extend(parts);
     out.join("; ")
 }

@@ -524,10 +524,10 @@ fn position_text(o: &mut String, model: &Model, p: &Position) {
         model.describe_loc(p.loc)
     );
     for r in &p.red_lines {
-        let kind = if r.kind == RedLineKind::Possible {
-            "possible "
-        } else {
-            ""
+        let kind = match r.kind {
+            RedLineKind::Must => "",
+            RedLineKind::Possible => "possible ",
+            RedLineKind::Guaranteed => "guaranteed ",
         };
         for doc in r.doc.iter().flat_map(|d| d.lines()) {
             let _ = writeln!(o, "  /// {doc}");

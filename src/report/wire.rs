@@ -15,8 +15,9 @@ use super::loaded::{place, requirement, LoadedOut, Place, RequirementOut};
 use crate::analysis::{Analyses, Decider, Decision, NoReason, TreatyAnalysis};
 use crate::model::display::rule_text;
 use crate::model::eval::Value;
-use crate::model::names::{actor_ids, clause_name, member_name, target_text};
-use crate::model::{Ballot, ConflictItem, Loc, Model, RedLineKind};
+use crate::model::names::{actor_ids, clause_name, member_name, red_line_name, target_text};
+use crate::model::{Ballot, ConflictItem, Loc, Model, RedLineKind, VarId};
+use crate::solve::ViolatedGuarantee;
 use crate::voting::Vote;
 
 /// The version of this format; bumped on any incompatible change.
@@ -75,6 +76,8 @@ pub struct TreatyOut {
     pub conflicts_truncated: bool,
     /// Values satisfying everything, when nothing conflicts (re-checked), by variable name.
     pub witness: Option<BTreeMap<String, serde_json::Value>>,
+    /// The `guaranteed` red lines the treaty does not guarantee, in model order.
+    pub violated_guarantees: Vec<GuaranteeOut>,
     pub rejections: Vec<RejectionOut>,
     pub refusing_parties: Vec<String>,
     pub decisions: Vec<DecisionOut>,
@@ -147,11 +150,33 @@ pub enum ItemOut {
     },
 }
 
+/// A `guaranteed` red line that the treaty does not guarantee.
+#[derive(Serialize)]
+pub struct GuaranteeOut {
+    pub position: String,
+    pub label: String,
+    pub formula: String,
+    pub holders: Vec<String>,
+    pub doc: Option<String>,
+    #[serde(flatten)]
+    pub at: Place,
+    /// A world that the facts and the clauses allow and in which the formula is false:
+    /// the variables of the formula's component (re-checked), by name.
+    pub counterexample: BTreeMap<String, serde_json::Value>,
+    /// `POSITION."label"`.
+    #[serde(skip)]
+    pub name: String,
+    #[serde(skip)]
+    pub excerpt: Vec<SourceLine>,
+}
+
 #[derive(Serialize, Clone, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReasonOut {
     /// The treaty violates a red line of `position`, as `conflict` shows.
     RedLine { position: String, conflict: String },
+    /// The treaty does not guarantee the `guaranteed` red line `label` of `position`.
+    Guarantee { position: String, label: String },
     /// `position` opposes the clause.
     Opposes { position: String },
 }
@@ -364,11 +389,12 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
             })
             .collect(),
         conflicts_truncated: c.truncated,
-        witness: c.witness.as_ref().map(|w| {
-            w.iter()
-                .map(|(v, x)| (model.vars[*v].name.clone(), value(x)))
-                .collect()
-        }),
+        witness: c.witness.as_ref().map(|w| values(model, w)),
+        violated_guarantees: c
+            .violated_guarantees
+            .iter()
+            .map(|g| guarantee(model, g))
+            .collect(),
         rejections: a
             .rejections
             .iter()
@@ -517,12 +543,38 @@ fn item(model: &Model, item: &ConflictItem) -> ItemOut {
     }
 }
 
+fn guarantee(model: &Model, g: &ViolatedGuarantee) -> GuaranteeOut {
+    let p = &model.positions[g.position];
+    let r = &p.red_lines[g.index];
+    GuaranteeOut {
+        position: p.id.clone(),
+        label: r.label.clone(),
+        formula: r.formula.text.clone(),
+        holders: actor_ids(model, &p.held_by),
+        doc: r.doc.clone(),
+        at: place(model, r.loc),
+        counterexample: values(model, &g.counterexample),
+        name: red_line_name(&p.id, &r.label),
+        excerpt: vec![source_line(model, r.loc)],
+    }
+}
+
 fn reason(model: &Model, r: &NoReason) -> ReasonOut {
     match r {
         NoReason::RedLine { position, conflict } => ReasonOut::RedLine {
             position: model.positions[*position].id.clone(),
             conflict: conflict.clone(),
         },
+        NoReason::Guarantee { position, red_line } => {
+            let p = &model.positions[*position];
+            ReasonOut::Guarantee {
+                position: p.id.clone(),
+                label: p
+                    .red_lines
+                    .get(*red_line)
+                    .map_or_else(String::new, |l| l.label.clone()),
+            }
+        }
         NoReason::Opposes { position } => ReasonOut::Opposes {
             position: model.positions[*position].id.clone(),
         },
@@ -623,6 +675,13 @@ fn decision(model: &Model, d: &Decision) -> DecisionOut {
         rule_text: rule_words,
         voters: d.voters.len(),
     }
+}
+
+/// Values of variables by name (integers as strings).
+fn values(model: &Model, vs: &[(VarId, Value)]) -> BTreeMap<String, serde_json::Value> {
+    vs.iter()
+        .map(|(v, x)| (model.vars[*v].name.clone(), value(x)))
+        .collect()
 }
 
 fn value(v: &Value) -> serde_json::Value {

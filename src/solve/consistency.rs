@@ -12,6 +12,9 @@
 //!   it such that S and the facts are unsatisfiable is a conflict too.
 //! - Facts that contradict each other on their own are reported as such (a minimal subset
 //!   of them) and no conflict is enumerated then: everything would be one.
+//! - `guaranteed` red lines are not soft items (they are not about consistency). When the
+//!   facts and the clauses hold together, `guarantee` decides afterwards, in a Z3 context
+//!   of its own and under the same budget, which of them the treaty does not guarantee.
 //! - Every query runs on one long-lived solver per analysis through assumption literals
 //!   (one indicator per item, `indicator => item`), with `push`/`pop` per component; a
 //!   second long-lived solver is MARCO's map (see `marco`). Each analysis gets its own Z3
@@ -27,6 +30,7 @@ use std::collections::BTreeMap;
 use z3::ast::Bool;
 use z3::{Config, Solver};
 
+use super::guarantee::{self, ViolatedGuarantee};
 use super::lower::Lowering;
 use super::marco::{Component, Marco, Sink};
 use super::query::{shrink_by_deletion, Abort, Answer, Budget, ItemSolver};
@@ -79,6 +83,11 @@ pub struct ConsistencyReport {
     /// the red lines that satisfy the facts, every clause and every must red line (checked by
     /// `model::eval`), sorted by variable name.
     pub witness: Option<Vec<(VarId, Value)>>,
+    /// The `guaranteed` red lines the treaty does not guarantee (the facts and the clauses
+    /// allow a world where the line is false), each with such a world, in model order.
+    /// Empty when the facts or the clauses contradict themselves: nothing is allowed then.
+    /// Decided by queries of their own, never by the listing.
+    pub violated_guarantees: Vec<ViolatedGuarantee>,
 }
 
 impl ConsistencyReport {
@@ -100,10 +109,56 @@ pub fn check_consistency(
     }
     // A fresh context per analysis: Z3's choices depend on the context's history, and the
     // output must not depend on what ran before.
+    let budget = Budget::new(options.timeout_ms, options.rlimit);
     let cfg = Config::new();
-    z3::with_z3_config(&cfg, || {
-        analyse(model, treaty, options).map_err(SolveError::from)
-    })
+    let mut report = z3::with_z3_config(&cfg, || {
+        analyse(model, treaty, options, &budget).map_err(SolveError::from)
+    })?;
+    if report.facts_contradiction.is_none() && !report.self_contradictory && guarantee::any(model) {
+        // Another fresh context, so that the counterexamples do not depend on how far the
+        // enumeration of conflicts went (`--max-conflicts`).
+        let mut found = Vec::new();
+        let r = z3::with_z3_config(&Config::new(), || {
+            guarantee::check(model, treaty, &budget, &mut found)
+        });
+        r.map_err(|e| SolveError::from(with_listed(model, &report, &found, e)))?;
+        report.violated_guarantees = found;
+    }
+    Ok(report)
+}
+
+/// Says, in a "gave up" of the guarantee stage, what had been established: every conflict
+/// (the enumeration had finished) and the guarantees found violated so far.
+fn with_listed(
+    model: &Model,
+    report: &ConsistencyReport,
+    violated: &[ViolatedGuarantee],
+    e: Abort,
+) -> Abort {
+    let Abort::GaveUp(mut g) = e else { return e };
+    g.found = report
+        .conflicts
+        .iter()
+        .map(|c| {
+            format!(
+                "a minimal conflict: {}",
+                crate::model::names::items_text(model, &c.items)
+            )
+        })
+        .chain(violated.iter().map(|v| {
+            format!(
+                "not guaranteed: {}",
+                crate::model::names::item_name(
+                    model,
+                    &ConflictItem::RedLine {
+                        position: v.position,
+                        index: v.index,
+                    }
+                )
+            )
+        }))
+        .collect();
+    Abort::GaveUp(g)
 }
 
 /// What a soft item is, for the family of allowed combinations.
@@ -136,12 +191,15 @@ fn soft_items(model: &Model, treaty: TreatyId) -> Vec<SoftItem<'_>> {
     for (p, position) in model.positions.iter().enumerate() {
         let p = PositionId(p);
         for (index, line) in position.red_lines.iter().enumerate() {
+            let kind = match line.kind {
+                RedLineKind::Must => Kind::Must(p),
+                RedLineKind::Possible => Kind::Possible(p),
+                // Not about consistency: `guarantee` decides these on their own.
+                RedLineKind::Guaranteed => continue,
+            };
             items.push(SoftItem {
                 item: ConflictItem::RedLine { position: p, index },
-                kind: match line.kind {
-                    RedLineKind::Must => Kind::Must(p),
-                    RedLineKind::Possible => Kind::Possible(p),
-                },
+                kind,
                 formulas: vec![&line.formula.expr],
             });
         }
@@ -167,7 +225,7 @@ fn describe_set(names: &[String], set: &[usize]) -> String {
     )
 }
 
-fn vars_of(exprs: &[&Expr]) -> Vec<VarId> {
+pub(super) fn vars_of(exprs: &[&Expr]) -> Vec<VarId> {
     let mut vs = Vec::new();
     for e in exprs {
         for_each_var(e, &mut |v| vs.push(v));
@@ -178,24 +236,25 @@ fn vars_of(exprs: &[&Expr]) -> Vec<VarId> {
 }
 
 /// Union-find over variables, to split items into independent components.
-struct Partition {
+#[derive(Clone)]
+pub(super) struct Partition {
     parent: Vec<usize>,
 }
 
 impl Partition {
-    fn new(n: usize) -> Partition {
+    pub(super) fn new(n: usize) -> Partition {
         Partition {
             parent: (0..n).collect(),
         }
     }
-    fn find(&mut self, mut x: usize) -> usize {
+    pub(super) fn find(&mut self, mut x: usize) -> usize {
         while self.parent[x] != x {
             self.parent[x] = self.parent[self.parent[x]];
             x = self.parent[x];
         }
         x
     }
-    fn union_all(&mut self, vs: &[usize]) {
+    pub(super) fn union_all(&mut self, vs: &[usize]) {
         if let Some((&first, rest)) = vs.split_first() {
             let r = self.find(first);
             for &v in rest {
@@ -206,8 +265,12 @@ impl Partition {
     }
 }
 
-fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<ConsistencyReport, Abort> {
-    let budget = Budget::new(options.timeout_ms, options.rlimit);
+fn analyse(
+    model: &Model,
+    treaty: TreatyId,
+    options: &Options,
+    budget: &Budget,
+) -> Result<ConsistencyReport, Abort> {
     let lowering = Lowering::new(model);
     let lower_err = |e: SolveError| Abort::Internal(e.to_string());
     let main = Solver::new();
@@ -215,7 +278,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
     let fact_exprs: Vec<&Expr> = model.facts.iter().map(|f| &f.formula.expr).collect();
 
     // 1. The facts alone.
-    if let Some(minimal) = facts_contradiction(&main, &budget, &lowering, &fact_exprs)? {
+    if let Some(minimal) = facts_contradiction(&main, budget, &lowering, &fact_exprs)? {
         return Ok(ConsistencyReport {
             treaty,
             facts_contradiction: Some(minimal),
@@ -225,6 +288,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
             contradictory: Vec::new(),
             rejecting: Vec::new(),
             witness: None,
+            violated_guarantees: Vec::new(),
         });
     }
 
@@ -275,7 +339,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
     let describe = |set: &[usize]| describe_set(&names, set);
     let q = ItemSolver {
         main: &main,
-        budget: &budget,
+        budget,
         indicators: &indicators,
         describe: &describe,
     };
@@ -320,7 +384,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
                 bodies.insert(i, body);
             }
             let alone =
-                |clauses: &[usize]| contradicting_alone(&side, &budget, &bodies, &names, clauses);
+                |clauses: &[usize]| contradicting_alone(&side, budget, &bodies, &names, clauses);
             if listing {
                 let comp = Component {
                     items: comp_items,
@@ -366,7 +430,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
             .iter()
             .filter_map(|m| index_of.get(m).map(|&i| items[i].formulas.clone()))
             .collect();
-        let facts = facts_needed(&main, &budget, &lowering, &formulas, &fact_exprs)?;
+        let facts = facts_needed(&main, budget, &lowering, &formulas, &fact_exprs)?;
         conflicts.push(Conflict {
             id: format!("C{}", k + 1),
             reason: reason::explain(model, &formulas, &fact_exprs),
@@ -381,7 +445,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
             model,
             treaty,
             &main,
-            &budget,
+            budget,
             &lowering,
             &items,
             &fact_exprs,
@@ -406,6 +470,7 @@ fn analyse(model: &Model, treaty: TreatyId, options: &Options) -> Result<Consist
             .collect(),
         rejecting: rejecting.iter().map(|(a, _)| *a).collect(),
         witness,
+        violated_guarantees: Vec::new(),
     })
 }
 

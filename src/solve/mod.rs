@@ -1,7 +1,8 @@
 //! Everything that needs Z3; this is the only module of the crate that imports `z3`.
 //!
 //! - `consistency`: which clauses of a treaty and which red lines cannot hold together,
-//!   as every minimal conflict (`check_consistency`).
+//!   as every minimal conflict (`check_consistency`); with `guarantee`, which `guaranteed`
+//!   red lines the treaty does not guarantee, each with a counterexample.
 //! - `precondition`: whether a decision's precondition can hold with the facts and the
 //!   clause (`precondition_holds`).
 //! - `voting`: voting questions posed to Z3 (one decision, and the joint feasibility of a
@@ -16,6 +17,7 @@
 //! never read as satisfiable or unsatisfiable.
 
 mod consistency;
+mod guarantee;
 mod lower;
 mod marco;
 mod precondition;
@@ -25,6 +27,7 @@ mod standing;
 pub mod voting;
 
 pub use consistency::{check_consistency, Conflict, ConsistencyReport};
+pub use guarantee::ViolatedGuarantee;
 pub use precondition::{precondition_holds, PreconditionCheck};
 pub use voting::{
     decision_can_pass, decision_min_blocking_size, decision_summary, decision_veto_players,

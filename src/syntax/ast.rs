@@ -258,10 +258,21 @@ pub struct PositionDecl {
 #[derive(Clone, Debug)]
 pub struct RedLineDecl {
     pub label: Str,
-    pub possible: bool,
+    pub mode: RedLineMode,
     pub formula: FormulaAst,
     pub doc: Option<String>,
     pub span: Span,
+}
+
+/// The word after `red line "label":`, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedLineMode {
+    /// No word: the formula must hold.
+    Must,
+    /// `possible`: the formula must stay possible.
+    Possible,
+    /// `guaranteed`: the clauses, with the facts, must imply the formula.
+    Guaranteed,
 }
 
 #[derive(Clone, Debug)]
@@ -324,6 +335,13 @@ pub enum ExpectKind {
     NonPartyClauses {
         treaty: Option<Ident>,
         count: Lit,
+    },
+    /// `expect guaranteed P."label" [TREATY]` (`expected == false`: `expect not guaranteed`).
+    Guaranteed {
+        position: Ident,
+        label: Str,
+        treaty: Option<Ident>,
+        expected: bool,
     },
 }
 

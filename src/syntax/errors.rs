@@ -302,6 +302,7 @@ fn describe_rule(r: Rule) -> Option<String> {
             Rule::each_of => "`each of`",
             Rule::red_line => "`red line`",
             Rule::possible => "`possible`",
+            Rule::guaranteed => "`guaranteed`",
             Rule::stance | Rule::stance_kind => "`supports`, `opposes` or `abstains on`",
             Rule::clause_ref => "`clause ID`",
             Rule::expect_conflict
@@ -317,7 +318,9 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::expect_force
             | Rule::expect_no_force
             | Rule::expect_route
-            | Rule::expect_impossible => "an expectation",
+            | Rule::expect_impossible
+            | Rule::expect_guaranteed
+            | Rule::expect_not_guaranteed => "an expectation",
             Rule::veto_mode => "`by no`, `by abstaining` or `by absence`",
             Rule::red_line_ref => "a red line (`POSITION.\"label\"`)",
             Rule::power_index => "`swings`, `banzhaf`, `banzhaf_absolute` or `shapley_shubik`",

@@ -54,6 +54,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("red", false, true),
     kw("line", false, true),
     kw("possible", false, true),
+    kw("guaranteed", false, true),
     kw("supports", false, true),
     kw("opposes", false, true),
     kw("abstains", false, true),

@@ -734,12 +734,13 @@ impl Builder<'_, '_> {
                 Rule::red_line => {
                     let rdoc = self.doc(sspan.start);
                     let mut label = None;
-                    let mut possible = false;
+                    let mut mode = RedLineMode::Must;
                     let mut formula = None;
                     for c in s.kids() {
                         match c.as_rule() {
                             Rule::string => label = Some(self.string(c)),
-                            Rule::possible => possible = true,
+                            Rule::possible => mode = RedLineMode::Possible,
+                            Rule::guaranteed => mode = RedLineMode::Guaranteed,
                             Rule::formula => formula = self.formula(c),
                             _ => {}
                         }
@@ -747,7 +748,7 @@ impl Builder<'_, '_> {
                     if let (Some(label), Some(formula)) = (label, formula) {
                         pos.red_lines.push(RedLineDecl {
                             label,
-                            possible,
+                            mode,
                             formula,
                             doc: rdoc,
                             span: sspan,
@@ -891,6 +892,15 @@ impl Builder<'_, '_> {
                 ExpectKind::NonPartyClauses {
                     treaty,
                     count: self.lit(count.clone()),
+                }
+            }
+            Rule::expect_guaranteed | Rule::expect_not_guaranteed => {
+                let mut line = it.next()?.kids();
+                ExpectKind::Guaranteed {
+                    position: self.ident(line.next()?),
+                    label: self.string(line.next()?),
+                    treaty: it.next().map(|i| self.ident(i)),
+                    expected: rule == Rule::expect_guaranteed,
                 }
             }
             _ => return None,
