@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use treaty::analysis::{self, NoReason, TreatyAnalysis};
 use treaty::model::synth::{ex::*, Builder, Rng};
 use treaty::model::{
-    ActorId, Body, BodyId, CmpOp, ConflictItem, Expr, Model, RedLineKind, Requirement, RuleId,
-    TreatyId, VarId,
+    ActorId, Body, BodyId, CmpOp, ConflictItem, Expr, Model, RedLineKind, Requirement, Route,
+    RuleId, Target, TreatyId, VarId,
 };
 use treaty::solve::Options;
 
@@ -237,22 +237,24 @@ fn random_treaty(seed: u64) -> Model {
     model.bodies.push(body);
     for c in 0..n_clauses {
         let loc = model.treaties[0].clauses[c].loc;
-        match rng.below(4) {
-            0 => model.treaties[0].clauses[c]
-                .requires
-                .push(Requirement::Actor {
-                    actor: actors[rng.below(n_actors)],
-                    loc,
-                }),
-            1 => model.treaties[0].clauses[c]
-                .requires
-                .push(Requirement::Body {
-                    body: BodyId(0),
-                    rule: RuleId::Default,
-                    loc,
-                }),
-            _ => {}
-        }
+        let target = match rng.below(4) {
+            0 => Target::Actor(actors[rng.below(n_actors)]),
+            1 => Target::Body {
+                body: BodyId(0),
+                rule: RuleId::Default,
+            },
+            _ => continue,
+        };
+        model.treaties[0].clauses[c].requires.push(Requirement {
+            routes: vec![Route {
+                target,
+                lapse: false,
+                when: None,
+                loc,
+            }],
+            any_of: false,
+            loc,
+        });
     }
     model
 }
