@@ -211,6 +211,11 @@ impl BallotGame {
                 let total = self.check_dim(body, *dim)?;
                 let (a, b) = ratio.parts();
                 if *base == Base::All {
+                    // A share of a base that weighs nothing fails (`passes_ballots`), as
+                    // for votes cast and members present; the whole body's weight is fixed.
+                    if total == 0 {
+                        return Ok(Formula::Const(false));
+                    }
                     let q = Self::least(a, b, total, *strict)?;
                     return self.yes_at_least(body, Axis::Dim(*dim), q);
                 }
