@@ -10,13 +10,15 @@
 //! `crate::analysis` has an independent check (`check --verify`).
 //!
 //! Invariants:
-//! - One ballot per (decision, member): four 0/1 `Int` indicators, one per ballot, summing
-//!   to 1, each tied to a `Bool` literal (`lit <=> x >= 1`) that assumptions and models
-//!   use. Fixed votes are assumption literals (one decision) or hard assertions (a treaty);
-//!   free ballots are unconstrained.
+//! - One ballot per (decision, member): a 0/1 `Int` indicator for each way of withholding
+//!   (no, abstain, absent), at most one of them 1, each tied to a `Bool` literal
+//!   (`lit <=> x >= 1`) that assumptions and models use; a yes is none of them
+//!   (`BallotVar`). Fixed votes are assumption literals (one decision) or assertions behind
+//!   the decision's selector (a treaty); free ballots are unconstrained.
 //! - Every rule form is encoded as `model::eval::passes_ballots` defines it, from the `Rule`
 //!   as written (not from `voting`'s normalised game): the weight of the members casting a
-//!   set of ballots is a linear `Int` sum `sum w * (x_b1 + ...)` of the indicators, and
+//!   set of ballots is linear in the indicators (`sum w * (x_b1 + ...)`, or for a set with
+//!   yes in it the dimension's total less the weight withholding in the other ways), and
 //!   every threshold is a cross-multiplied comparison such as `yes * b >= a * cast`; a share
 //!   of votes cast or of members present (or of all members, `ShareOf`) needs its base to
 //!   weigh something, as in `passes_ballots`.
