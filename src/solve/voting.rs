@@ -95,8 +95,9 @@ pub struct DecisionSummary {
     /// each with its fixed ballot.
     pub veto_players: Vec<usize>,
     pub veto_ballots: Vec<Vec<Ballot>>,
-    /// The fewest free members whose withholding (in any ways, the others free) makes it
-    /// fail: `Some(0)` when it cannot pass, `None` when even all free members cannot block.
+    /// The fewest free members whose withholding (each in any way, the other free members
+    /// voting yes, the fixed ballots kept) makes it fail: `Some(0)` when it cannot pass,
+    /// `None` when even all free members cannot block.
     pub min_blocking_size: Option<usize>,
 }
 
