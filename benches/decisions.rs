@@ -51,7 +51,10 @@ fn bench_decisions(c: &mut Criterion) {
         let vetoes = solve::decision_veto_players(&b, &rules[*r], votes, &opts).expect("z3 veto");
         let size =
             solve::decision_min_blocking_size(&b, &rules[*r], votes, &opts).expect("z3 block");
-        assert_eq!(vetoes, plain.veto_players);
+        let players: Vec<usize> = vetoes.iter().map(|(i, _)| *i).collect();
+        let ballots: Vec<_> = vetoes.into_iter().map(|(_, b)| b).collect();
+        assert_eq!(players, plain.veto_players);
+        assert_eq!(ballots, plain.veto_ballots);
         assert_eq!(size, plain.smallest_blocking_coalition.map(|c| c.len()));
         blocked += usize::from(!plain.can_pass);
     }

@@ -8,6 +8,11 @@
 //! one "gave up" type), `analysis`, `expect`, `report`; the binary, `main.rs`, above them
 //! all. ARCHITECTURE.md has the code map and what this surface promises.
 
+// The unit tests share the brute-force oracle of the integration tests
+// (tests/brute/mod.rs), which names this crate `treaty`.
+#[cfg(test)]
+extern crate self as treaty;
+
 pub mod analysis;
 pub mod budget;
 pub mod diag;

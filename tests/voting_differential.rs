@@ -1,18 +1,27 @@
 //! Three answers to the same voting questions must agree: `treaty::voting` (solver-free,
-//! uses monotonicity), the Z3 encoding in `treaty::solve::voting`, and brute force over
-//! every vote profile (no shortcut: "can pass", "veto" and "blocks" are checked against
-//! all assignments of the free votes). Random bodies of up to 10 members with one or two
-//! weight dimensions (weights up to 10^9, to exercise exact arithmetic), random rules of
-//! every form in `and`/`or` trees, random fixed votes.
+//! relies on yes being the best ballot), the Z3 encoding in `treaty::solve::voting`, and
+//! brute force over every one of the `4^n` ballot profiles with `passes_ballots` (no
+//! shortcut: "can pass", "veto", "blocks" and "passes alone" are read off the table by
+//! their definitions). Random bodies of up to 6 members with one or two weight dimensions
+//! (weights up to 10^9, to exercise exact arithmetic), random rules of every form
+//! (shares of all members, of votes cast and of members present, percentages and
+//! fractions, counts, withheld weight of each kind, quorums, vetoes) in `and`/`or` trees,
+//! random fixed ballots (yes, no, abstain, absent) and free members.
 //!
-//! The second part checks that the joint treaty question (`treaty_feasibility`) agrees
-//! with `treaty::analysis` on the shipped plan and the analysis fixtures.
+//! The second part checks that the joint treaty question (`treaty_feasibility`) and Z3's
+//! structural answers agree with `treaty::analysis` (`verify_with_z3`, the check behind
+//! `check --verify`) on the shipped treaties, the fixtures, and random treaties that use
+//! routes, lapses, preconditions, domestic procedures, `each of` and abstentions.
+
+mod brute;
 
 use std::path::PathBuf;
 
+use brute::{arb_case, Brute};
 use proptest::prelude::*;
 use treaty::analysis;
-use treaty::model::{Body, Dim, Percent, Rule, TreatyId};
+use treaty::model::synth::Rng;
+use treaty::model::{Ballot, Body, Dim, Percent, Rule, TreatyId};
 use treaty::solve;
 use treaty::voting::{self, Vote};
 
@@ -28,221 +37,54 @@ fn body(dims: usize, weights: Vec<Vec<u64>>) -> Body {
     Body::synthetic(&names[..dims], weights)
 }
 
-// ---------------------------------------------------------------- brute force
-
-/// Every answer by enumeration: `table[mask]` says whether the yes set `mask` passes.
-struct Brute {
-    n: usize,
-    table: Vec<bool>,
-    yes: u32,
-    no: u32,
-    free: u32,
-}
-
-impl Brute {
-    fn new(body: &Body, rule: &Rule, votes: &[Vote]) -> Brute {
-        let n = body.members.len();
-        let table = (0..1u32 << n)
-            .map(|m| {
-                let yes: Vec<bool> = (0..n).map(|i| m >> i & 1 == 1).collect();
-                voting::passes(body, rule, &yes)
-            })
-            .collect();
-        let set = |want: Vote| {
-            (0..n)
-                .filter(|&i| votes[i] == want)
-                .fold(0u32, |s, i| s | 1 << i)
-        };
-        Brute {
-            n,
-            table,
-            yes: set(Vote::Yes),
-            no: set(Vote::No),
-            free: set(Vote::Free),
-        }
-    }
-
-    /// Some profile with every member of `yes` voting yes and of `no` voting no passes.
-    fn some_pass(&self, yes: u32, no: u32) -> bool {
-        let full = (1u32 << self.n) - 1;
-        let open = full & !yes & !no;
-        // Every subset of the open members, added to `yes`.
-        let mut sub = open;
-        loop {
-            if self.table[(yes | sub) as usize] {
-                return true;
-            }
-            if sub == 0 {
-                return false;
-            }
-            sub = (sub - 1) & open;
-        }
-    }
-
-    fn can_pass(&self) -> bool {
-        self.some_pass(self.yes, self.no)
-    }
-
-    fn veto_players(&self) -> Vec<usize> {
-        (0..self.n)
-            .filter(|&i| self.yes >> i & 1 == 0)
-            .filter(|&i| {
-                let bit = 1u32 << i;
-                let (yes, no) = (self.yes & !bit, self.no & !bit);
-                self.some_pass(yes | bit, no) && !self.some_pass(yes, no | bit)
-            })
-            .collect()
-    }
-
-    fn min_blocking_size(&self) -> Option<usize> {
-        let mut best: Option<usize> = None;
-        let mut s = self.free;
-        loop {
-            let size = s.count_ones() as usize;
-            if best.is_none_or(|b| size < b) && !self.some_pass(self.yes, self.no | s) {
-                best = Some(size);
-            }
-            if s == 0 {
-                return best;
-            }
-            s = (s - 1) & self.free;
-        }
-    }
-}
-
-// ---------------------------------------------------------------- strategies
-
-fn arb_dim(dims: usize) -> BoxedStrategy<Dim> {
-    if dims == 1 {
-        prop_oneof![Just(Dim::Members), Just(Dim::Weight(0))].boxed()
-    } else {
-        prop_oneof![
-            Just(Dim::Members),
-            Just(Dim::Weight(0)),
-            Just(Dim::Weight(1))
-        ]
-        .boxed()
-    }
-}
-
-const ROUND: &[u64] = &[0, 10, 20, 25, 30, 40, 50, 60, 65, 70, 75, 80, 85, 90, 100];
-
-/// A percentage with 0 to 6 decimals, from 0% to 100%.
-fn arb_percent() -> impl Strategy<Value = Percent> {
-    (0u32..=6).prop_flat_map(|e| {
-        let denom = 10u64.pow(e);
-        prop_oneof![
-            1 => (0..=100 * denom).prop_map(move |numer| Percent { numer, denom }),
-            // Round values (and a neighbour), where strict and non-strict thresholds are
-            // met exactly by small totals.
-            2 => (prop::sample::select(ROUND), 0u64..=3).prop_map(move |(p, d)| Percent {
-                numer: match d {
-                    0 => (p * denom).saturating_sub(1),
-                    3 => (p * denom + 1).min(100 * denom),
-                    _ => p * denom,
-                },
-                denom,
-            }),
-        ]
-    })
-}
-
-fn arb_leaf(n: usize, dims: usize) -> impl Strategy<Value = Rule> {
-    let list = proptest::collection::vec(0..n, 0..=3);
-    prop_oneof![
-        1 => Just(Rule::Unanimity),
-        1 => Just(Rule::Majority),
-        3 => (arb_dim(dims), any::<bool>(), arb_percent()).prop_map(|(dim, strict, percent)| {
-            Rule::Share {
-                dim,
-                strict,
-                percent,
-            }
-        }),
-        2 => (
-            arb_dim(dims),
-            any::<bool>(),
-            prop_oneof![0u64..=12, 0u64..=100, 0u64..=10_000_000_000]
-        )
-            .prop_map(|(dim, strict, count)| Rule::Count { dim, strict, count }),
-        1 => (0u64..=(n as u64 + 1)).prop_map(Rule::AtMostAgainst),
-        1 => list.clone().prop_map(Rule::NoVetoFrom),
-        1 => list.prop_map(Rule::AllOf),
-    ]
-}
-
-/// `and`/`or` trees of up to 3 levels above the leaves.
-fn arb_rule(n: usize, dims: usize) -> impl Strategy<Value = Rule> {
-    arb_leaf(n, dims).prop_recursive(3, 12, 3, |inner| {
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 1..=3).prop_map(Rule::And),
-            proptest::collection::vec(inner, 1..=3).prop_map(Rule::Or),
-        ]
-    })
-}
-
-fn arb_case() -> impl Strategy<Value = (Body, Rule, Vec<Vote>)> {
-    (1usize..=10, 1usize..=2).prop_flat_map(|(n, dims)| {
-        // One scale per body, so that small totals (where thresholds are met exactly)
-        // and huge ones (where scaled products overflow i32 and u64) both occur whole.
-        let weight = |scale: u8| -> BoxedStrategy<u64> {
-            match scale {
-                0 => (0u64..=3).boxed(),
-                1 => (0u64..=30).boxed(),
-                2 => (0u64..=1_000_000_000).boxed(),
-                3 => (999_999_990u64..=1_000_000_000).boxed(),
-                _ => prop_oneof![0u64..=3, 0u64..=1_000_000_000].boxed(),
-            }
-        };
-        let weights = (0u8..=4, 0u8..=4).prop_flat_map(move |(s0, s1)| {
-            proptest::collection::vec((weight(s0), weight(s1)).prop_map(|(a, b)| vec![a, b]), n)
-        });
-        let votes = proptest::collection::vec(
-            prop_oneof![2 => Just(Vote::Free), 1 => Just(Vote::Yes), 1 => Just(Vote::No)],
-            n,
-        );
-        (weights, arb_rule(n, dims), votes)
-            .prop_map(move |(w, rule, votes)| (body(dims, w), rule, votes))
-    })
-}
-
 proptest! {
+    // Each case asks Z3 about a dozen questions on six solvers (a few milliseconds each).
     #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 
     #[test]
-    fn voting_z3_and_brute_force_agree((body, rule, votes) in arb_case()) {
+    fn voting_z3_and_brute_force_agree((body, rule, votes) in arb_case(6)) {
         let opts = solve::Options::default();
-        let brute = Brute::new(&body, &rule, &votes);
-        let can_pass = brute.can_pass();
-        let vetoes = brute.veto_players();
-        let min_block = brute.min_blocking_size();
+        let brute = Brute::new(&body, &rule);
+        let can_pass = brute.can_pass(&votes);
+        let can_fail = brute.can_fail(&votes);
+        let (vetoes, veto_ballots) = brute.veto(&votes);
+        let min_block = brute.min_blocking_size(&votes);
+        let sole = brute.sole_passers();
 
         let plain = voting::analyse_decision(&body, &rule, &votes).unwrap();
         prop_assert_eq!(plain.can_pass, can_pass, "voting: can pass");
+        prop_assert_eq!(plain.can_fail, can_fail, "voting: can fail");
         prop_assert_eq!(&plain.veto_players, &vetoes, "voting: veto players");
+        prop_assert_eq!(&plain.veto_ballots, &veto_ballots, "voting: veto ballots");
         prop_assert_eq!(
             plain.smallest_blocking_coalition.as_ref().map(Vec::len), min_block,
             "voting: smallest blocking coalition"
         );
+        prop_assert_eq!(voting::sole_passers(&body, &rule).unwrap(), sole.clone());
 
         let z = solve::decision_summary(&body, &rule, &votes, &opts).unwrap();
         prop_assert_eq!(z.can_pass, can_pass, "z3: can pass");
+        prop_assert_eq!(z.can_fail, can_fail, "z3: can fail");
         prop_assert_eq!(&z.veto_players, &vetoes, "z3: veto players");
+        prop_assert_eq!(&z.veto_ballots, &veto_ballots, "z3: veto ballots");
         prop_assert_eq!(z.min_blocking_size, min_block, "z3: smallest blocking coalition");
 
         // The one-question entry points, each on its own solver.
         prop_assert_eq!(solve::decision_can_pass(&body, &rule, &votes, &opts).unwrap(), can_pass);
-        prop_assert_eq!(solve::decision_veto_players(&body, &rule, &votes, &opts).unwrap(), vetoes);
+        let pairs: Vec<(usize, Vec<Ballot>)> =
+            vetoes.iter().copied().zip(veto_ballots.iter().cloned()).collect();
+        prop_assert_eq!(solve::decision_veto_players(&body, &rule, &votes, &opts).unwrap(), pairs);
         prop_assert_eq!(
             solve::decision_min_blocking_size(&body, &rule, &votes, &opts).unwrap(),
             min_block
         );
+        prop_assert_eq!(solve::decision_sole_passers(&body, &rule, &opts).unwrap(), sole);
     }
 }
 
 /// Population-sized weights whose scaled products overflow `i32` (and `u64` with 6
 /// decimals): the EU Council's qualified majority with Eurostat 2023 populations, the Z3
-/// encoding against `voting`.
+/// encoding against `voting`, with no votes, abstentions and absences fixed.
 #[test]
 fn eu_qmv_with_real_populations_agrees() {
     const EU27: [u64; 27] = [
@@ -265,19 +107,34 @@ fn eu_qmv_with_real_populations_agrees() {
         Rule::AtMostAgainst(3),
     ]);
     let opts = solve::Options::default();
-    for no in [&[][..], &[0, 1][..], &[0, 1, 2][..], &[0, 1, 26][..]] {
+    let fixed: [&[(usize, Vote)]; 6] = [
+        &[],
+        &[(0, Vote::No), (1, Vote::No)],
+        &[(0, Vote::No), (1, Vote::No), (2, Vote::No)],
+        &[(0, Vote::No), (1, Vote::No), (26, Vote::No)],
+        &[(0, Vote::Abstain), (1, Vote::Abstain), (2, Vote::Abstain)],
+        &[
+            (0, Vote::No),
+            (1, Vote::Absent),
+            (2, Vote::Abstain),
+            (3, Vote::No),
+        ],
+    ];
+    for f in fixed {
         let mut votes = vec![Vote::Free; 27];
-        for &i in no {
-            votes[i] = Vote::No;
+        for &(i, v) in f {
+            votes[i] = v;
         }
         let plain = voting::analyse_decision(&b, &qmv, &votes).unwrap();
         let z = solve::decision_summary(&b, &qmv, &votes, &opts).unwrap();
-        assert_eq!(z.can_pass, plain.can_pass, "no votes {no:?}");
-        assert_eq!(z.veto_players, plain.veto_players, "no votes {no:?}");
+        assert_eq!(z.can_pass, plain.can_pass, "votes {f:?}");
+        assert_eq!(z.can_fail, plain.can_fail, "votes {f:?}");
+        assert_eq!(z.veto_players, plain.veto_players, "votes {f:?}");
+        assert_eq!(z.veto_ballots, plain.veto_ballots, "votes {f:?}");
         assert_eq!(
             z.min_blocking_size,
             plain.smallest_blocking_coalition.map(|c| c.len()),
-            "no votes {no:?}"
+            "votes {f:?}"
         );
     }
 }
@@ -311,53 +168,32 @@ fn wrong_vote_count_is_an_error() {
 
 // ---------------------------------------------------------------- the joint question
 
-/// Z3's joint answer, given the fixed votes the analysis derives (`joint_input`), must match
-/// the analysis clause by clause and decision by decision.
-fn compare_with_analysis(path: &str) -> usize {
-    let model = treaty::load(&[PathBuf::from(path)])
-        .unwrap_or_else(|(_, d)| panic!("{path} does not load: {d:?}"));
+/// Z3's joint answer, given the fixed votes the analysis derives (`joint_input`), and its
+/// structural answers must match the analysis at every level: treaty, clause, requirement,
+/// route, decision (`verify_with_z3` lists every difference).
+fn compare_with_analysis(model: &treaty::model::Model, what: &str) -> usize {
     let opts = solve::Options::default();
     for t in (0..model.treaties.len()).map(TreatyId) {
-        let a = analysis::analyse(&model, t, &opts).unwrap();
-        let j = solve::treaty_feasibility(&model, t, &a.joint_input(&model), &opts).unwrap();
-        assert_eq!(j.feasible, a.feasible, "{path}: treaty {t} feasible");
-        assert_eq!(
-            j.refusing_parties, a.refusing_parties,
-            "{path}: refusing parties"
+        let a = analysis::analyse(model, t, &opts).unwrap();
+        let diffs = analysis::verify_with_z3(model, &a, &opts).unwrap();
+        assert!(
+            diffs.is_empty(),
+            "{what}: treaty {t}:\n{}",
+            diffs.join("\n")
         );
-        // With contradictory facts no clause is adoptable in either; `contradictory` then
-        // stays false in `analysis` (no clause is at fault), so content is not compared.
-        let facts_ok = a.consistency.facts_contradiction.is_none();
-        assert_eq!(j.clauses.len(), a.clauses.len());
-        for (jc, ac) in j.clauses.iter().zip(&a.clauses) {
-            let id = &model.clause(ac.clause).id;
-            assert_eq!(jc.clause, ac.clause);
-            assert_eq!(jc.adoptable, ac.adoptable, "{path}: clause {id} adoptable");
-            if facts_ok {
-                assert_eq!(
-                    jc.content_holds, !ac.contradictory,
-                    "{path}: clause {id} content"
-                );
-            }
-        }
-        for d in &a.decisions {
-            let jc = &j.clauses[d.clause.clause];
-            assert_eq!(
-                jc.decisions_pass[d.requirement],
-                d.can_pass,
-                "{path}: clause {} decision {}",
-                model.clause(d.clause).id,
-                d.requirement
-            );
-        }
     }
     model.treaties.len()
+}
+
+fn load(path: &str) -> treaty::model::Model {
+    treaty::load(&[PathBuf::from(path)])
+        .unwrap_or_else(|(_, d)| panic!("{path} does not load: {d:?}"))
 }
 
 #[test]
 fn joint_feasibility_agrees_with_analysis_on_the_plan() {
     let path = "rules/treaties/peace-plan-28.treaty";
-    let model = treaty::load(&[PathBuf::from(path)]).unwrap_or_else(|(_, d)| panic!("{d:?}"));
+    let model = load(path);
     let t = model.treaty_id("Plan28").unwrap();
     let opts = solve::Options::default();
     let a = analysis::analyse(&model, t, &opts).unwrap();
@@ -366,13 +202,18 @@ fn joint_feasibility_agrees_with_analysis_on_the_plan() {
     assert!(!j.feasible);
     assert!(j.clauses.iter().any(|c| c.adoptable));
     assert!(j.clauses.iter().any(|c| !c.adoptable));
-    compare_with_analysis(path);
+    compare_with_analysis(&model, path);
 }
 
 #[test]
 fn joint_feasibility_agrees_with_analysis_on_fixtures() {
     let mut seen = 0;
-    for dir in ["tests/cases/analysis", "rules/examples"] {
+    for dir in [
+        "tests/cases/analysis",
+        "tests/cases/ok",
+        "rules/examples",
+        "rules/checks",
+    ] {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -380,8 +221,252 @@ fn joint_feasibility_agrees_with_analysis_on_fixtures() {
             .collect();
         files.sort();
         for f in files {
-            seen += compare_with_analysis(f.to_str().unwrap());
+            let path = f.to_str().unwrap();
+            seen += compare_with_analysis(&load(path), path);
         }
     }
-    assert!(seen >= 5, "only {seen} treaties compared");
+    assert!(seen >= 20, "only {seen} treaties compared");
+}
+
+// ---------------------------------------------------------------- random treaties
+
+/// Writes a random treaty source: a few actors, a weighted and an unweighted body with
+/// random rules of the new forms, domestic procedures with preconditions, clauses whose
+/// requirements have one or several routes (bodies under named rules, consents, `each
+/// of`, lapses, preconditions), and positions with red lines and every kind of stance.
+/// Some texts do not load (a rule that never passes or always passes); they are skipped.
+fn random_text(seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let r = &mut rng;
+    let n_actors = 3 + r.below(4);
+    let actor = |i: usize| format!("A{i}");
+    let mut s = String::new();
+    s.push_str("actors { ");
+    s.push_str(
+        &(0..n_actors)
+            .map(|i| format!("{} \"actor {i}\"", actor(i)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    s.push_str(" }\nvar x: int\nvar y: bool\nfact x >= 0\n");
+    if r.below(4) == 0 {
+        s.push_str("fact x <= 6\n");
+    }
+    let formula = |r: &mut Rng| -> String {
+        let atoms = [
+            "x > 2", "x <= 5", "y", "not y", "x == 3", "x >= 8", "x < 1", "x != 4",
+        ];
+        let a = atoms[r.below(atoms.len())];
+        match r.below(4) {
+            0 => format!("{a} and {}", atoms[r.below(atoms.len())]),
+            1 => format!("{a} or {}", atoms[r.below(atoms.len())]),
+            _ => a.to_string(),
+        }
+    };
+    // Bodies: members (a random subset of the actors, at least one), weights in `w` for B0.
+    let mut bodies: Vec<(String, Vec<usize>, Option<Vec<usize>>)> = Vec::new();
+    for b in 0..2 {
+        let mut members: Vec<usize> = (0..n_actors).filter(|_| r.below(3) != 0).collect();
+        if members.is_empty() {
+            members.push(r.below(n_actors));
+        }
+        let weights = (b == 0).then(|| members.iter().map(|_| r.below(5)).collect());
+        bodies.push((format!("B{b}"), members, weights));
+    }
+    let rule_text = |r: &mut Rng, members: &[usize], weights: &Option<Vec<usize>>| -> String {
+        let n = members.len();
+        let atom = |r: &mut Rng| -> String {
+            let (dim, total) = match weights {
+                Some(ws) if r.below(2) == 0 => ("w", ws.iter().sum()),
+                _ => ("members", n),
+            };
+            let quota = ["at least", "more than"][r.below(2)];
+            let upper = ["at most", "less than"][r.below(2)];
+            let ratios = [
+                "1/2", "2/3", "1/3", "50%", "66.7%", "25%", "3/4", "1/1", "0/1",
+            ];
+            let ratio = ratios[r.below(ratios.len())];
+            // Below the total, so that no count is out of reach or always met.
+            let count = r.below(total);
+            match r.below(12) {
+                0 => "unanimity".into(),
+                1 => "majority".into(),
+                2 => format!("{quota} {ratio} of {dim}"),
+                3 => format!("{quota} {ratio} of {dim} cast"),
+                4 => format!("{quota} {ratio} of {dim} present"),
+                5 => format!("{quota} {count} {dim}"),
+                6 => {
+                    let what = ["against", "abstaining", "absent", "not in favour"][r.below(4)];
+                    if r.below(2) == 0 {
+                        format!("{upper} {count} {dim} {what}")
+                    } else {
+                        format!("{upper} {ratio} of {dim} {what}")
+                    }
+                }
+                7 => {
+                    if r.below(2) == 0 {
+                        format!("quorum {quota} {count} {dim}")
+                    } else {
+                        format!("quorum {quota} {ratio} of {dim}")
+                    }
+                }
+                8 => format!("no veto from {}", actor(members[r.below(members.len())])),
+                9 => format!("all of {}", actor(members[r.below(members.len())])),
+                10 => format!("at most {} members against", r.below(n)),
+                _ => format!("{quota} {ratio} of {dim} cast and quorum {quota} 1/2 of {dim}"),
+            }
+        };
+        match r.below(4) {
+            0 => format!("{} or {}", atom(r), atom(r)),
+            1 => format!("({} or {}) and {}", atom(r), atom(r), atom(r)),
+            _ => atom(r),
+        }
+    };
+    for (id, members, weights) in &bodies {
+        s.push_str(&format!("body {id} {{\n  members "));
+        if let Some(ws) = weights {
+            let ms: Vec<String> = members
+                .iter()
+                .zip(ws)
+                .map(|(&m, w)| format!("{} w {w}", actor(m)))
+                .collect();
+            s.push_str(&format!("{{ {} }}", ms.join(", ")));
+        } else {
+            let ms: Vec<String> = members.iter().map(|&m| actor(m)).collect();
+            s.push_str(&ms.join(", "));
+        }
+        s.push_str(&format!(
+            "\n  decides by {}\n  rule r1: {}\n}}\n",
+            rule_text(r, members, weights),
+            rule_text(r, members, weights)
+        ));
+    }
+    // Domestic procedures: some actors consent through a body.
+    for a in 0..n_actors {
+        for _ in 0..r.below(3).saturating_sub(1) {
+            let b = r.below(2);
+            let by_rule = if r.below(2) == 0 { " by r1" } else { "" };
+            let when = if r.below(3) == 0 {
+                format!(" when {}", formula(r))
+            } else {
+                String::new()
+            };
+            s.push_str(&format!("consent {} by B{b}{by_rule}{when}\n", actor(a)));
+        }
+    }
+    let route = |r: &mut Rng| -> String {
+        let (lapse, target) = match r.below(5) {
+            0 => (r.below(3) == 0, "B0".to_string()),
+            1 => (r.below(3) == 0, "B1 by r1".to_string()),
+            // A lapse needs one decision: never `each of`.
+            2 => (false, format!("each of B{}", r.below(2))),
+            _ => (r.below(4) == 0, actor(r.below(n_actors))),
+        };
+        let lapse = if lapse { "lapse of " } else { "" };
+        let when = if r.below(4) == 0 {
+            format!(" when {}", formula(r))
+        } else {
+            String::new()
+        };
+        format!("{lapse}{target}{when}")
+    };
+    let n_clauses = 1 + r.below(3);
+    let parties: Vec<String> = (0..n_actors)
+        .filter(|_| r.below(3) == 0)
+        .map(actor)
+        .collect();
+    s.push_str("treaty T {\n");
+    if !parties.is_empty() {
+        s.push_str(&format!("  parties {}\n", parties.join(", ")));
+    }
+    for c in 0..n_clauses {
+        s.push_str(&format!("  clause c{c} {{\n"));
+        if r.below(2) == 0 {
+            s.push_str(&format!("    {}\n", formula(r)));
+        }
+        for _ in 0..1 + r.below(2) {
+            if r.below(3) == 0 {
+                let routes: Vec<String> = (0..1 + r.below(3)).map(|_| route(r)).collect();
+                s.push_str(&format!(
+                    "    requires any of {{ {} }}\n",
+                    routes.join(", ")
+                ));
+            } else {
+                s.push_str(&format!("    requires {}\n", route(r)));
+            }
+        }
+        s.push_str("  }\n");
+    }
+    s.push_str("}\n");
+    for p in 0..r.below(4) {
+        let holders = if r.below(4) == 0 {
+            format!("each of B{}", r.below(2))
+        } else {
+            let mut hs: Vec<String> = (0..n_actors)
+                .filter(|_| r.below(3) == 0)
+                .map(actor)
+                .collect();
+            if hs.is_empty() {
+                hs.push(actor(r.below(n_actors)));
+            }
+            hs.join(", ")
+        };
+        s.push_str(&format!("position P{p} {{\n  held by {holders}\n"));
+        if r.below(2) == 0 {
+            let possible = if r.below(3) == 0 { "possible " } else { "" };
+            s.push_str(&format!("  red line \"l\": {possible}{}\n", formula(r)));
+        }
+        for c in 0..n_clauses {
+            let stance = ["supports", "opposes", "abstains on", "", ""][r.below(5)];
+            if !stance.is_empty() {
+                s.push_str(&format!("  {stance} clause c{c}\n"));
+            }
+        }
+        s.push_str("}\n");
+    }
+    s
+}
+
+#[test]
+fn joint_feasibility_agrees_with_analysis_on_random_treaties() {
+    const SEEDS: u64 = 200;
+    let (mut loaded, mut feasible, mut lapses, mut procedures) = (0u64, 0u64, 0, 0);
+    for seed in 0..SEEDS {
+        let text = random_text(seed);
+        let Ok(model) = treaty::load_str("random.treaty", &text) else {
+            continue;
+        };
+        loaded += 1;
+        procedures += usize::from(!model.procedures.is_empty());
+        lapses += usize::from(
+            model.treaties[0]
+                .clauses
+                .iter()
+                .flat_map(|c| &c.requires)
+                .flat_map(|q| &q.routes)
+                .any(|r| r.lapse),
+        );
+        let opts = solve::Options::default();
+        let a = analysis::analyse(&model, TreatyId(0), &opts).unwrap();
+        feasible += u64::from(a.feasible);
+        let diffs = analysis::verify_with_z3(&model, &a, &opts).unwrap();
+        assert!(
+            diffs.is_empty(),
+            "seed {seed}:\n{}\n--- source\n{text}",
+            diffs.join("\n")
+        );
+    }
+    // The generator must load often and exercise both verdicts and the new forms.
+    assert!(
+        loaded >= SEEDS / 2,
+        "only {loaded} of {SEEDS} random treaties load"
+    );
+    assert!(
+        feasible > 5 && feasible < loaded - 5,
+        "{feasible} of {loaded} feasible"
+    );
+    assert!(
+        lapses > 10 && procedures > 10,
+        "{lapses} with a lapse, {procedures} with procedures"
+    );
 }

@@ -18,6 +18,7 @@
 //! `voting` speaks of member indices; they are converted to actors here, once, so nothing
 //! after this stage sees a member index.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::rejections::NoReason;
@@ -247,13 +248,11 @@ pub(crate) fn all(
                         });
                     }
                     let now = answer(model, decider, &fixed, cref)?;
-                    if let std::collections::btree_map::Entry::Vacant(slot) =
-                        structural.entry(decider)
-                    {
+                    if let Entry::Vacant(e) = structural.entry(decider) {
                         let all_free = vec![Vote::Free; voters.len()];
                         let free = answer(model, decider, &all_free, cref)?;
                         let sole_passers = sole_passers(model, decider, cref)?;
-                        slot.insert(Structural { free, sole_passers });
+                        e.insert(Structural { free, sole_passers });
                     }
                     let Some(s) = structural.get(&decider) else {
                         continue;

@@ -3,7 +3,7 @@
 //! encoding or with `voting`'s algorithms, so an answer they confirm cannot be an artefact
 //! of either.
 
-use super::types::{Ballot, Body, Bound, Dim, Expr, IntExpr, Ratio, Rule};
+use super::types::{Ballot, Base, Body, Bound, Dim, Expr, IntExpr, Ratio, Rule};
 use crate::syntax::ast::CmpOp;
 
 /// A value of a variable in an assignment.
@@ -189,7 +189,9 @@ pub fn passes_ballots(body: &Body, rule: &Rule, ballots: &[Ballot]) -> bool {
             base,
         } => {
             let b = sum(*dim, &|x| base.counts(x));
-            b > 0 && at_least(sum(*dim, &yes), b, ratio.parts(), *strict)
+            // A share of votes cast or of members present needs someone in its base; a
+            // share of the whole body reads as a percentage does (`Share`).
+            (*base == Base::All || b > 0) && at_least(sum(*dim, &yes), b, ratio.parts(), *strict)
         }
         Rule::Count { dim, strict, count } => {
             bound_ok(sum(*dim, &yes), *dim, Bound::Count(*count), *strict, false)

@@ -382,7 +382,8 @@ pub enum Rule {
     },
     /// Yes weight of `dim` at least (more than, `strict`) `ratio` of the weight of the
     /// members in `base` (a share of votes cast or of members present fails when that
-    /// base weighs nothing). Percentage shares of the whole body are `Share`.
+    /// base weighs nothing; a share of the whole body does not, as `Share` does not).
+    /// Percentage shares of the whole body are `Share`.
     ShareOf {
         dim: Dim,
         strict: bool,

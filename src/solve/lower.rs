@@ -23,13 +23,24 @@ pub(crate) struct Lowering {
 impl Lowering {
     /// Creates one constant per variable of `model`, in the current thread's Z3 context.
     pub(crate) fn new(model: &Model) -> Lowering {
+        Lowering::named(model, "")
+    }
+
+    /// Another set of constants, one per variable of `model`, distinct from those of `new`
+    /// and of every copy with another `tag` (for a question asked of its own world, such
+    /// as a precondition, inside a larger problem).
+    pub(crate) fn copy(model: &Model, tag: &str) -> Lowering {
+        Lowering::named(model, &format!("{tag}/"))
+    }
+
+    fn named(model: &Model, prefix: &str) -> Lowering {
         let vars = model
             .vars
             .iter()
             .enumerate()
             .map(|(i, v)| {
                 // The index keeps names unique whatever the model's names are.
-                let name = format!("v{i}:{}", v.name);
+                let name = format!("{prefix}v{i}:{}", v.name);
                 match v.ty {
                     VarType::Bool => VarTerm::Bool(Bool::new_const(name)),
                     VarType::Int => VarTerm::Int(Int::new_const(name)),

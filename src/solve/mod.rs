@@ -30,8 +30,9 @@ pub use consistency::{check_consistency, Conflict, ConsistencyReport};
 pub use guarantee::ViolatedGuarantee;
 pub use precondition::{precondition_holds, PreconditionCheck};
 pub use voting::{
-    decision_can_pass, decision_min_blocking_size, decision_summary, decision_veto_players,
-    treaty_feasibility, ClauseOutcome, DecisionSummary, JointError, JointInput, JointOutcome,
+    decision_can_pass, decision_min_blocking_size, decision_sole_passers, decision_summary,
+    decision_veto_players, treaty_feasibility, ClauseOutcome, DecisionOutcome, DecisionSummary,
+    JointError, JointInput, JointOutcome, RequirementOutcome, RouteOutcome,
 };
 
 use crate::budget::GaveUp;

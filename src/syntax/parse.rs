@@ -188,6 +188,38 @@ impl<'i> Kids<'i> for Pair<'i, Rule> {
     }
 }
 
+/// `text` without the whitespace and comments at its end: the implicit `WHITESPACE` and
+/// `COMMENT` that pest skips before an optional part that is then absent. A string cannot
+/// span lines, so on the last line the first `//` outside a string starts a comment.
+fn without_trailing(text: &str) -> &str {
+    let mut t = text.trim_end();
+    loop {
+        let line = t.rfind('\n').map_or(0, |i| i + 1);
+        let (mut in_string, mut escaped, mut comment) = (false, false, None);
+        let bytes = t.as_bytes();
+        for i in line..t.len() {
+            let b = bytes[i];
+            if in_string {
+                match b {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+            } else if b == b'"' {
+                in_string = true;
+            } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
+                comment = Some(i);
+                break;
+            }
+        }
+        match comment {
+            Some(c) => t = t[..c].trim_end(),
+            None => return t,
+        }
+    }
+}
+
 /// Turns pest pairs (of a well-formed file) into AST nodes.
 struct Builder<'t, 'd> {
     text: &'t str,
@@ -198,11 +230,11 @@ struct Builder<'t, 'd> {
 }
 
 impl Builder<'_, '_> {
-    /// The pair's span, without trailing whitespace (which pest keeps in a rule that ends
-    /// with an optional part that was not there).
+    /// The pair's span, without trailing whitespace and comments (which pest keeps in a
+    /// rule that ends with an optional part that was not there).
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
-        let len = p.as_str().trim_end().len();
+        let len = without_trailing(p.as_str()).len();
         Span {
             start: s.start() + self.offset,
             end: s.start() + len + self.offset,
@@ -785,7 +817,7 @@ impl Builder<'_, '_> {
 
     fn expectation(&mut self, p: Pair<Rule>) -> Option<ExpectKind> {
         let rule = p.as_rule();
-        let rule_text = p.as_str().trim_end().to_string();
+        let rule_text = without_trailing(p.as_str()).to_string();
         let mut it = p.kids();
         Some(match rule {
             Rule::expect_conflict => ExpectKind::Conflict(
@@ -1146,6 +1178,17 @@ mod tests {
         assert!(ast.is_none() && !diags.is_empty());
         assert!(matches!(fact("a or b"), FormulaKind::Or(_)));
         assert!(matches!(fact("not notice"), FormulaKind::Not(_)));
+    }
+
+    #[test]
+    fn spans_end_before_trailing_comments() {
+        let t = "expect veto A over clause 7 // why\n  // and more\n\n";
+        assert_eq!(without_trailing(t), "expect veto A over clause 7");
+        // `//` inside a string is no comment; an escaped quote does not end the string.
+        let t = "red line \"a // b \\\" c\": x // note";
+        assert_eq!(without_trailing(t), "red line \"a // b \\\" c\": x");
+        assert_eq!(without_trailing("a\n// only a comment"), "a");
+        assert_eq!(without_trailing("// all comment"), "");
     }
 }
 

@@ -211,6 +211,8 @@ impl BallotGame {
                 let total = self.check_dim(body, *dim)?;
                 let (a, b) = ratio.parts();
                 if *base == Base::All {
+                    // A share of the whole body, as `Share` reads a percentage: against a
+                    // total of 0, `yes >= 0` holds.
                     let q = Self::least(a, b, total, *strict)?;
                     return self.yes_at_least(body, Axis::Dim(*dim), q);
                 }

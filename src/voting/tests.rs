@@ -1,18 +1,26 @@
-//! Property tests: every algorithm of this module against brute force over all
-//! coalitions, on random bodies of up to 12 members and random `and`/`or` trees of every
-//! rule form. Brute force uses `passes`, the direct evaluator of the written rule.
-//! Compiled only in tests: `mod.rs` declares it under #[cfg(test)].
+//! Property tests: every algorithm of this module against brute force, on random bodies
+//! and random `and`/`or` trees of rules. The four-valued questions (decisions, sole
+//! passers, `set_blocks`, the normalised `BallotGame`) are checked on bodies of up to 6
+//! members against every one of the `4^n` ballot profiles, with every rule form (the
+//! shared oracle `tests/brute/mod.rs`, over `passes_ballots`); power indices and the
+//! two-valued projection (`BallotGame::binary`) on bodies of up to 12 against every
+//! coalition, with `passes`. Compiled only in tests: `mod.rs` declares it under
+//! #[cfg(test)].
 
 use num_bigint::BigUint;
 use num_rational::BigRational;
 use num_traits::Zero;
 use proptest::prelude::*;
 
+#[path = "../../tests/brute/mod.rs"]
+mod brute;
+
+use super::ballots::BallotGame;
 use super::game::Game;
 use super::power::{power_with, Strategy as Method};
 use super::*;
 use crate::model::synth::Rng;
-use crate::model::{Body, Dim, Percent, Rule};
+use crate::model::{Ballot, Body, Dim, Percent, Rule};
 
 /// A body with members `0..n` and the given dimensions; `weights[i]` lists member i's
 /// value in each dimension.
@@ -232,6 +240,183 @@ proptest! {
     }
 }
 
+/// The two-valued meaning of the first version's rule forms, written out from their
+/// old definitions (yes weight against the totals, `at most k against` as `n - yes <= k`,
+/// `no veto from` as "each listed member votes yes"), so that the two-valued projection
+/// of the four-valued game, and with it every power index, is seen to be unchanged.
+fn old_passes(body: &Body, rule: &Rule, yes: &[bool]) -> bool {
+    let n = body.members.len();
+    let yes_w = |dim: Dim| -> u128 {
+        (0..n)
+            .filter(|&i| yes[i])
+            .map(|i| u128::from(body.weight(i, dim)))
+            .sum()
+    };
+    let count = yes.iter().filter(|&&y| y).count() as u128;
+    match rule {
+        Rule::Unanimity => yes.iter().all(|&y| y),
+        Rule::Majority => 2 * count > n as u128,
+        Rule::Share {
+            dim,
+            strict,
+            percent,
+        } => {
+            let lhs = yes_w(*dim) * 100 * u128::from(percent.denom);
+            let rhs = u128::from(percent.numer) * u128::from(body.total(*dim));
+            if *strict {
+                lhs > rhs
+            } else {
+                lhs >= rhs
+            }
+        }
+        Rule::Count { dim, strict, count } => {
+            let y = yes_w(*dim);
+            if *strict {
+                y > u128::from(*count)
+            } else {
+                y >= u128::from(*count)
+            }
+        }
+        Rule::AtMostAgainst(k) => n as u128 - count <= u128::from(*k),
+        Rule::NoVetoFrom(list) | Rule::AllOf(list) => list.iter().all(|&i| yes[i]),
+        Rule::And(rs) => rs.iter().all(|r| old_passes(body, r, yes)),
+        Rule::Or(rs) => rs.iter().any(|r| old_passes(body, r, yes)),
+        other => panic!("not a rule form of the first version: {other:?}"),
+    }
+}
+
+/// A random subset of `0..n` (bit `i` of `mask`).
+fn members_of(n: usize, mask: u32) -> Vec<usize> {
+    (0..n).filter(|&i| mask >> i & 1 == 1).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The normalised four-valued game, the reference evaluator on every ballot profile,
+    /// and the properties the algorithms rely on: yes is the best ballot (a yes in place
+    /// of any ballot never turns a pass into a fail), the two-valued `passes` is
+    /// `passes_ballots` with every other ballot a no, and the two-valued projection
+    /// (`BallotGame::binary`, the game of the power indices) is `passes`.
+    #[test]
+    fn ballot_game_agrees_with_passes_ballots((body, rule, _votes) in brute::arb_case(6)) {
+        let n = body.members.len();
+        let game = BallotGame::new(&body, &rule).unwrap();
+        let brute = brute::Brute::new(&body, &rule);
+        for p in 0..1usize << (2 * n) {
+            let ballots = brute::profile(n, p);
+            let pass = brute.passes(&ballots);
+            prop_assert_eq!(game.passes(&ballots), pass, "profile {:?}", ballots);
+            if pass {
+                for i in 0..n {
+                    let mut up = ballots.clone();
+                    up[i] = Ballot::Yes;
+                    prop_assert!(brute.passes(&up), "yes is worse than {:?}", ballots[i]);
+                }
+            }
+        }
+        let binary = game.binary();
+        for mask in 0..1usize << n {
+            let yes = yes_of(n, mask);
+            let as_no: Vec<Ballot> = yes
+                .iter()
+                .map(|&y| if y { Ballot::Yes } else { Ballot::No })
+                .collect();
+            prop_assert_eq!(passes(&body, &rule, &yes), passes_ballots(&body, &rule, &as_no));
+            prop_assert_eq!(binary.wins(&yes), passes(&body, &rule, &yes), "mask {}", mask);
+        }
+    }
+
+    /// Every answer of `analyse_decision`, `sole_passers` and `set_blocks` against the
+    /// table of every ballot profile, with fixed yes, no, abstain and absent votes.
+    #[test]
+    fn four_valued_decision_matches_brute_force(
+        (body, rule, votes) in brute::arb_case(6),
+        subset in any::<u32>(),
+    ) {
+        let n = body.members.len();
+        let brute = brute::Brute::new(&body, &rule);
+        let a = analyse_decision(&body, &rule, &votes).unwrap();
+        prop_assert_eq!(a.can_pass, brute.can_pass(&votes), "can pass");
+        prop_assert_eq!(a.can_fail, brute.can_fail(&votes), "can fail");
+        let (players, ballots) = brute.veto(&votes);
+        prop_assert_eq!(&a.veto_players, &players, "veto players");
+        prop_assert_eq!(&a.veto_ballots, &ballots, "veto ballots");
+        // "No passing profile with that ballot" is "fails with every other free member
+        // voting yes": yes is the best ballot.
+        prop_assert_eq!(brute.veto_others_yes(&votes), (players, ballots));
+        let free: Vec<usize> = (0..n).filter(|&i| votes[i] == Vote::Free).collect();
+        // The profile with the fixed votes, the free members yes, and `change` applied.
+        let with = |change: &[(usize, Ballot)], fixed_too: bool| -> Vec<Ballot> {
+            let mut b: Vec<Ballot> = votes
+                .iter()
+                .map(|v| v.fixed().filter(|_| fixed_too).unwrap_or(Ballot::Yes))
+                .collect();
+            for &(i, x) in change {
+                b[i] = x;
+            }
+            b
+        };
+        let size = a.smallest_blocking_coalition.as_ref().map(Vec::len);
+        prop_assert_eq!(size, brute.min_blocking_size(&votes), "smallest coalition");
+        if a.can_pass {
+            prop_assert!(a.blockers.is_empty());
+            if let Some(c) = &a.smallest_blocking_coalition {
+                prop_assert_eq!(c.len(), a.coalition_ballots.len());
+                prop_assert!(c.windows(2).all(|w| w[0] < w[1]));
+                prop_assert!(c.iter().all(|i| free.contains(i)));
+                prop_assert!(a.coalition_ballots.iter().all(|&b| b != Ballot::Yes));
+                let change: Vec<(usize, Ballot)> =
+                    c.iter().copied().zip(a.coalition_ballots.iter().copied()).collect();
+                prop_assert!(!brute.passes(&with(&change, true)), "the coalition does not block");
+            } else {
+                prop_assert!(a.coalition_ballots.is_empty());
+            }
+        } else {
+            prop_assert_eq!(a.smallest_blocking_coalition.clone(), Some(vec![]));
+            prop_assert_eq!(Some(a.blockers.len()), brute.min_blockers_size(&votes), "blockers");
+            let change: Vec<(usize, Ballot)> = a
+                .blockers
+                .iter()
+                .map(|&i| (i, votes[i].fixed().unwrap_or(Ballot::Yes)))
+                .collect();
+            prop_assert!(a.blockers.iter().all(|&i| votes[i].withholds()));
+            prop_assert!(!brute.passes(&with(&change, false)), "the blockers do not block");
+        }
+        prop_assert_eq!(sole_passers(&body, &rule).unwrap(), brute.sole_passers());
+        let members = members_of(n, subset);
+        for lapse in [false, true] {
+            prop_assert_eq!(
+                set_blocks(&body, &rule, &members, lapse).unwrap(),
+                brute.set_blocks(&members, lapse),
+                "set_blocks {:?} lapse {}", members, lapse
+            );
+        }
+    }
+
+    /// The two-valued projection of the first version's rule forms is their old meaning,
+    /// and the power indices of every rule form are those of `passes` by enumeration.
+    #[test]
+    fn two_valued_projection_is_unchanged((body, rule, _votes) in arb_case(8)) {
+        let game = Game::new(&body, &rule).unwrap();
+        let n = body.members.len();
+        for mask in 0..1usize << n {
+            let yes = yes_of(n, mask);
+            prop_assert_eq!(game.wins(&yes), old_passes(&body, &rule, &yes), "mask {}", mask);
+        }
+    }
+
+    #[test]
+    fn power_of_every_rule_form_matches_brute_force((body, rule, _votes) in brute::arb_case(6)) {
+        let (swings, ss) = brute_power(&body, &rule);
+        let p = power(&body, &rule).unwrap();
+        for (i, m) in p.members.iter().enumerate() {
+            prop_assert_eq!(&m.swings, &swings[i], "swings of {}", i);
+            prop_assert_eq!(m.shapley_shubik.as_ref(), Some(&ss[i]), "SS of {}", i);
+        }
+    }
+}
+
 /// Deterministic weights for the larger cross-checks (the shared test generator `Rng`).
 fn lcg_weights(n: usize, seed: u64, modulus: u64) -> Vec<Vec<u64>> {
     let mut rng = Rng::new(seed);
@@ -372,7 +557,7 @@ fn equal_members_majority_closed_form() {
 #[test]
 fn consent_is_unanimity_of_one() {
     let one = body(&[], vec![vec![]]);
-    for vote in [Vote::Yes, Vote::No, Vote::Free] {
+    for vote in [Vote::Yes, Vote::No, Vote::Abstain, Vote::Absent, Vote::Free] {
         assert_eq!(
             crate::voting::consent(vote),
             analyse_decision(&one, &Rule::Unanimity, &[vote]).unwrap(),
