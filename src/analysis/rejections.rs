@@ -49,7 +49,7 @@ pub(crate) fn rejections(reasons: &Reasons) -> Vec<Rejection> {
 
 pub(crate) fn from_conflicts(model: &Model, consistency: &ConsistencyReport) -> Reasons {
     let mut reasons: BTreeMap<ActorId, BTreeSet<NoReason>> = BTreeMap::new();
-    for &actor in &consistency.rejecting {
+    for &actor in &consistency.violated {
         reasons.insert(actor, BTreeSet::new());
     }
     for c in &consistency.conflicts {

@@ -16,6 +16,7 @@
 mod consistency;
 mod lower;
 mod marco;
+mod objections;
 mod query;
 mod reason;
 mod standing;
