@@ -70,6 +70,11 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
             clause,
             expected,
         } => veto(model, analyses, *actor, *clause, *expected),
+        Expectation::Objection {
+            actor,
+            clause,
+            expected,
+        } => objection(model, analyses, *actor, *clause, *expected),
         Expectation::Blocked(c) => clause_state(model, analyses, *c, false),
         Expectation::Adoptable(c) => clause_state(model, analyses, *c, true),
         Expectation::Feasible { treaty, expected } => match analyses.get(treaty) {
@@ -158,6 +163,43 @@ fn veto(
             "none".into()
         } else {
             v.join(", ")
+        }
+    ))
+}
+
+fn objection(
+    model: &Model,
+    analyses: &Analyses,
+    actor: ActorId,
+    clause: ClauseRef,
+    expected: bool,
+) -> Outcome {
+    let Some(a) = analyses.get(&clause.treaty) else {
+        return fail("the treaty was not analysed".into());
+    };
+    let objects = a.consistency.objections.get(&actor);
+    let has = objects.is_some_and(|cs| cs.contains(&clause));
+    if has == expected {
+        return pass();
+    }
+    let objected: Vec<String> = objects
+        .into_iter()
+        .flatten()
+        .map(|c| clause_name(model, *c))
+        .collect();
+    fail(format!(
+        "{} {} clause {}; it objects to {}",
+        model.actors[actor].id,
+        if has {
+            "objects to"
+        } else {
+            "does not object to"
+        },
+        clause_name(model, clause),
+        match objected.len() {
+            0 => "no clause (the treaty violates none of its red lines)".into(),
+            1 => format!("clause {}", objected[0]),
+            _ => format!("clauses {}", objected.join(", ")),
         }
     ))
 }

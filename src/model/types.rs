@@ -395,6 +395,9 @@ pub struct Position {
     pub held_by: Vec<ActorId>,
     pub red_lines: Vec<RedLine>,
     pub stances: Vec<Stance>,
+    /// `rejects package`: when the treaty violates a holder's red lines, the holder votes no
+    /// on every decision of the treaty, not only on the clauses it objects to.
+    pub rejects_package: bool,
     pub loc: Loc,
 }
 
@@ -440,6 +443,13 @@ pub enum Expectation {
     Consistent,
     /// `actor` can alone block `clause` (`expected == false`: it cannot).
     Veto {
+        actor: ActorId,
+        clause: ClauseRef,
+        expected: bool,
+    },
+    /// `actor` objects to `clause`: the clause is in a minimal conflict with the actor's red
+    /// lines (`expected == false`: it does not object).
+    Objection {
         actor: ActorId,
         clause: ClauseRef,
         expected: bool,

@@ -162,6 +162,7 @@ pub(super) fn syntax_error(
         ("a name", &["`_`"]),
         ("a quoted string", &["`\"`"]),
         ("`decides by`", &["`decides`"]),
+        ("`rejects package`", &["`rejects`"]),
         (
             "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
             &["`==`", "`!=`", "`<`", "`<=`", "`>`", "`>=`"],
@@ -221,6 +222,7 @@ fn describe_rule(r: Rule) -> Option<String> {
         return Some(match k {
             "red" => "`red line`".to_string(),
             "each" => "`each of`".to_string(),
+            "rejects" => "`rejects package`".to_string(),
             k => format!("`{k}`"),
         });
     }
@@ -280,6 +282,7 @@ fn describe_rule(r: Rule) -> Option<String> {
             Rule::red_line => "`red line`",
             Rule::possible => "`possible`",
             Rule::stance | Rule::stance_kind => "`supports` or `opposes`",
+            Rule::rejects_package => "`rejects package`",
             Rule::clause_ref => "`clause ID`",
             Rule::expect_conflict
             | Rule::expect_consistent
@@ -290,7 +293,9 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::expect_feasible
             | Rule::expect_infeasible
             | Rule::expect_power
-            | Rule::expect_non_party => "an expectation",
+            | Rule::expect_non_party
+            | Rule::expect_objection
+            | Rule::expect_no_objection => "an expectation",
             Rule::red_line_ref => "a red line (`POSITION.\"label\"`)",
             Rule::power_index => "`swings`, `banzhaf`, `banzhaf_absolute` or `shapley_shubik`",
             Rule::fraction => "a number",

@@ -55,6 +55,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("possible", false, true),
     kw("supports", false, true),
     kw("opposes", false, true),
+    kw("rejects", false, true),
+    kw("package", false, true),
     // Voting rules.
     kw("unanimity", false, true),
     kw("majority", false, true),
@@ -93,6 +95,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("shapley_shubik", false, false),
     kw("non-party", false, false),
     kw("clauses", false, false),
+    kw("objection", false, true),
+    kw("to", false, false),
 ];
 
 /// The keyword spelt `word`, if it is one.
