@@ -177,15 +177,15 @@ fn objection(
     let Some(a) = analyses.get(&clause.treaty) else {
         return fail("the treaty was not analysed".into());
     };
-    let objects = a.consistency.objections.get(&actor);
-    let has = objects.is_some_and(|cs| cs.contains(&clause));
+    let has = a.objects_to(actor, clause);
     if has == expected {
         return pass();
     }
-    let objected: Vec<String> = objects
-        .into_iter()
-        .flatten()
-        .map(|c| clause_name(model, *c))
+    let objected: Vec<String> = a
+        .objections
+        .iter()
+        .filter(|o| o.actor == actor)
+        .flat_map(|o| o.clauses.iter().map(|(c, _)| clause_name(model, *c)))
         .collect();
     fail(format!(
         "{} {} clause {}; it objects to {}",

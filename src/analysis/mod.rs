@@ -1,17 +1,23 @@
 //! The whole-treaty analysis behind `treaty check`, as a pipeline of stages, one file each:
 //!
-//! 1. consistency: every minimal conflict, via `solve` (Z3);
-//! 2. `rejections`: who rejects the package because of a conflict, and why;
-//! 3. `votes`: each actor's vote on each clause (rejections and stances), with its reasons;
+//! 1. consistency: every minimal conflict, via `solve` (Z3), with whose red lines are
+//!    violated and which clauses each such actor objects to;
+//! 2. `rejections`: why each such actor objects, and whether it rejects the package;
+//! 3. `votes`: each actor's vote on each clause (objections, package rejections and
+//!    stances), with its reasons;
 //! 4. `decisions`: every decision (clause, body and rule, or an actor's consent) with those
 //!    votes, via `voting`; then each clause's status, feasibility, vetoes, dependencies;
 //! 5. `verify`: the same question put to Z3 at once, for `check --verify` (optional).
 //!
-//! Semantics (docs/semantics.md, "Votes: rejections, stances and decisions"):
-//! - a conflict made of clauses and the red lines of one position violates that position:
-//!   its holders reject the package, vote no in every decision and do not sign;
-//! - `supports` / `opposes` fix a holder's vote on one clause's decisions (a rejection or
-//!   an opposition wins over a support: a wrong "adoptable" is the worse error);
+//! Semantics (docs/semantics.md, "Votes: objections, stances and decisions"):
+//! - a minimal conflict made of clauses and red lines of one actor only violates that
+//!   actor's red lines: it objects to the clauses of every such conflict and votes no on
+//!   their decisions (a direct no); a party among such actors does not sign;
+//! - an actor holding a position that says `rejects package` votes no on every decision of
+//!   the treaty when its red lines are violated (a knock-on no on the clauses it does not
+//!   object to);
+//! - `supports` / `opposes` fix a holder's vote on one clause's decisions (a no from red
+//!   lines or an opposition wins over a support: a wrong "adoptable" is the worse error);
 //! - `requires ACTOR` is that actor's consent, a one-member decision;
 //! - decisions of one clause involve distinct votes and every rule is monotone, so a clause
 //!   is adoptable exactly when each of its decisions can pass with the free votes yes;
@@ -34,17 +40,19 @@ use crate::model::{ActorId, ClauseRef, Model, TreatyId};
 use crate::solve::{self, ConsistencyReport};
 
 pub use decisions::{ClauseStatus, Decider, Decision};
-pub use rejections::{NoReason, Rejection};
+pub use rejections::{NoReason, Objection};
 pub use verify::{verify_all, verify_with_z3};
 
 #[derive(Clone, Debug)]
 pub struct TreatyAnalysis {
     pub treaty: TreatyId,
     pub consistency: ConsistencyReport,
-    pub rejections: Vec<Rejection>,
+    /// Every actor whose red lines the treaty violates, by actor: what it objects to, and
+    /// whether it rejects the package.
+    pub objections: Vec<Objection>,
     pub decisions: Vec<Decision>,
     pub clauses: Vec<ClauseStatus>,
-    /// Parties that do not sign (they reject the package).
+    /// Parties that do not sign (the treaty violates their red lines).
     pub refusing_parties: Vec<ActorId>,
     /// Some conflict involves clauses only: the text contradicts itself.
     pub self_contradictory: bool,
@@ -135,15 +143,17 @@ pub fn analyse(
     options: &solve::Options,
 ) -> Result<TreatyAnalysis, AnalysisError> {
     let consistency = solve::check_consistency(model, treaty, options)?;
-    let reasons = rejections::from_conflicts(model, &consistency);
-    let votes = votes::VoteTable::new(model, &reasons);
+    let objections = rejections::objections(model, &consistency);
+    let votes = votes::VoteTable::new(model, &objections);
     let decisions = decisions::all(model, treaty, &votes)?;
     let clauses = decisions::clause_statuses(model, treaty, &decisions, &consistency);
     let parties = &model.treaties[treaty].parties;
+    // Signing is an act on the whole text: a party whose red lines are violated does not
+    // sign, whether or not it rejects the package.
     let refusing_parties: Vec<ActorId> = parties
         .iter()
         .copied()
-        .filter(|p| reasons.contains_key(p))
+        .filter(|p| consistency.violated.contains(p))
         .collect();
     // Contradictory facts leave nothing possible: never report such a treaty feasible.
     let feasible = consistency.facts_contradiction.is_none()
@@ -152,7 +162,7 @@ pub fn analyse(
         && clauses.iter().all(|c| c.adoptable);
     Ok(TreatyAnalysis {
         treaty,
-        rejections: rejections::rejections(&reasons),
+        objections,
         self_contradictory: consistency.self_contradictory,
         consistency,
         decisions,
@@ -181,5 +191,13 @@ impl TreatyAnalysis {
 
     pub fn clause(&self, c: ClauseRef) -> Option<&ClauseStatus> {
         self.clauses.iter().find(|s| s.clause == c)
+    }
+
+    /// Whether `actor` objects to `clause` (the clause is in a minimal conflict with its red
+    /// lines).
+    pub fn objects_to(&self, actor: ActorId, clause: ClauseRef) -> bool {
+        self.objections
+            .iter()
+            .any(|o| o.actor == actor && o.objects_to(clause))
     }
 }

@@ -8,10 +8,18 @@ use crate::solve::{self, JointInput};
 use crate::voting::Vote;
 
 impl TreatyAnalysis {
-    /// The fixed votes of this analysis, for Z3's joint encoding: the rejecting actors,
-    /// and every holder's stance on each clause.
+    /// The fixed votes of this analysis, for Z3's joint encoding: the actors that reject
+    /// the package (no everywhere), each objection (no on the clause), and every holder's
+    /// stance on each clause.
+    ///
+    /// `JointInput::rejecting` also makes a party refuse to sign; a party whose red lines
+    /// are violated but that does not reject the package refuses too, which `verify_with_z3`
+    /// adds to Z3's answer (signing depends on the consistency analysis only).
     pub fn joint_input(&self, model: &Model) -> JointInput {
         let mut fixed = Vec::new();
+        for o in &self.objections {
+            fixed.extend(o.clauses.iter().map(|(c, _)| (o.actor, *c, Vote::No)));
+        }
         for p in &model.positions {
             for s in &p.stances {
                 let v = match s.kind {
@@ -22,7 +30,12 @@ impl TreatyAnalysis {
             }
         }
         JointInput {
-            rejecting: self.rejections.iter().map(|r| r.actor).collect(),
+            rejecting: self
+                .objections
+                .iter()
+                .filter(|o| o.rejects_package())
+                .map(|o| o.actor)
+                .collect(),
             fixed,
         }
     }
@@ -37,11 +50,24 @@ pub fn verify_with_z3(
 ) -> Result<Vec<String>, AnalysisError> {
     let joint = solve::treaty_feasibility(model, a.treaty, &a.joint_input(model), options)?;
     let mut diffs = Vec::new();
-    if joint.feasible != a.feasible {
+    // Parties that refuse without rejecting the package are not in Z3's input as refusing.
+    let also_refusing = a
+        .refusing_parties
+        .iter()
+        .any(|p| !joint.refusing_parties.contains(p));
+    let z3_feasible = joint.feasible && !also_refusing;
+    if z3_feasible != a.feasible {
         diffs.push(format!(
             "feasible: analysis says {}, Z3 says {}",
-            a.feasible, joint.feasible
+            a.feasible, z3_feasible
         ));
+    }
+    if joint
+        .refusing_parties
+        .iter()
+        .any(|p| !a.refusing_parties.contains(p))
+    {
+        diffs.push("Z3 has a party refuse to sign that the analysis does not".into());
     }
     for (jc, ac) in joint.clauses.iter().zip(&a.clauses) {
         if jc.adoptable != ac.adoptable {
