@@ -89,6 +89,11 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
             )),
             None => fail("the clause was not analysed".into()),
         },
+        Expectation::Objection {
+            actor,
+            clause,
+            expected,
+        } => objection(model, analyses, *actor, *clause, *expected),
         Expectation::Blocked(c) => clause_state(model, analyses, *c, false),
         Expectation::Adoptable(c) => clause_state(model, analyses, *c, true),
         Expectation::Feasible { treaty, expected } => match analyses.get(treaty) {
@@ -234,6 +239,43 @@ fn force(
             "nobody".into()
         } else {
             f.join(", ")
+        }
+    ))
+}
+
+fn objection(
+    model: &Model,
+    analyses: &Analyses,
+    actor: ActorId,
+    clause: ClauseRef,
+    expected: bool,
+) -> Outcome {
+    let Some(a) = analyses.get(&clause.treaty) else {
+        return fail("the treaty was not analysed".into());
+    };
+    let has = a.objects_to(actor, clause);
+    if has == expected {
+        return pass();
+    }
+    let objected: Vec<String> = a
+        .objections
+        .iter()
+        .filter(|o| o.actor == actor)
+        .flat_map(|o| o.clauses.iter().map(|(c, _)| clause_name(model, *c)))
+        .collect();
+    fail(format!(
+        "{} {} clause {}; it objects to {}",
+        model.actors[actor].id,
+        if has {
+            "objects to"
+        } else {
+            "does not object to"
+        },
+        clause_name(model, clause),
+        match objected.len() {
+            0 => "no clause (the treaty violates none of its red lines)".into(),
+            1 => format!("clause {}", objected[0]),
+            _ => format!("clauses {}", objected.join(", ")),
         }
     ))
 }

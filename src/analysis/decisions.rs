@@ -93,7 +93,8 @@ pub struct Decision {
     pub forcers: Vec<ActorId>,
     pub smallest_blocking_coalition: Option<Vec<ActorId>>,
     pub coalition_ballots: Vec<Ballot>,
-    /// Why each voter with a fixed vote against the clause votes so.
+    /// Why each voter against the clause (a fixed no on the clause; for a lapse, a vote to
+    /// renew) is against it.
     pub no_reasons: BTreeMap<ActorId, Vec<NoReason>>,
 }
 
@@ -231,7 +232,7 @@ pub(crate) fn all(
                                 why = w.clone();
                             }
                         }
-                        if vote.withholds() {
+                        if vote == Vote::No {
                             no_reasons.insert(a, why);
                         }
                         // For a lapse, being against the clause is voting to renew, and

@@ -1,25 +1,35 @@
 //! The whole-treaty analysis behind `treaty check`, as a pipeline of stages, one file each:
 //!
-//! 1. consistency: every minimal conflict, via `solve` (Z3);
-//! 2. `rejections`: who rejects the package because of a conflict or a guaranteed red line
-//!    the treaty does not guarantee, and why;
-//! 3. `votes`: each actor's vote on each clause (rejections and stances), with its reasons;
+//! 1. consistency: every minimal conflict, via `solve` (Z3), with whose red lines are
+//!    violated and which clauses each such actor objects to;
+//! 2. `rejections`: why each such actor objects, and whether it rejects the package;
+//! 3. `votes`: each actor's vote on each clause (objections, package rejections and
+//!    stances), with its reasons;
 //! 4. `decisions`: every decision (clause, body and rule, or an actor's consent) with those
 //!    votes, via `voting`; then each clause's status, feasibility, vetoes, dependencies;
 //! 5. `verify`: the same question put to Z3 at once, for `check --verify` (optional).
 //!
-//! Semantics (docs/semantics.md, "Votes: rejections, stances and decisions"):
-//! - a conflict made of clauses and the red lines of one position violates that position:
-//!   its holders reject the package, vote no in every decision and do not sign;
-//! - so do the holders of a `guaranteed` red line that the facts and the clauses leave open
-//!   (a reason of its own, `NoReason::Guarantee`: no clause is its cause);
-//! - `supports` / `opposes` fix a holder's vote on one clause's decisions (a rejection or
-//!   an opposition wins over a support: a wrong "adoptable" is the worse error);
-//! - `requires ACTOR` is that actor's consent, a one-member decision;
-//! - decisions of one clause involve distinct votes and every rule is monotone, so a clause
-//!   is adoptable exactly when each of its decisions can pass with the free votes yes;
-//! - a veto (`expect veto`, "can block alone") is structural: with every other vote free,
-//!   the actor's no alone makes one of the clause's decisions impossible.
+//! Semantics (docs/semantics.md, "Votes: objections, stances and decisions"):
+//! - a minimal conflict made of clauses and red lines of one actor only violates that
+//!   actor's red lines: it objects to the clauses of every such conflict and votes no on
+//!   their decisions (a direct no); a party among such actors does not sign;
+//! - an actor holding a position that says `rejects package` votes no on every decision of
+//!   the treaty when its red lines are violated (a knock-on no on the clauses it does not
+//!   object to);
+//! - the holders of a `guaranteed` red line that the facts and the clauses leave open vote no
+//!   on every decision and do not sign (`NoReason::Guarantee`: no clause is its cause);
+//! - `supports` / `opposes` / `abstains on` fix a holder's vote on one clause's decisions
+//!   (a no from red lines or an opposition wins over an abstention, and both over a
+//!   support: a wrong "adoptable" is the worse error);
+//! - a requirement is met by any one of its routes; a route expands into decisions (a body's
+//!   vote, an actor's consent or its domestic procedures, every member's consent for
+//!   `each of`), may need its decision to fail (`lapse of`), and is closed when its
+//!   precondition cannot hold with the facts and the clause;
+//! - each decision has its own ballots and yes is the best ballot under every rule, so a
+//!   clause is adoptable exactly when each requirement has a route whose decisions can each
+//!   go the clause's way with the free ballots chosen for it;
+//! - a veto (`expect veto`, "can block alone") is structural: with every other ballot free,
+//!   the actor's withholding alone (in some way) closes every route of a requirement.
 //!
 //! Invariant: the output speaks of actors, clauses and positions of the model only (member
 //! indices are converted once, in `decisions`), and every list is in a stable order.
@@ -39,17 +49,19 @@ use crate::solve::{self, ConsistencyReport};
 pub use decisions::{
     ClauseStatus, Decider, Decision, Precondition, RequirementStatus, RouteStatus,
 };
-pub use rejections::{NoReason, Rejection};
+pub use rejections::{NoReason, Objection};
 pub use verify::{verify_all, verify_with_z3};
 
 #[derive(Clone, Debug)]
 pub struct TreatyAnalysis {
     pub treaty: TreatyId,
     pub consistency: ConsistencyReport,
-    pub rejections: Vec<Rejection>,
+    /// Every actor whose red lines the treaty violates, by actor: what it objects to, and
+    /// whether it rejects the package.
+    pub objections: Vec<Objection>,
     pub decisions: Vec<Decision>,
     pub clauses: Vec<ClauseStatus>,
-    /// Parties that do not sign (they reject the package).
+    /// Parties that do not sign (the treaty violates their red lines).
     pub refusing_parties: Vec<ActorId>,
     /// Some conflict involves clauses only: the text contradicts itself.
     pub self_contradictory: bool,
@@ -140,16 +152,18 @@ pub fn analyse(
     options: &solve::Options,
 ) -> Result<TreatyAnalysis, AnalysisError> {
     let consistency = solve::check_consistency(model, treaty, options)?;
-    let mut reasons = rejections::from_conflicts(model, &consistency);
-    rejections::from_guarantees(model, &consistency, &mut reasons);
-    let votes = votes::VoteTable::new(model, &reasons);
+    let objections = rejections::objections(model, &consistency);
+    let votes = votes::VoteTable::new(model, &objections);
     let decisions = decisions::all(model, treaty, &votes, options)?;
     let clauses = decisions::clause_statuses(model, treaty, &decisions, &consistency)?;
     let parties = &model.treaties[treaty].parties;
+    // Signing is an act on the whole text: a party whose red lines are violated does not
+    // sign, whether or not it rejects the package; nor does one whose guaranteed red line
+    // the text leaves open.
     let refusing_parties: Vec<ActorId> = parties
         .iter()
         .copied()
-        .filter(|p| reasons.contains_key(p))
+        .filter(|p| objections.iter().any(|o| o.actor == *p))
         .collect();
     // Contradictory facts leave nothing possible: never report such a treaty feasible.
     let feasible = consistency.facts_contradiction.is_none()
@@ -158,7 +172,7 @@ pub fn analyse(
         && clauses.iter().all(|c| c.adoptable);
     Ok(TreatyAnalysis {
         treaty,
-        rejections: rejections::rejections(&reasons),
+        objections,
         self_contradictory: consistency.self_contradictory,
         consistency,
         decisions,
@@ -180,8 +194,7 @@ impl TreatyAnalysis {
         out
     }
 
-    /// Any finding: a conflict, a guarantee the treaty does not give, a blocked clause, or
-    /// infeasibility.
+    /// Any finding: a conflict, a blocked clause, or infeasibility.
     pub fn has_findings(&self) -> bool {
         !self.consistency.is_consistent()
             || !self.consistency.violated_guarantees.is_empty()
@@ -190,5 +203,13 @@ impl TreatyAnalysis {
 
     pub fn clause(&self, c: ClauseRef) -> Option<&ClauseStatus> {
         self.clauses.iter().find(|s| s.clause == c)
+    }
+
+    /// Whether `actor` objects to `clause` (the clause is in a minimal conflict with its red
+    /// lines).
+    pub fn objects_to(&self, actor: ActorId, clause: ClauseRef) -> bool {
+        self.objections
+            .iter()
+            .any(|o| o.actor == actor && o.objects_to(clause))
     }
 }

@@ -14,10 +14,18 @@ use crate::solve::{self, JointInput, JointOutcome};
 use crate::voting::Vote;
 
 impl TreatyAnalysis {
-    /// The fixed votes of this analysis, for Z3's joint encoding: the rejecting actors,
-    /// and every holder's stance on each clause.
+    /// The fixed votes of this analysis, for Z3's joint encoding: the actors that vote no
+    /// everywhere (they reject the package, or hold a guaranteed red line left open), each
+    /// objection (no on the clause), and every holder's stance on each clause.
+    ///
+    /// `JointInput::rejecting` also makes a party refuse to sign; a party whose red lines
+    /// are violated but that does not reject the package refuses too, which `verify_with_z3`
+    /// adds to Z3's answer (signing depends on the consistency analysis only).
     pub fn joint_input(&self, model: &Model) -> JointInput {
         let mut fixed = Vec::new();
+        for o in &self.objections {
+            fixed.extend(o.clauses.iter().map(|(c, _)| (o.actor, *c, Vote::No)));
+        }
         for p in &model.positions {
             for s in &p.stances {
                 let v = match s.kind {
@@ -29,7 +37,12 @@ impl TreatyAnalysis {
             }
         }
         JointInput {
-            rejecting: self.rejections.iter().map(|r| r.actor).collect(),
+            rejecting: self
+                .objections
+                .iter()
+                .filter(|o| o.no_everywhere())
+                .map(|o| o.actor)
+                .collect(),
             fixed,
         }
     }
@@ -56,12 +69,24 @@ fn compare_joint(model: &Model, a: &TreatyAnalysis, joint: &JointOutcome) -> Vec
     let mut differ = |what: String, ours: &dyn std::fmt::Debug, z3: &dyn std::fmt::Debug| {
         diffs.push(format!("{what}: analysis says {ours:?}, Z3 says {z3:?}"));
     };
-    if joint.feasible != a.feasible {
-        differ("feasible".into(), &a.feasible, &joint.feasible);
+    // Parties that refuse without voting no everywhere are not in Z3's input as refusing
+    // (signing depends on the consistency analysis only): add them to Z3's answer.
+    let also_refusing = a
+        .refusing_parties
+        .iter()
+        .any(|p| !joint.refusing_parties.contains(p));
+    let z3_feasible = joint.feasible && !also_refusing;
+    if z3_feasible != a.feasible {
+        differ("feasible".into(), &a.feasible, &z3_feasible);
     }
-    if joint.refusing_parties != a.refusing_parties {
+    let extra: Vec<&ActorId> = joint
+        .refusing_parties
+        .iter()
+        .filter(|p| !a.refusing_parties.contains(p))
+        .collect();
+    if !extra.is_empty() {
         differ(
-            "refusing parties".into(),
+            "parties refusing to sign".into(),
             &a.refusing_parties,
             &joint.refusing_parties,
         );

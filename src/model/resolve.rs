@@ -1387,6 +1387,16 @@ impl Resolver {
                 loc: self.loc(s.span),
             });
         }
+        if let [first, again, ..] = p.rejects_package.as_slice() {
+            let d = Diagnostic::error(
+                format!("position `{}` says `rejects package` twice", p.id.text),
+                self.loc(*again),
+            )
+            .with_label("said again")
+            .with_related(self.loc(*first), "first said here")
+            .with_help("say it once: it applies to every holder of the position");
+            self.diags.push(d);
+        }
         self.names
             .positions
             .insert(p.id.text.clone(), PositionId(self.model.positions.len()));
@@ -1398,6 +1408,7 @@ impl Resolver {
             held_by: held.into_iter().collect(),
             red_lines,
             stances,
+            rejects_package: !p.rejects_package.is_empty(),
             loc: self.loc(p.span),
         });
     }
@@ -1464,6 +1475,18 @@ impl Resolver {
             } => {
                 let (a, c) = (self.lookup_actor(actor), self.clause_ref(clause));
                 Expectation::Force {
+                    actor: a?,
+                    clause: c?,
+                    expected: *expected,
+                }
+            }
+            K::Objection {
+                actor,
+                clause,
+                expected,
+            } => {
+                let (a, c) = (self.lookup_actor(actor), self.clause_ref(clause));
+                Expectation::Objection {
                     actor: a?,
                     clause: c?,
                     expected: *expected,
@@ -1745,7 +1768,8 @@ mod tests {
     fn duplicates_point_at_the_first_declaration() {
         let text = "actor A \"a\"\nactor A \"b\"\nvar x, x: bool\nbody A \"c\" { members A }\n\
              treaty T { clause 1 { x } clause 1 { x } }\ntreaty T { }\n\
-             position P { held by A\n red line \"r\": x\n red line \"r\": x\n supports clause 1\n supports clause 1 }\n";
+             position P { held by A\n red line \"r\": x\n red line \"r\": x\n supports clause 1\n supports clause 1\n\
+             rejects package\n rejects package }\n";
         let diags = errors(text);
         let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
@@ -1758,6 +1782,7 @@ mod tests {
                 "treaty `T` is declared twice",
                 "red line `r` is declared twice",
                 "position `P` states its stance on clause `1` twice",
+                "position `P` says `rejects package` twice",
             ]
         );
         let first = |k: usize| diags[k].related.first().map(|(loc, _)| loc.span.start);
@@ -1770,5 +1795,10 @@ mod tests {
         assert_eq!(first(5), at("red line"));
         // A stance is located at its clause reference.
         assert_eq!(first(6), at("supports").map(|i| i + "supports ".len()));
+        assert_eq!(first(7), at("rejects package"));
+        assert_eq!(
+            diags[7].loc.map(|l| l.span.start),
+            text.rfind("rejects package")
+        );
     }
 }

@@ -237,6 +237,7 @@ impl Builder {
             held_by: held,
             red_lines: Vec::new(),
             stances: Vec::new(),
+            rejects_package: false,
             loc,
         });
         PositionId(self.model.positions.len() - 1)

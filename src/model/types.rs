@@ -598,6 +598,9 @@ pub struct Position {
     pub held_by: Vec<ActorId>,
     pub red_lines: Vec<RedLine>,
     pub stances: Vec<Stance>,
+    /// `rejects package`: when the treaty violates a holder's red lines, the holder votes no
+    /// on every decision of the treaty, not only on the clauses it objects to.
+    pub rejects_package: bool,
     pub loc: Loc,
 }
 
@@ -652,6 +655,13 @@ pub enum Expectation {
     /// `actor` alone can make the clause's decisions go the clause's way, whatever the
     /// others do (for a lapse: make the decision fail).
     Force {
+        actor: ActorId,
+        clause: ClauseRef,
+        expected: bool,
+    },
+    /// `actor` objects to `clause`: the clause is in a minimal conflict with the actor's red
+    /// lines (`expected == false`: it does not object).
+    Objection {
         actor: ActorId,
         clause: ClauseRef,
         expected: bool,

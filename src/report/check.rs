@@ -1,12 +1,12 @@
 //! The human text of `treaty check` and `treaty vetoes`, rendered from the report document
 //! (`report::wire`) and nothing else, so it says what the JSON says, in the same order:
 //! the verdict, conflicts with their sources, the guaranteed red lines the treaty does not
-//! guarantee (with a counterexample), who rejects the package and why, decisions, vetoes by
-//! actor and dependencies.
-
-use std::fmt::Write;
+//! guarantee (with a counterexample), who objects to which clause and why (and who rejects
+//! the package), decisions with every no vote (direct or knock-on), the routes of
+//! requirements with several, vetoes by actor and dependencies.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use super::loaded::RouteOut;
 use super::wire::{
@@ -35,7 +35,7 @@ pub fn human(doc: &CheckDoc) -> String {
         header(&mut o, t);
         conflicts(&mut o, t);
         guarantees(&mut o, t);
-        rejections(&mut o, t);
+        objections(&mut o, t);
         if !t.decisions.is_empty() {
             let _ = writeln!(o, "\ndecisions");
             for d in &t.decisions {
@@ -143,8 +143,15 @@ fn header(o: &mut String, t: &TreatyOut) {
 fn conflicts(o: &mut String, t: &TreatyOut) {
     if t.conflicts.is_empty() && !t.conflicts_truncated {
         let Some(w) = &t.witness else { return };
-        if !w.is_empty() {
-            let _ = writeln!(o, "\nconsistent; for example: {}", values_text(w));
+        let vals: Vec<String> = w
+            .iter()
+            .map(|(name, v)| match v {
+                serde_json::Value::String(s) => format!("{name} = {s}"),
+                other => format!("{name} = {other}"),
+            })
+            .collect();
+        if !vals.is_empty() {
+            let _ = writeln!(o, "\nconsistent; for example: {}", vals.join(", "));
         }
         return;
     }
@@ -153,7 +160,7 @@ fn conflicts(o: &mut String, t: &TreatyOut) {
     if t.conflicts_truncated {
         let _ = writeln!(
             o,
-            "\nconflicts (at least {n}: --max-conflicts cut the list; those that explain a rejection are always listed)"
+            "\nconflicts (at least {n}: --max-conflicts cut the list; those that explain an objection are always listed)"
         );
     } else {
         let _ = writeln!(o, "\nconflicts ({n})");
@@ -269,93 +276,203 @@ impl ItemOut {
     }
 }
 
-/// Reasons in words, conflicts with the same positions grouped: "the treaty violates red
-/// lines of EU3 (C1, C2)", or for red lines of several positions of the same actor "the
-/// treaty violates red lines of P1 and P2 together (C3)"; then "the treaty does not
-/// guarantee EU3."centrality"", then oppositions. Reasons come sorted, red lines first and
-/// by position.
-fn reasons_text(reasons: &[ReasonOut]) -> String {
+/// `A` or `A, B (2)`: who a line speaks of.
+fn actors_text(ids: &[&str]) -> String {
+    match ids {
+        [one] => (*one).to_string(),
+        _ => format!("{} ({})", ids.join(", "), ids.len()),
+    }
+}
+
+/// A verb for one actor or several: `verb(one, "objects", "object")`.
+fn verb<'a>(one: bool, singular: &'a str, plural: &'a str) -> &'a str {
+    if one {
+        singular
+    } else {
+        plural
+    }
+}
+
+/// The direct reasons (`red_line`) in words, grouped by conflict in order: `conflict C1
+/// with red line P."a"; conflict C3 with red lines P."a", Q."b"`.
+fn conflicts_text(reasons: &[ReasonOut]) -> String {
     let mut by_conflict: Vec<(&str, Vec<&str>)> = Vec::new();
-    let mut unguaranteed: Vec<String> = Vec::new();
+    for r in reasons {
+        if let ReasonOut::RedLine {
+            conflict, lines, ..
+        } = r
+        {
+            let at = match by_conflict.iter().position(|(c, _)| c == conflict) {
+                Some(i) => i,
+                None => {
+                    by_conflict.push((conflict, Vec::new()));
+                    by_conflict.len() - 1
+                }
+            };
+            by_conflict[at].1.extend(lines.iter().map(String::as_str));
+        }
+    }
+    by_conflict
+        .iter()
+        .map(|(c, lines)| match lines.as_slice() {
+            [] => format!("conflict {c}"),
+            [one] => format!("conflict {c} with red line {one}"),
+            _ => format!("conflict {c} with red lines {}", lines.join(", ")),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `position X rejects package`, or `positions X, Y reject package`.
+fn package_text(positions: &[&str]) -> String {
+    match positions {
+        [one] => format!("position {one} rejects package"),
+        _ => format!("positions {} reject package", positions.join(", ")),
+    }
+}
+
+/// Why `ids` vote no on a decision of clause `clause`, as one sentence with them as the
+/// subject: "POL objects to clause 9: conflict C4 with red line P."a"", "AUT rejects the
+/// package because of C1 (position X rejects package)", "A opposes clause 1 (position
+/// P)". Reasons come sorted: red lines, then package rejections, then oppositions.
+fn no_text(ids: &[&str], clause: &str, reasons: &[ReasonOut]) -> String {
+    let one = ids.len() == 1;
     let mut parts = Vec::new();
+    let direct = conflicts_text(reasons);
+    if !direct.is_empty() {
+        parts.push(format!(
+            "{} to clause {clause}: {direct}",
+            verb(one, "objects", "object")
+        ));
+    }
+    let mut package: Vec<&str> = Vec::new();
+    let mut because: Vec<&str> = Vec::new();
+    let mut opposing: Vec<&str> = Vec::new();
+    let mut unguaranteed: Vec<String> = Vec::new();
     for r in reasons {
         match r {
-            ReasonOut::RedLine { position, conflict } => {
-                match by_conflict.iter_mut().find(|(c, _)| c == conflict) {
-                    Some((_, ps)) => ps.push(position),
-                    None => by_conflict.push((conflict, vec![position])),
-                }
-            }
             ReasonOut::Guarantee { position, label } => {
                 unguaranteed.push(red_line_name(position, label));
             }
-            ReasonOut::Opposes { position } => parts.push(format!("{position} opposes the clause")),
-        }
-    }
-    let mut groups: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
-    for (c, ps) in by_conflict {
-        match groups.iter_mut().find(|(g, _)| *g == ps) {
-            Some((_, cs)) => cs.push(c),
-            None => groups.push((ps, vec![c])),
-        }
-    }
-    let mut out: Vec<String> = groups
-        .iter()
-        .map(|(ps, cs)| {
-            let list = cs.join(", ");
-            match ps.as_slice() {
-                [p] if cs.len() == 1 => format!("the treaty violates a red line of {p} ({list})"),
-                [p] => format!("the treaty violates red lines of {p} ({list})"),
-                [init @ .., last] => format!(
-                    "the treaty violates red lines of {} and {last} together ({list})",
-                    init.join(", ")
-                ),
-                [] => String::new(),
+            ReasonOut::Package {
+                position,
+                conflicts,
+            } => {
+                package.push(position);
+                for c in conflicts {
+                    if !because.contains(&c.as_str()) {
+                        because.push(c);
+                    }
+                }
             }
-        })
-        .collect();
+            ReasonOut::Opposes { position } => opposing.push(position),
+            ReasonOut::RedLine { .. } => {}
+        }
+    }
+    if !package.is_empty() {
+        parts.push(format!(
+            "{} the package because of {} ({})",
+            verb(one, "rejects", "reject"),
+            because.join(", "),
+            package_text(&package)
+        ));
+    }
     if !unguaranteed.is_empty() {
-        out.push(format!(
-            "the treaty does not guarantee {}",
+        parts.push(format!(
+            "{} the package: the treaty does not guarantee {}",
+            verb(one, "rejects", "reject"),
             unguaranteed.join(", ")
         ));
     }
-    out.extend(parts);
-    out.join("; ")
+    if !opposing.is_empty() {
+        parts.push(format!(
+            "{} clause {clause} ({} {})",
+            verb(one, "opposes", "oppose"),
+            verb(opposing.len() == 1, "position", "positions"),
+            opposing.join(", ")
+        ));
+    }
+    format!("{} {}", actors_text(ids), parts.join("; "))
 }
 
-/// Actors grouped by the same reasons, in order of first appearance.
-fn group_by_reasons<'a>(
-    actors: impl Iterator<Item = (&'a str, &'a [ReasonOut])>,
-) -> Vec<(String, Vec<&'a str>)> {
-    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
-    for (actor, because) in actors {
-        let why = reasons_text(because);
-        match groups.iter_mut().find(|(w, _)| *w == why) {
+/// Actors grouped by the same value of `key`, in order of first appearance.
+fn group_by<'a, K: PartialEq>(
+    actors: impl Iterator<Item = (&'a str, K)>,
+) -> Vec<(K, Vec<&'a str>)> {
+    let mut groups: Vec<(K, Vec<&str>)> = Vec::new();
+    for (actor, key) in actors {
+        match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, ids)) => ids.push(actor),
-            None => groups.push((why, vec![actor])),
+            None => groups.push((key, vec![actor])),
         }
     }
     groups
 }
 
-fn rejections(o: &mut String, t: &TreatyOut) {
-    if t.rejections.is_empty() {
+/// Each actor whose red lines the treaty violates: the clauses it objects to and why, and
+/// whether it rejects the package; actors that say the same are grouped.
+fn objections(o: &mut String, t: &TreatyOut) {
+    if t.objections.is_empty() {
         return;
     }
     let _ = writeln!(
         o,
-        "\nrejections (these actors vote no on every decision and do not sign)"
+        "\nobjections (each votes no on the clauses it objects to; a party among them does not sign)"
     );
-    let rejecting = t
-        .rejections
-        .iter()
-        .map(|r| (r.actor.as_str(), r.because.as_slice()));
-    for (why, ids) in group_by_reasons(rejecting) {
-        if let [one] = ids.as_slice() {
-            let _ = writeln!(o, "  {one}: {why}");
-        } else {
-            let _ = writeln!(o, "  {} ({}): {why}", ids.join(", "), ids.len());
+    let said = t.objections.iter().map(|x| {
+        let clauses: Vec<(&str, String)> = x
+            .clauses
+            .iter()
+            .map(|c| (c.clause.as_str(), conflicts_text(&c.because)))
+            .collect();
+        let package: Vec<&str> = x.rejects_package.iter().map(String::as_str).collect();
+        let guarantees: Vec<&str> = x.guarantees.iter().map(String::as_str).collect();
+        (x.actor.as_str(), (clauses, package, guarantees))
+    });
+    for ((clauses, package, guarantees), ids) in group_by(said) {
+        let one = ids.len() == 1;
+        let who = actors_text(&ids);
+        let object = verb(one, "objects", "object");
+        let why = |why: &str| {
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(": {why}")
+            }
+        };
+        match clauses.as_slice() {
+            [] => {}
+            [(c, w)] => {
+                let _ = writeln!(o, "  {who} {object} to clause {c}{}", why(w));
+            }
+            _ => {
+                let _ = writeln!(o, "  {who} {object} to");
+                for (c, w) in &clauses {
+                    let _ = writeln!(o, "    clause {c}{}", why(w));
+                }
+            }
+        }
+        if !guarantees.is_empty() {
+            let lead = if clauses.is_empty() {
+                format!("  {who}")
+            } else {
+                "    and".to_string()
+            };
+            let _ = writeln!(
+                o,
+                "{lead} {} the package: the treaty does not guarantee {}; {} no on every decision of the treaty",
+                verb(one, "rejects", "reject"),
+                guarantees.join(", "),
+                verb(one, "it votes", "they vote")
+            );
+        } else if !package.is_empty() {
+            let _ = writeln!(
+                o,
+                "    and {} the package ({}): {} no on every decision of the treaty",
+                verb(one, "rejects", "reject"),
+                package_text(&package),
+                verb(one, "it votes", "they vote")
+            );
         }
     }
 }
@@ -418,17 +535,30 @@ fn decision(o: &mut String, d: &DecisionOut) {
     if !d.fixed_absent.is_empty() {
         let _ = writeln!(o, "      absent: {}", d.fixed_absent.join(", "));
     }
-    let blockers = d
-        .blocked_by
+    let no_votes = d
+        .no_votes
         .iter()
-        .map(|b| (b.actor.as_str(), b.because.as_slice()));
-    let verb = if d.lapse { "renewed by" } else { "blocked by" };
-    for (why, ids) in group_by_reasons(blockers) {
-        if why.is_empty() {
-            let _ = writeln!(o, "      {verb} {}", ids.join(", "));
-        } else {
-            let _ = writeln!(o, "      {verb} {}: {why}", ids.join(", "));
-        }
+        .map(|v| (v.actor.as_str(), (v.knock_on, v.because.as_slice())));
+    for ((knock_on, because), ids) in group_by(no_votes) {
+        let kind = match (knock_on, d.lapse) {
+            (true, false) => "knock-on no",
+            (false, false) => "direct no",
+            (true, true) => "knock-on vote to renew",
+            (false, true) => "direct vote to renew",
+        };
+        let _ = writeln!(o, "      {kind}: {}", no_text(&ids, &d.clause, because));
+    }
+    if !d.blocked_by.is_empty() {
+        let blockers: Vec<String> = d
+            .blocked_by
+            .iter()
+            .map(|b| {
+                let kind = if b.knock_on { "knock-on" } else { "direct" };
+                format!("{} ({kind})", b.actor)
+            })
+            .collect();
+        let verb = if d.lapse { "renewed by" } else { "blocked by" };
+        let _ = writeln!(o, "      {verb} {}", blockers.join(", "));
     }
     // Only a blocked decision has blockers; under one that can pass, the no votes are
     // simply outweighed.

@@ -139,6 +139,9 @@ pub struct PositionOut {
     pub held_by: Vec<String>,
     pub red_lines: Vec<RedLineOut>,
     pub stances: Vec<StanceOut>,
+    /// `rejects package`: a violation of the holders' red lines makes them vote no on
+    /// every decision of the treaty.
+    pub rejects_package: bool,
     #[serde(flatten)]
     pub at: Place,
 }
@@ -346,6 +349,7 @@ fn position_out(model: &Model, p: &Position) -> PositionOut {
                 clause: clause_name(model, s.clause),
             })
             .collect(),
+        rejects_package: p.rejects_package,
         at: place(model, p.loc),
     }
 }
@@ -541,5 +545,8 @@ fn position_text(o: &mut String, model: &Model, p: &Position) {
             StanceKind::Abstains => "abstains on",
         };
         let _ = writeln!(o, "  {verb} clause {}", clause_name(model, s.clause));
+    }
+    if p.rejects_package {
+        let _ = writeln!(o, "  rejects package");
     }
 }

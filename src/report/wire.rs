@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::loaded::{place, requirement, LoadedOut, Place, RequirementOut};
-use crate::analysis::{Analyses, Decider, Decision, NoReason, TreatyAnalysis};
+use crate::analysis::{Analyses, Decider, Decision, NoReason, Objection, TreatyAnalysis};
 use crate::model::display::rule_text;
 use crate::model::eval::Value;
 use crate::model::names::{actor_ids, clause_name, member_name, red_line_name, target_text};
-use crate::model::{Ballot, ConflictItem, Loc, Model, RedLineKind, VarId};
-use crate::solve::ViolatedGuarantee;
+use crate::model::{Ballot, ConflictItem, Loc, Model, PositionId, RedLineKind, VarId};
+use crate::solve::{Conflict, ViolatedGuarantee};
 use crate::voting::Vote;
 
 /// The version of this format; bumped on any incompatible change.
@@ -78,7 +78,9 @@ pub struct TreatyOut {
     pub witness: Option<BTreeMap<String, serde_json::Value>>,
     /// The `guaranteed` red lines the treaty does not guarantee, in model order.
     pub violated_guarantees: Vec<GuaranteeOut>,
-    pub rejections: Vec<RejectionOut>,
+    /// Every actor whose red lines the treaty violates (or whose guaranteed red line it
+    /// leaves open): the clauses it objects to, and whether it rejects the package.
+    pub objections: Vec<ObjectionOut>,
     pub refusing_parties: Vec<String>,
     pub decisions: Vec<DecisionOut>,
     pub clauses: Vec<ClauseOut>,
@@ -173,23 +175,56 @@ pub struct GuaranteeOut {
 #[derive(Serialize, Clone, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReasonOut {
-    /// The treaty violates a red line of `position`, as `conflict` shows.
-    RedLine { position: String, conflict: String },
-    /// The treaty does not guarantee the `guaranteed` red line `label` of `position`.
+    /// A direct no: the clause is in conflict `conflict` with red lines of `position`.
+    RedLine {
+        position: String,
+        conflict: String,
+        /// Those red lines, `POSITION."label"`.
+        #[serde(skip)]
+        lines: Vec<String>,
+    },
+    /// The treaty does not guarantee the `guaranteed` red line `label` of `position` (a no
+    /// on every decision of the treaty).
     Guarantee { position: String, label: String },
+    /// A knock-on no: `position` says `rejects package`, and the treaty violates the
+    /// actor's red lines, as `conflicts` show (none of them holds this clause).
+    Package {
+        position: String,
+        conflicts: Vec<String>,
+    },
     /// `position` opposes the clause.
     Opposes { position: String },
 }
 
+/// An actor whose red lines the treaty violates.
 #[derive(Serialize)]
-pub struct RejectionOut {
+pub struct ObjectionOut {
     pub actor: String,
-    pub because: Vec<ReasonOut>,
+    /// The clauses it objects to (it votes no on their decisions), each with why.
+    pub clauses: Vec<ObjectedClauseOut>,
+    /// The positions it holds that say `rejects package` (then it votes no on every
+    /// decision of the treaty); empty when it votes no only on the clauses it objects to.
+    pub rejects_package: Vec<String>,
+    /// The listed conflicts that show its red lines violated.
+    pub conflicts: Vec<String>,
+    /// Its `guaranteed` red lines the treaty leaves open (`P."label"`): it votes no on
+    /// every decision of the treaty.
+    pub guarantees: Vec<String>,
 }
 
 #[derive(Serialize)]
+pub struct ObjectedClauseOut {
+    pub clause: String,
+    /// `red_line` reasons: each listed conflict with this clause and the actor's red lines.
+    pub because: Vec<ReasonOut>,
+}
+
+/// A no vote in a decision, with why: `knock_on` when every reason is a package rejection
+/// (the actor does not object to this clause itself), else a direct no.
+#[derive(Serialize)]
 pub struct BlockerOut {
     pub actor: String,
+    pub knock_on: bool,
     pub because: Vec<ReasonOut>,
 }
 
@@ -258,6 +293,9 @@ pub struct DecisionOut {
     pub coalition_ballots: Vec<Ballot>,
     /// When blocked: a smallest group of the no votes that blocks on its own, with reasons.
     pub blocked_by: Vec<BlockerOut>,
+    /// Every voter against the clause, in member order, with reasons: a fixed no (for a
+    /// lapse, a vote to renew).
+    pub no_votes: Vec<BlockerOut>,
     /// The rule in words (empty for a consent).
     #[serde(skip)]
     pub rule_text: String,
@@ -343,7 +381,7 @@ pub fn vetoes(model: &Model, analyses: &Analyses) -> VetoesDoc {
             .iter()
             .map(|a| TreatyDecisionsOut {
                 treaty: model.treaties[a.treaty].id.clone(),
-                decisions: a.decisions.iter().map(|d| decision(model, d)).collect(),
+                decisions: a.decisions.iter().map(|d| decision(model, a, d)).collect(),
             })
             .collect(),
         undecided: undecided(model, analyses),
@@ -395,16 +433,13 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
             .iter()
             .map(|g| guarantee(model, g))
             .collect(),
-        rejections: a
-            .rejections
+        objections: a
+            .objections
             .iter()
-            .map(|r| RejectionOut {
-                actor: model.actors[r.actor].id.clone(),
-                because: r.reasons.iter().map(|x| reason(model, x)).collect(),
-            })
+            .map(|o| objection(model, &c.conflicts, o))
             .collect(),
         refusing_parties: actor_ids(model, &a.refusing_parties),
-        decisions: a.decisions.iter().map(|d| decision(model, d)).collect(),
+        decisions: a.decisions.iter().map(|d| decision(model, a, d)).collect(),
         clauses: a
             .clauses
             .iter()
@@ -559,11 +594,63 @@ fn guarantee(model: &Model, g: &ViolatedGuarantee) -> GuaranteeOut {
     }
 }
 
-fn reason(model: &Model, r: &NoReason) -> ReasonOut {
+fn objection(model: &Model, conflicts: &[Conflict], o: &Objection) -> ObjectionOut {
+    ObjectionOut {
+        actor: model.actors[o.actor].id.clone(),
+        clauses: o
+            .clauses
+            .iter()
+            .map(|(c, why)| ObjectedClauseOut {
+                clause: clause_name(model, *c),
+                because: why.iter().map(|r| reason(model, conflicts, r)).collect(),
+            })
+            .collect(),
+        rejects_package: o
+            .package
+            .iter()
+            .map(|&p| model.positions[p].id.clone())
+            .collect(),
+        conflicts: o.conflicts.clone(),
+        guarantees: o
+            .guarantees
+            .iter()
+            .filter_map(|r| match r {
+                NoReason::Guarantee { position, red_line } => {
+                    let p = &model.positions[*position];
+                    p.red_lines
+                        .get(*red_line)
+                        .map(|l| red_line_name(&p.id, &l.label))
+                }
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+/// The names of the red lines of `position` in the listed conflict `id`.
+fn lines_in(model: &Model, conflicts: &[Conflict], position: PositionId, id: &str) -> Vec<String> {
+    conflicts
+        .iter()
+        .filter(|c| c.id == id)
+        .flat_map(|c| c.items.iter())
+        .filter(|i| matches!(i, ConflictItem::RedLine { position: p, .. } if *p == position))
+        .map(|i| crate::model::names::item_name(model, i))
+        .collect()
+}
+
+fn reason(model: &Model, conflicts: &[Conflict], r: &NoReason) -> ReasonOut {
     match r {
         NoReason::RedLine { position, conflict } => ReasonOut::RedLine {
             position: model.positions[*position].id.clone(),
             conflict: conflict.clone(),
+            lines: lines_in(model, conflicts, *position, conflict),
+        },
+        NoReason::Package {
+            position,
+            conflicts,
+        } => ReasonOut::Package {
+            position: model.positions[*position].id.clone(),
+            conflicts: conflicts.clone(),
         },
         NoReason::Guarantee { position, red_line } => {
             let p = &model.positions[*position];
@@ -581,7 +668,18 @@ fn reason(model: &Model, r: &NoReason) -> ReasonOut {
     }
 }
 
-fn decision(model: &Model, d: &Decision) -> DecisionOut {
+fn decision(model: &Model, a: &TreatyAnalysis, d: &Decision) -> DecisionOut {
+    let no_vote = |voter| {
+        let why = d.no_reasons.get(&voter).map_or(&[][..], |rs| rs.as_slice());
+        BlockerOut {
+            actor: model.actors[voter].id.clone(),
+            knock_on: NoReason::all_knock_on(why),
+            because: why
+                .iter()
+                .map(|r| reason(model, &a.consistency.conflicts, r))
+                .collect(),
+        }
+    };
     let fixed = |v: Vote| {
         d.votes
             .iter()
@@ -660,17 +758,12 @@ fn decision(model: &Model, d: &Decision) -> DecisionOut {
             .smallest_blocking_coalition
             .as_ref()
             .map(|c| actor_ids(model, c)),
-        blocked_by: d
-            .blockers
+        blocked_by: d.blockers.iter().map(|&v| no_vote(v)).collect(),
+        no_votes: d
+            .voters
             .iter()
-            .map(|&a| BlockerOut {
-                actor: model.actors[a].id.clone(),
-                because: d
-                    .no_reasons
-                    .get(&a)
-                    .map(|rs| rs.iter().map(|r| reason(model, r)).collect())
-                    .unwrap_or_default(),
-            })
+            .filter(|v| d.no_reasons.contains_key(v))
+            .map(|&v| no_vote(v))
             .collect(),
         rule_text: rule_words,
         voters: d.voters.len(),

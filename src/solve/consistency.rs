@@ -33,6 +33,7 @@ use z3::{Config, Solver};
 use super::guarantee::{self, ViolatedGuarantee};
 use super::lower::Lowering;
 use super::marco::{Component, Marco, Sink};
+use super::objections;
 use super::query::{shrink_by_deletion, Abort, Answer, Budget, ItemSolver};
 use super::reason;
 use super::standing::{self, Profiles, Standing};
@@ -67,7 +68,7 @@ pub struct ConsistencyReport {
     /// Every minimal conflict (up to `Options::max_conflicts`), sorted by size, then items.
     pub conflicts: Vec<Conflict>,
     /// The enumeration stopped at `max_conflicts` and at least one more conflict exists.
-    /// The conflicts that explain a rejection are listed whatever the cap (after the
+    /// The conflicts that explain an objection are listed whatever the cap (after the
     /// others), so a truncated list may be a little longer than the cap.
     pub truncated: bool,
     /// The clauses contradict each other or the facts (decided by its own query, never by
@@ -76,9 +77,14 @@ pub struct ConsistencyReport {
     /// Clauses that contradict the facts on their own.
     pub contradictory: Vec<ClauseRef>,
     /// Actors whose red lines (over every position they hold) the treaty violates: some
-    /// minimal conflict is made of clauses and red lines of that actor only. Each has at
-    /// least one such conflict in `conflicts`.
-    pub rejecting: Vec<ActorId>,
+    /// minimal conflict is made of clauses and red lines of that actor only (decided by
+    /// queries of its own, never by the listing).
+    pub violated: Vec<ActorId>,
+    /// For each actor of `violated`, the clauses it objects to (in treaty order, never
+    /// empty): those in some minimal conflict made of clauses and that actor's red lines
+    /// only (decided exactly, never by the listing). For every pair (actor, clause) some
+    /// such conflict is in `conflicts`.
+    pub objections: BTreeMap<ActorId, Vec<ClauseRef>>,
     /// When nothing conflicts: values of the variables of the facts, the treaty's clauses and
     /// the red lines that satisfy the facts, every clause and every must red line (checked by
     /// `model::eval`), sorted by variable name.
@@ -286,7 +292,8 @@ fn analyse(
             truncated: false,
             self_contradictory: false,
             contradictory: Vec::new(),
-            rejecting: Vec::new(),
+            violated: Vec::new(),
+            objections: BTreeMap::new(),
             witness: None,
             violated_guarantees: Vec::new(),
         });
@@ -355,7 +362,8 @@ fn analyse(
     };
     // 3 and 4. Per component, MARCO lists the conflicts (until the cap) and `standing`
     // decides, whatever the cap, what the verdict rests on: the clauses against the facts,
-    // and each actor's red lines against the clauses.
+    // and each actor's red lines against the clauses; `objections` then finds, for each set
+    // of red lines this component violates, every clause it objects to.
     let mut profiles = Profiles::of(model, &items);
     // A second solver with only the component's facts, for one-clause questions: asked of
     // the main solver, each would carry every item of the component.
@@ -392,15 +400,34 @@ fn analyse(
                 };
                 listing = marco.run(&comp, &mut sink)?;
             }
-            standing::component(&items, comp_items, &q, &alone, &mut profiles, &mut settled)
+            let violated_here =
+                standing::component(&items, comp_items, &q, &alone, &mut profiles, &mut settled)?;
+            let family = |universe: &[usize]| incompatible(model, &items, universe);
+            objections::component(
+                &items,
+                comp_items,
+                &marco,
+                &family,
+                &violated_here,
+                &mut profiles,
+            )
         })();
         main.pop(1);
         side.pop(1);
         r.map_err(|e| with_found(model, &items, e, &sink.found))?;
     }
-    let rejecting = profiles.rejecting();
+    let violated = profiles.violated();
+    let objections = objections_by_actor(&profiles, &|i| match items[i].item {
+        ConflictItem::Clause(c) => Some(c),
+        ConflictItem::RedLine { .. } => None,
+    });
+    if !objections.keys().copied().eq(violated.iter().copied()) {
+        return Err(Abort::Internal(
+            "the actors with objections differ from those whose red lines are violated".into(),
+        ));
+    }
 
-    // 5. Sort, name, explain; the witnesses of rejections not listed yet come last.
+    // 5. Sort, name, explain; the witnesses of objections not listed yet come last.
     let as_items = |mus: &[usize]| {
         let mut v: Vec<ConflictItem> = mus.iter().map(|&i| items[i].item.clone()).collect();
         v.sort();
@@ -411,9 +438,10 @@ fn analyse(
     let mut found: Vec<Vec<ConflictItem>> = sink.found.iter().map(|m| as_items(m)).collect();
     found.sort_by(by_size);
     found.dedup();
-    let mut witnesses: Vec<Vec<ConflictItem>> = rejecting
+    let witnesses = objection_witnesses(&items, &profiles, &sink.found);
+    let mut witnesses: Vec<Vec<ConflictItem>> = witnesses
         .iter()
-        .map(|(_, w)| as_items(w))
+        .map(|w| as_items(w))
         .filter(|w| !found.contains(w))
         .collect();
     witnesses.sort_by(by_size);
@@ -468,10 +496,58 @@ fn analyse(
             .iter()
             .filter_map(|&i| clause_of(i))
             .collect(),
-        rejecting: rejecting.iter().map(|(a, _)| *a).collect(),
+        objections,
+        violated,
         witness,
         violated_guarantees: Vec::new(),
     })
+}
+
+/// The clauses each actor objects to (in item order, which is treaty order), by actor.
+fn objections_by_actor(
+    profiles: &Profiles,
+    clause_of: &dyn Fn(usize) -> Option<ClauseRef>,
+) -> BTreeMap<ActorId, Vec<ClauseRef>> {
+    let mut out = BTreeMap::new();
+    for ((_, actors), marks) in profiles.sets.iter().zip(&profiles.objected) {
+        if marks.is_empty() {
+            continue;
+        }
+        let clauses: Vec<ClauseRef> = marks.keys().filter_map(|&i| clause_of(i)).collect();
+        for &a in actors {
+            out.insert(a, clauses.clone());
+        }
+    }
+    out
+}
+
+/// The conflicts to list besides the capped ones so that every (actor, objected clause)
+/// pair is shown by a listed conflict: for each set of red lines, in order, and each clause
+/// it objects to, in order, the witness that marked it, unless a conflict listed or chosen
+/// before already holds the clause and red lines of that set only (at least one).
+fn objection_witnesses(
+    items: &[SoftItem<'_>],
+    profiles: &Profiles,
+    listed: &[Vec<usize>],
+) -> Vec<Vec<usize>> {
+    let is_clause = |i: &usize| matches!(items[*i].kind, Kind::Clause);
+    let mut chosen: Vec<Vec<usize>> = Vec::new();
+    for (k, marks) in profiles.objected.iter().enumerate() {
+        let lines = profiles.lines(k);
+        let shows = |m: &Vec<usize>, c: usize| {
+            m.contains(&c)
+                && m.iter().any(|i| !is_clause(i))
+                && m.iter()
+                    .filter(|i| !is_clause(i))
+                    .all(|i| lines.binary_search(i).is_ok())
+        };
+        for (&c, w) in marks {
+            if !listed.iter().chain(&chosen).any(|m| shows(m, c)) {
+                chosen.push(w.clone());
+            }
+        }
+    }
+    chosen
 }
 
 /// The clauses (item indices) that contradict the facts on their own. `side` holds the

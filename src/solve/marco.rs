@@ -15,6 +15,13 @@
 //! satisfiable is an MSS, so no grow step is needed; one that is unsatisfiable is shrunk to
 //! a MUS, first by Z3's core and then by deletion in item order. Every MUS inside an
 //! unexplored seed is new, and the loop ends when the map is unsatisfiable: complete.
+//!
+//! `explore` runs the same loop over a region of the power set: the sets that hold at least
+//! one item of each of some "focus" lists (which the caller may narrow after each MUS, see
+//! `Next`). Such constraints are upward closed, so the seed made maximal stays in the region,
+//! and a MUS that meets every focus list is never blocked before it is found (it is no
+//! superset of another MUS and no subset of a satisfiable set): the loop ends only when
+//! every such MUS has been found or excluded by the caller's narrowing.
 
 use z3::ast::Bool;
 use z3::Solver;
@@ -49,6 +56,17 @@ pub(crate) struct Component<'a> {
     pub(crate) incompatible: Vec<Vec<usize>>,
 }
 
+/// What `Marco::explore` does after a MUS is found.
+pub(crate) enum Next {
+    /// Go on.
+    Go,
+    /// Go on, among the sets that hold at least one of these (global) items as well; an
+    /// empty list ends the exploration (nothing is left to explore).
+    Narrow(Vec<usize>),
+    /// Stop here.
+    Stop,
+}
+
 /// The two solvers and the per-item literals, shared by every component of one analysis.
 pub(crate) struct Marco<'a> {
     /// Queries over the global items on the main solver (`indicator => item`).
@@ -63,18 +81,63 @@ impl Marco<'_> {
     /// the main solver) into `sink`, as global indices sorted ascending. `Ok(false)` when
     /// the sink's limit stopped it.
     pub(crate) fn run(&self, comp: &Component<'_>, sink: &mut Sink) -> Result<bool, Abort> {
+        self.explore(comp, &[], &mut |mus| {
+            if sink.push(mus) {
+                Next::Go
+            } else {
+                Next::Stop
+            }
+        })
+    }
+
+    /// MARCO over the subsets of `comp` that hold at least one item of each list of `focus`
+    /// (global indices; `Next::Narrow` adds a list): every MUS found is given to `on_mus`
+    /// (global indices, ascending), which says how to go on. A MUS found need not meet the
+    /// focus lists (it is a subset of a seed that does). `Ok(true)` when the region was
+    /// explored to the end, `Ok(false)` when `on_mus` stopped it.
+    pub(crate) fn explore(
+        &self,
+        comp: &Component<'_>,
+        focus: &[Vec<usize>],
+        on_mus: &mut dyn FnMut(Vec<usize>) -> Next,
+    ) -> Result<bool, Abort> {
         self.map.push();
-        let r = self.run_inner(comp, sink);
+        let r = self.explore_inner(comp, focus, on_mus);
         self.map.pop(1);
         r
     }
 
-    fn run_inner(&self, comp: &Component<'_>, sink: &mut Sink) -> Result<bool, Abort> {
+    /// Asserts on the map that a seed holds one of `global` (the items outside the
+    /// component are ignored); `false` when none is inside it, so no seed can.
+    fn require_one_of(&self, comp: &Component<'_>, global: &[usize]) -> bool {
+        let lits: Vec<Bool> = global
+            .iter()
+            .filter(|g| comp.items.binary_search(g).is_ok())
+            .map(|&g| self.map_vars[g].clone())
+            .collect();
+        if lits.is_empty() {
+            return false;
+        }
+        self.map.assert(Bool::or(&lits));
+        true
+    }
+
+    fn explore_inner(
+        &self,
+        comp: &Component<'_>,
+        focus: &[Vec<usize>],
+        on_mus: &mut dyn FnMut(Vec<usize>) -> Next,
+    ) -> Result<bool, Abort> {
         let n = comp.items.len();
         let mv = |l: usize| &self.map_vars[comp.items[l]];
         for (a, inc) in comp.incompatible.iter().enumerate() {
             for &b in inc.iter().filter(|&&b| b > a) {
                 self.map.assert(Bool::or(&[mv(a).not(), mv(b).not()]));
+            }
+        }
+        for list in focus {
+            if !self.require_one_of(comp, list) {
+                return Ok(true);
             }
         }
         let mut muses: Vec<Vec<usize>> = Vec::new();
@@ -137,13 +200,19 @@ impl Marco<'_> {
                     let block: Vec<Bool> = mus.iter().map(|&l| mv(l).not()).collect();
                     self.map.assert(Bool::or(&block));
                     let global: Vec<usize> = mus.iter().map(|&l| comp.items[l]).collect();
-                    if !sink.push(global) {
-                        return Ok(false);
-                    }
                     for &l in &mus {
                         mus_by_item[l].push(muses.len());
                     }
                     muses.push(mus);
+                    match on_mus(global) {
+                        Next::Go => {}
+                        Next::Narrow(list) => {
+                            if !self.require_one_of(comp, &list) {
+                                return Ok(true);
+                            }
+                        }
+                        Next::Stop => return Ok(false),
+                    }
                 }
             }
         }

@@ -20,6 +20,7 @@ mod consistency;
 mod guarantee;
 mod lower;
 mod marco;
+mod objections;
 mod precondition;
 mod query;
 mod reason;

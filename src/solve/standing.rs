@@ -1,11 +1,12 @@
 //! What the treaty's content decides, exactly and whatever the listing cap: whether the
 //! clauses contradict the facts (together, or one alone), and which actors' red lines the
-//! treaty violates, each with one minimal conflict as its witness.
+//! treaty violates, in which variable components (where `objections` then looks for the
+//! clauses they object to), each with one minimal conflict as its witness.
 //!
-//! Semantics (docs/semantics.md, "Who rejects the package"): an actor's red lines are one
-//! set, whatever positions carry them. The treaty violates them when some minimal conflict
-//! is made of clauses and red lines of that actor only (at most one `possible` line, as a
-//! possible line must stay possible on its own). With `C` the clauses, `R` the actor's must
+//! Semantics (docs/semantics.md, "Objections"): an actor's red lines are one set, whatever
+//! positions carry them. The treaty violates them when some minimal conflict is made of
+//! clauses and red lines of that actor only (at most one `possible` line, as a possible
+//! line must stay possible on its own). With `C` the clauses, `R` the actor's must
 //! lines (plus one of its possible lines) and the facts hard, such a conflict exists iff
 //! there are `X ⊆ C` and `Y ⊆ R`, each satisfiable, with `X ∪ Y` unsatisfiable; growing
 //! both keeps that, so it is enough to try the maximal satisfiable subsets (MSSes) of `C`
@@ -42,10 +43,15 @@ pub(crate) type ClausesAlone<'a> = dyn Fn(&[usize]) -> Result<Vec<usize>, Abort>
 type RedLines = (Vec<usize>, Vec<usize>);
 
 /// The distinct sets of red lines that actors hold (actors with the same set get the same
-/// answer, so each set is asked once), and the witness found for each so far.
+/// answer, so each set is asked once), the witness of a violation found for each so far,
+/// and (filled by `objections`) the clauses each set objects to, each with the minimal
+/// conflict that showed it.
 pub(crate) struct Profiles {
-    sets: Vec<(RedLines, Vec<ActorId>)>,
+    pub(super) sets: Vec<(RedLines, Vec<ActorId>)>,
     witness: Vec<Option<Vec<usize>>>,
+    /// For each set: objected clause (item index) -> a minimal conflict of clauses and
+    /// red lines of the set that holds it.
+    pub(super) objected: Vec<BTreeMap<usize, Vec<usize>>>,
 }
 
 impl Profiles {
@@ -61,21 +67,30 @@ impl Profiles {
         let sets: Vec<(RedLines, Vec<ActorId>)> = by_set.into_iter().collect();
         Profiles {
             witness: vec![None; sets.len()],
+            objected: vec![BTreeMap::new(); sets.len()],
             sets,
         }
     }
 
-    /// The rejecting actors, by actor, each with its witness.
-    pub fn rejecting(&self) -> Vec<(ActorId, Vec<usize>)> {
-        let mut out: Vec<(ActorId, Vec<usize>)> = self
+    /// The actors whose red lines the treaty violates, sorted.
+    pub fn violated(&self) -> Vec<ActorId> {
+        let mut out: Vec<ActorId> = self
             .sets
             .iter()
             .zip(&self.witness)
-            .filter_map(|((_, actors), w)| w.as_ref().map(|w| (actors, w)))
-            .flat_map(|(actors, w)| actors.iter().map(move |&a| (a, w.clone())))
+            .filter(|(_, w)| w.is_some())
+            .flat_map(|((_, actors), _)| actors.iter().copied())
             .collect();
         out.sort();
         out
+    }
+
+    /// Each set's red lines (item indices, ascending): its must lines and possible lines.
+    pub fn lines(&self, k: usize) -> Vec<usize> {
+        let ((musts, possibles), _) = &self.sets[k];
+        let mut v: Vec<usize> = musts.iter().chain(possibles).copied().collect();
+        v.sort_unstable();
+        v
     }
 }
 
@@ -147,10 +162,11 @@ impl ItemSolver<'_> {
 }
 
 /// Adds what one variable component decides to `out` and `profiles`: whether its clauses
-/// contradict the facts (and which alone do), and for each set of red lines not yet known
-/// to be violated, a minimal conflict inside this component. A minimal conflict never spans
-/// two components, so asking component by component is exact. `q` holds this component's
-/// facts and items (behind their indicators) and nothing else.
+/// contradict the facts (and which alone do), and for each set of red lines, whether this
+/// component violates it (a witness is kept for the first component that does). A minimal
+/// conflict never spans two components, so asking component by component is exact. `q`
+/// holds this component's facts and items (behind their indicators) and nothing else.
+/// Returns the sets (indices into `profiles`) that this component violates.
 pub(crate) fn component(
     items: &[SoftItem<'_>],
     comp: &[usize],
@@ -158,7 +174,7 @@ pub(crate) fn component(
     contradicting_alone: &ClausesAlone<'_>,
     profiles: &mut Profiles,
     out: &mut Standing,
-) -> Result<(), Abort> {
+) -> Result<Vec<usize>, Abort> {
     let clauses: Vec<usize> = comp
         .iter()
         .copied()
@@ -169,15 +185,13 @@ pub(crate) fn component(
         out.self_contradictory = true;
         out.contradictory.extend(contradicting_alone(&clauses)?);
     }
+    let mut violated_here = Vec::new();
     if clauses.is_empty() {
-        return Ok(());
+        return Ok(violated_here);
     }
     // The maximal satisfiable sets of the clauses, found when first needed.
     let mut clause_msses: Option<Vec<Vec<usize>>> = clauses_hold.then(|| vec![clauses.clone()]);
     for (k, ((musts, possibles), _)) in profiles.sets.iter().enumerate() {
-        if profiles.witness[k].is_some() {
-            continue;
-        }
         let mut variants: Vec<Vec<usize>> = vec![musts.clone()];
         for &p in possibles {
             let mut v = musts.clone();
@@ -195,12 +209,13 @@ pub(crate) fn component(
             }
             let xs = clause_msses.as_deref().unwrap_or(&[]);
             if let Some(w) = violation(q, xs, &red_here)? {
-                profiles.witness[k] = Some(w);
+                profiles.witness[k].get_or_insert(w);
+                violated_here.push(k);
                 break;
             }
         }
     }
-    Ok(())
+    Ok(violated_here)
 }
 
 /// The item indices of `actor`'s must lines and possible lines, over every position it

@@ -252,6 +252,8 @@ pub struct PositionDecl {
     pub held_by: Vec<(HeldBy, Span)>,
     pub red_lines: Vec<RedLineDecl>,
     pub stances: Vec<StanceDecl>,
+    /// Each `rejects package` statement (more than one is an error reported at resolution).
+    pub rejects_package: Vec<Span>,
     pub span: Span,
 }
 
@@ -320,6 +322,12 @@ pub enum ExpectKind {
     Impossible(ClauseRefAst),
     Blocked(ClauseRefAst),
     Adoptable(ClauseRefAst),
+    /// `expect objection A to clause C` (`expected == false`: `expect no objection ...`).
+    Objection {
+        actor: Ident,
+        clause: ClauseRefAst,
+        expected: bool,
+    },
     Feasible {
         treaty: Option<Ident>,
         expected: bool,

@@ -168,6 +168,7 @@ pub(super) fn syntax_error(
         ("a name", &["`_`"]),
         ("a quoted string", &["`\"`"]),
         ("`decides by`", &["`decides`"]),
+        ("`rejects package`", &["`rejects`"]),
         (
             "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
             &["`==`", "`!=`", "`<`", "`<=`", "`>`", "`>=`"],
@@ -231,6 +232,7 @@ fn describe_rule(r: Rule) -> Option<String> {
         return Some(match k {
             "red" => "`red line`".to_string(),
             "each" => "`each of`".to_string(),
+            "rejects" => "`rejects package`".to_string(),
             k => format!("`{k}`"),
         });
     }
@@ -304,6 +306,7 @@ fn describe_rule(r: Rule) -> Option<String> {
             Rule::possible => "`possible`",
             Rule::guaranteed => "`guaranteed`",
             Rule::stance | Rule::stance_kind => "`supports`, `opposes` or `abstains on`",
+            Rule::rejects_package => "`rejects package`",
             Rule::clause_ref => "`clause ID`",
             Rule::expect_conflict
             | Rule::expect_consistent
@@ -320,7 +323,9 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::expect_route
             | Rule::expect_impossible
             | Rule::expect_guaranteed
-            | Rule::expect_not_guaranteed => "an expectation",
+            | Rule::expect_not_guaranteed
+            | Rule::expect_objection
+            | Rule::expect_no_objection => "an expectation",
             Rule::veto_mode => "`by no`, `by abstaining` or `by absence`",
             Rule::red_line_ref => "a red line (`POSITION.\"label\"`)",
             Rule::power_index => "`swings`, `banzhaf`, `banzhaf_absolute` or `shapley_shubik`",

@@ -62,6 +62,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("any", false, false),
     kw("lapse", false, true),
     kw("when", false, true),
+    kw("rejects", false, true),
+    kw("package", false, true),
     // Voting rules.
     kw("unanimity", false, true),
     kw("majority", false, true),
@@ -115,6 +117,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("closed", false, false),
     kw("impossible", false, true),
     kw("absence", false, false),
+    kw("objection", false, true),
+    kw("to", false, false),
 ];
 
 /// The keyword spelt `word`, if it is one.

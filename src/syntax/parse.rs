@@ -744,6 +744,7 @@ impl Builder<'_, '_> {
             held_by: Vec::new(),
             red_lines: Vec::new(),
             stances: Vec::new(),
+            rejects_package: Vec::new(),
             span,
         };
         for s in it {
@@ -787,6 +788,7 @@ impl Builder<'_, '_> {
                         });
                     }
                 }
+                Rule::rejects_package => pos.rejects_package.push(sspan),
                 Rule::stance => {
                     let mut kind = StanceKind::Supports;
                     for c in s.kids() {
@@ -892,6 +894,11 @@ impl Builder<'_, '_> {
                 }
             }
             Rule::expect_impossible => ExpectKind::Impossible(self.clause_ref(it.next()?)),
+            Rule::expect_objection | Rule::expect_no_objection => ExpectKind::Objection {
+                actor: self.ident(it.next()?),
+                clause: self.clause_ref(it.next()?),
+                expected: rule == Rule::expect_objection,
+            },
             Rule::expect_blocked => ExpectKind::Blocked(self.clause_ref(it.next()?)),
             Rule::expect_adoptable => ExpectKind::Adoptable(self.clause_ref(it.next()?)),
             Rule::expect_feasible | Rule::expect_infeasible => ExpectKind::Feasible {
