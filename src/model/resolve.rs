@@ -1070,6 +1070,18 @@ impl Resolver {
     /// What `requires [each of] NAME [by RULE]` (or an `expect route`) names.
     fn target(&mut self, name: &Ident, rule: Option<&Ident>, each_of: bool) -> Option<Target> {
         if each_of {
+            if self.names.actors.contains_key(&name.text) {
+                let e = self.error(
+                    format!("`{}` is an actor, not a body", name.text),
+                    name.span,
+                );
+                e.label = Some("an actor".into());
+                e.help = Some(format!(
+                    "`each of` asks every member of a body; for this actor's consent write `requires {}`",
+                    name.text
+                ));
+                return None;
+            }
             let Some(&b) = self.names.bodies.get(&name.text) else {
                 let hint = self.hint(&name.text, self.model.bodies.iter().map(|x| x.id.as_str()));
                 self.unknown(
