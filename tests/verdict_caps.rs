@@ -228,8 +228,20 @@ fn agrees_with_enumeration(model: &Model, a: &TreatyAnalysis) -> Result<(), Stri
             } else {
                 Vote::Free
             };
+            // On a lapse, being against the clause is voting to renew, and supporting it
+            // leaves the ballot free.
+            let on_the_clause = expected;
+            let expected = match (d.lapse, expected) {
+                (true, Vote::No) => Vote::Yes,
+                (true, Vote::Yes) => Vote::Free,
+                (_, v) => v,
+            };
             let why = d.no_reasons.get(&v).map_or(&[][..], |r| r.as_slice());
-            if vote != expected || (vote == Vote::No && NoReason::all_knock_on(why) != knock_on) {
+            let against = on_the_clause == Vote::No;
+            if vote != expected
+                || against != d.no_reasons.contains_key(&v)
+                || (against && NoReason::all_knock_on(why) != knock_on)
+            {
                 return Err(format!(
                     "{} on clause {}: {vote:?} ({why:?}), expected {expected:?} (knock-on: {knock_on})",
                     model.actors[v].id,

@@ -87,12 +87,17 @@ pub struct Decision {
     /// With every vote free: who can stop it alone (`veto_ballots[i]`: the ways that work
     /// for `structural_vetoes[i]`; for a lapse, voting yes), who can make it go the
     /// clause's way alone, and the fewest who can stop it together with their ballots
-    /// (`None`: nobody can, or for a lapse: not computed when no one actor can alone).
+    /// (`None`: nobody can; see `coalition_known`). For a lapse, stopping it is voting
+    /// yes to renew it: the fewest whose yes votes renew it whatever the others cast.
     pub structural_vetoes: Vec<ActorId>,
     pub veto_ballots: Vec<Vec<Ballot>>,
     pub forcers: Vec<ActorId>,
     pub smallest_blocking_coalition: Option<Vec<ActorId>>,
     pub coalition_ballots: Vec<Ballot>,
+    /// False only for a lapse whose preventing coalition was not computed (members can
+    /// withhold in several incomparable ways and the exact search ran past its budget):
+    /// then `smallest_blocking_coalition` is `None` for that reason, not because nobody can.
+    pub coalition_known: bool,
     /// Why each voter against the clause (a fixed no on the clause; for a lapse, a vote to
     /// renew) is against it.
     pub no_reasons: BTreeMap<ActorId, Vec<NoReason>>,
@@ -124,8 +129,11 @@ pub struct RequirementStatus {
     /// Actors who can alone open some possible route.
     pub forcers: Vec<ActorId>,
     /// The fewest actors who together close every possible route (exact, across routes
-    /// and bodies); `None` when nobody can (or no route is possible).
+    /// and bodies); `None` when nobody can (or no route is possible), or when it was not
+    /// computed (`coalition_known` false: a lapse route whose preventing coalition is not
+    /// known).
     pub smallest_blocking_coalition: Option<Vec<ActorId>>,
+    pub coalition_known: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -203,6 +211,9 @@ pub(crate) fn all(
     options: &solve::Options,
 ) -> Result<Vec<Decision>, AnalysisError> {
     let mut structural: BTreeMap<Decider, Structural> = BTreeMap::new();
+    let mut passing_cache: BTreeMap<Decider, Option<Vec<usize>>> = BTreeMap::new();
+    let mut asked: BTreeMap<(ClauseRef, usize, usize, usize), solve::PreconditionCheck> =
+        BTreeMap::new();
     let mut out = Vec::new();
     for (ci, clause) in model.treaties[treaty].clauses.iter().enumerate() {
         let cref = ClauseRef { treaty, clause: ci };
@@ -211,7 +222,16 @@ pub(crate) fn all(
                 for (decider, consent_of, proc_when) in steps(model, route.target) {
                     let mut preconditions = Vec::new();
                     for f in route.when.iter().chain(proc_when) {
-                        let check = solve::precondition_holds(model, cref, &f.expr, options)?;
+                        // Asked once per (clause, precondition): `each of` repeats a route's.
+                        let key = (cref, f.loc.file, f.loc.span.start, f.loc.span.end);
+                        let check = match asked.get(&key) {
+                            Some(c) => c.clone(),
+                            None => {
+                                let c = solve::precondition_holds(model, cref, &f.expr, options)?;
+                                asked.insert(key, c.clone());
+                                c
+                            }
+                        };
                         preconditions.push(Precondition {
                             formula: f.clone(),
                             possible: check.possible,
@@ -260,6 +280,19 @@ pub(crate) fn all(
                     };
                     let to_actors =
                         |ms: &[usize]| ms.iter().map(|&m| voters[m]).collect::<Vec<_>>();
+                    // For a lapse, the fewest who can prevent it together (asked only then).
+                    let passing = if route.lapse {
+                        match passing_cache.get(&decider) {
+                            Some(p) => p.clone(),
+                            None => {
+                                let p = smallest_passing(model, decider, cref)?;
+                                passing_cache.insert(decider, p.clone());
+                                p
+                            }
+                        }
+                    } else {
+                        None
+                    };
                     let d = if route.lapse {
                         // The clause's way is failure: those who can alone make it pass
                         // stop the clause; its veto players force it.
@@ -282,13 +315,12 @@ pub(crate) fn all(
                             structural_vetoes: to_actors(&s.sole_passers),
                             veto_ballots: vec![vec![Ballot::Yes]; s.sole_passers.len()],
                             forcers: to_actors(&s.free.veto_players),
-                            smallest_blocking_coalition: (!s.sole_passers.is_empty())
-                                .then(|| to_actors(&s.sole_passers[..1])),
-                            coalition_ballots: if s.sole_passers.is_empty() {
-                                Vec::new()
-                            } else {
-                                vec![Ballot::Yes]
-                            },
+                            coalition_ballots: vec![
+                                Ballot::Yes;
+                                passing.as_ref().map_or(0, Vec::len)
+                            ],
+                            coalition_known: passing.is_some(),
+                            smallest_blocking_coalition: passing.as_deref().map(to_actors),
                             voters: voters.clone(),
                             votes: fixed,
                             no_reasons,
@@ -313,6 +345,7 @@ pub(crate) fn all(
                                 .as_deref()
                                 .map(to_actors),
                             coalition_ballots: s.free.coalition_ballots.clone(),
+                            coalition_known: true,
                             voters: voters.clone(),
                             votes: fixed,
                             no_reasons,
@@ -369,6 +402,21 @@ fn answer(
     }
 }
 
+fn smallest_passing(
+    model: &Model,
+    decider: Decider,
+    clause: ClauseRef,
+) -> Result<Option<Vec<usize>>, AnalysisError> {
+    match decider {
+        Decider::Body { body, rule } => {
+            let b = &model.bodies[body];
+            voting::smallest_passing_coalition(b, &b.rule(rule).rule)
+                .map_err(|e| gave_up(model, clause, decider, e))
+        }
+        Decider::Consent { .. } => Ok(Some(vec![0])),
+    }
+}
+
 fn sole_passers(
     model: &Model,
     decider: Decider,
@@ -420,7 +468,12 @@ fn smallest_across_routes(
     if possible.is_empty() {
         return Ok(None);
     }
+    // The fewest who close route `r`: the fewest who stop one of its decisions (`None`
+    // when nobody can, or when a decision's coalition is not known).
     let route_min = |r: &RouteStatus| -> Option<Vec<ActorId>> {
+        if r.decisions.iter().any(|&i| !decisions[i].coalition_known) {
+            return None;
+        }
         r.decisions
             .iter()
             .filter_map(|&i| decisions[i].smallest_blocking_coalition.clone())
@@ -581,8 +634,18 @@ pub(crate) fn clause_statuses(
                     f.unwrap_or_default()
                 })
                 .collect();
-            let smallest = smallest_across_routes(model, decisions, &routes, cref)?;
+            let coalition_known = possible
+                .iter()
+                .all(|r| r.decisions.iter().all(|&i| decisions[i].coalition_known));
+            let smallest = if coalition_known || possible.len() > 1 {
+                smallest_across_routes(model, decisions, &routes, cref)?
+            } else {
+                None
+            };
+            // Several routes are searched exactly whatever each decision's own answer.
+            let coalition_known = coalition_known || possible.len() > 1;
             requirements.push(RequirementStatus {
+                coalition_known,
                 met: routes.iter().any(|r| r.open),
                 impossible: possible.is_empty(),
                 vetoes,

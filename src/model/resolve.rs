@@ -61,6 +61,7 @@ pub fn resolve(
             let _ = r.expectation(e);
         }
     });
+    r.lapses_of_one_decision();
     if r.diags.is_empty() {
         Ok(r.model)
     } else {
@@ -1137,6 +1138,45 @@ impl Resolver {
             Some("`requires` names a declared body (for a vote) or actor (for its consent)".into()),
         );
         None
+    }
+
+    /// `lapse of ACTOR` needs the actor's consent to fail, which with several domestic
+    /// procedures happens when any one of them fails: not one decision, so not supported
+    /// (name the body whose decision must lapse instead). Checked once every `consent` is
+    /// known, whatever the order of the files.
+    fn lapses_of_one_decision(&mut self) {
+        let mut errors = Vec::new();
+        for t in &self.model.treaties {
+            for r in t.clauses.iter().flat_map(|c| &c.requires) {
+                for route in r.routes.iter().filter(|x| x.lapse) {
+                    let Target::Actor(a) = route.target else {
+                        continue;
+                    };
+                    let n = self
+                        .model
+                        .procedures
+                        .iter()
+                        .filter(|p| p.actor == a)
+                        .count();
+                    if n > 1 {
+                        let id = &self.model.actors[a].id;
+                        errors.push(
+                            Diagnostic::error(
+                                format!(
+                                    "`lapse of {id}` is not one decision: {id} consents through {n} procedures"
+                                ),
+                                route.loc,
+                            )
+                            .with_label("several decisions")
+                            .with_help(
+                                "name the body whose decision must fail: `requires lapse of BODY [by RULE]`",
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        self.diags.extend(errors);
     }
 
     /// `consent ACTOR by BODY [by RULE] [when F]`.

@@ -553,7 +553,16 @@ fn decision(o: &mut String, d: &DecisionOut) {
             .blocked_by
             .iter()
             .map(|b| {
-                let kind = if b.knock_on { "knock-on" } else { "direct" };
+                // A blocker with no reason withholds by a fixed abstention or absence.
+                let kind = if d.fixed_abstain.contains(&b.actor) {
+                    "abstaining"
+                } else if d.fixed_absent.contains(&b.actor) {
+                    "absent"
+                } else if b.knock_on {
+                    "knock-on"
+                } else {
+                    "direct"
+                };
                 format!("{} ({kind})", b.actor)
             })
             .collect();
@@ -616,7 +625,19 @@ fn vetoes_line(d: &DecisionOut) -> String {
         } else {
             format!("can force it alone: {}", f.join(", "))
         };
-        return format!("{prevent}; {force}");
+        let together = match (&d.smallest_blocking_coalition, d.coalition_known) {
+            (Some(c), _) if c.len() == d.voters && c.len() > 1 => {
+                format!("preventing it together takes all {} members", c.len())
+            }
+            (Some(c), _) => format!(
+                "the fewest who prevent it together: {} ({})",
+                c.join(", "),
+                c.len()
+            ),
+            (None, true) => "no coalition can prevent it".to_string(),
+            (None, false) => "the fewest who prevent it together: not computed".to_string(),
+        };
+        return format!("{prevent}; {force}; {together}");
     }
     let all_ways = |w: &VetoWayOut| w.by.len() == Ballot::WITHHOLDING.len();
     let same_ways = d.veto_ways.windows(2).all(|w| w[0].by == w[1].by);
@@ -710,13 +731,16 @@ fn routes(o: &mut String, t: &TreatyOut) {
             } else {
                 format!("{} can close every route alone", r.vetoes.join(", "))
             };
-            let coalition = match &r.smallest_blocking_coalition {
-                Some(x) => format!(
+            let coalition = match (&r.smallest_blocking_coalition, r.coalition_known) {
+                (Some(x), _) => format!(
                     "the fewest who close every route together: {} ({})",
                     x.join(", "),
                     x.len()
                 ),
-                None => "no coalition closes every route".to_string(),
+                (None, true) => "no coalition closes every route".to_string(),
+                (None, false) => {
+                    "the fewest who close every route together: not computed".to_string()
+                }
             };
             let _ = writeln!(o, "      {vetoes}; {coalition}");
         }

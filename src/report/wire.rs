@@ -1,5 +1,5 @@
 //! The report document of `treaty check` and `treaty vetoes`: built once from the analyses,
-//! then printed as JSON (version 1) or rendered as human text by `report::check`, so both
+//! then printed as JSON (version 2) or rendered as human text by `report::check`, so both
 //! carry the same facts in the same order by construction.
 //!
 //! These are types of their own, separate from the model and the analyses, so that the
@@ -287,10 +287,14 @@ pub struct DecisionOut {
     /// With every vote free: who can alone make it go the clause's way (for a lapse: force
     /// the lapse by withholding).
     pub can_force_alone: Vec<String>,
-    /// With every vote free: the fewest who can stop it together (`null`: nobody can; for
-    /// a lapse, only a single actor is looked for), and the ballot each casts.
+    /// With every vote free: the fewest who can stop it together (`null`: nobody can, or
+    /// not computed, see `coalition_known`; for a lapse, the fewest whose yes votes renew
+    /// it whatever the others cast), and the ballot each casts.
     pub smallest_blocking_coalition: Option<Vec<String>>,
     pub coalition_ballots: Vec<Ballot>,
+    /// False when the smallest coalition was not computed (a lapse under a rule whose
+    /// members can withhold in several incomparable ways, past the search's budget).
+    pub coalition_known: bool,
     /// When blocked: a smallest group of the no votes that blocks on its own, with reasons.
     pub blocked_by: Vec<BlockerOut>,
     /// Every voter against the clause, in member order, with reasons: a fixed no (for a
@@ -325,8 +329,10 @@ pub struct RequirementStatusOut {
     pub vetoes: Vec<String>,
     /// Who can alone open some possible route.
     pub can_force_alone: Vec<String>,
-    /// The fewest who together close every possible route (`null`: nobody can).
+    /// The fewest who together close every possible route (`null`: nobody can, or not
+    /// computed, see `coalition_known`).
     pub smallest_blocking_coalition: Option<Vec<String>>,
+    pub coalition_known: bool,
 }
 
 #[derive(Serialize)]
@@ -475,6 +481,7 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
                             .smallest_blocking_coalition
                             .as_ref()
                             .map(|c| actor_ids(model, c)),
+                        coalition_known: r.coalition_known,
                     })
                     .collect(),
                 non_parties: actor_ids(model, &s.non_parties),
@@ -754,6 +761,7 @@ fn decision(model: &Model, a: &TreatyAnalysis, d: &Decision) -> DecisionOut {
             .collect(),
         can_force_alone: actor_ids(model, &d.forcers),
         coalition_ballots: d.coalition_ballots.clone(),
+        coalition_known: d.coalition_known,
         smallest_blocking_coalition: d
             .smallest_blocking_coalition
             .as_ref()

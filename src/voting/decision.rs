@@ -82,7 +82,9 @@ pub struct DecisionAnalysis {
     /// first-named weight dimension, heaviest first, ties by member order (plain member
     /// order when the rule names only the head count); the chosen coalition is the
     /// lexicographically first in that order (so the heaviest members are preferred), and
-    /// each member's ballot the first that works of no, abstain, absent.
+    /// each member's ballot the first that works of no, abstain, absent, among the ballots
+    /// not dominated by another (a ballot that lowers every threshold at least as much as
+    /// another is tried instead of it: under a rule with a quorum, staying away).
     pub smallest_blocking_coalition: Option<Vec<usize>>,
     pub coalition_ballots: Vec<Ballot>,
 }
@@ -233,6 +235,8 @@ pub fn sole_passers(body: &Body, rule: &Rule) -> Result<Vec<usize>, VotingError>
         .map(|&b| (b, game.values(&game.sums(&vec![b; game.n]))))
         .collect();
     let mut out = Vec::new();
+    // One budget for all the members' searches, so the whole question stays bounded.
+    let mut nodes = 0;
     for i in 0..game.n {
         // Sure: even with every atom at its own worst the rule passes with `i` yes.
         let bound: Vec<i128> = game
@@ -269,7 +273,7 @@ pub fn sole_passers(body: &Body, rule: &Rule) -> Result<Vec<usize>, VotingError>
             .filter(|&j| j != i)
             .map(|j| (j, useful.clone()))
             .collect();
-        if min_blocking(&game, &all_yes, &others)?.is_none() {
+        if min_change(&game, &all_yes, &others, Goal::Fail, &mut nodes)?.is_none() {
             out.push(i);
         }
     }
@@ -304,6 +308,119 @@ pub fn set_blocks(
 pub fn withholding_matters(body: &Body, rule: &Rule) -> Result<bool, VotingError> {
     Ok(BallotGame::new(body, rule)?.withholding_matters())
 }
+
+/// The fewest members whose yes votes make the decision pass whatever everyone else casts
+/// (for a measure that lapses unless renewed: the fewest who can prevent the lapse
+/// together). Exact when one way of withholding is always at least as good as the others
+/// (then everyone else casting it is the worst case): `Some`; `None` when members can
+/// withhold in several incomparable ways, for which this is not computed. Tie-break as in
+/// `DecisionAnalysis::smallest_blocking_coalition`.
+pub fn smallest_passing_coalition(
+    body: &Body,
+    rule: &Rule,
+) -> Result<Option<Vec<usize>>, VotingError> {
+    let game = BallotGame::new(body, rule)?;
+    let useful = game.useful_withholding();
+    let [only] = useful[..] else {
+        return several_ways(&game, &useful);
+    };
+    let base = vec![only; game.n];
+    let candidates: Vec<(usize, Vec<Ballot>)> = (0..game.n).map(|i| (i, vec![only])).collect();
+    let mut nodes = 0;
+    Ok(
+        min_change(&game, &base, &candidates, Goal::Pass, &mut nodes)?
+            .map(|set| set.into_iter().map(|(i, _)| i).collect()),
+    )
+}
+
+/// `smallest_passing_coalition` when members can withhold in several incomparable ways: a
+/// set passes the rule whatever the others cast exactly when the others cannot block it.
+/// Every member that can block alone belongs to it; the rest are tried by increasing size
+/// (heaviest first), each candidate set checked by the exact blocking search. `None` past
+/// `PASSING_SETS_LIMIT` sets: not computed.
+fn several_ways(game: &BallotGame, useful: &[Ballot]) -> Result<Option<Vec<usize>>, VotingError> {
+    let all_yes = vec![Ballot::Yes; game.n];
+    let values = game.values(&game.sums(&all_yes));
+    let alone_blocks = |i: usize| {
+        useful.iter().any(|&b| {
+            let v: Vec<i128> = game
+                .atoms
+                .iter()
+                .zip(&values)
+                .map(|(a, &x)| x - a.damage(game.weights[a.axis][i], b))
+                .collect();
+            !game.passes_values(&v)
+        })
+    };
+    let necessary: Vec<usize> = (0..game.n).filter(|&i| alone_blocks(i)).collect();
+    let mut rest: Vec<usize> = (0..game.n).filter(|i| !necessary.contains(i)).collect();
+    let primary = game
+        .atoms
+        .iter()
+        .map(|a| a.axis)
+        .find(|&a| matches!(game.axes[a], Axis::Dim(Dim::Weight(_))));
+    if let Some(p) = primary {
+        rest.sort_by(|&a, &b| game.weights[p][b].cmp(&game.weights[p][a]).then(a.cmp(&b)));
+    }
+    let mut nodes = 0;
+    let mut tried = 0usize;
+    let mut passes_with = |chosen: &[usize]| -> Result<Option<bool>, VotingError> {
+        tried += 1;
+        if tried > PASSING_SETS_LIMIT {
+            return Ok(None);
+        }
+        let others: Vec<(usize, Vec<Ballot>)> = (0..game.n)
+            .filter(|i| !necessary.contains(i) && !chosen.contains(i))
+            .map(|i| (i, useful.to_vec()))
+            .collect();
+        Ok(Some(
+            min_change(game, &all_yes, &others, Goal::Fail, &mut nodes)?.is_none(),
+        ))
+    };
+    /// Checks one candidate set: `Some(true)` it passes whatever the others cast,
+    /// `Some(false)` not, `None` past the budget.
+    type Check<'c> = dyn FnMut(&[usize]) -> Result<Option<bool>, VotingError> + 'c;
+    // Combinations of `rest` of size `k`, in order, depth first.
+    fn combos(
+        rest: &[usize],
+        start: usize,
+        k: usize,
+        chosen: &mut Vec<usize>,
+        check: &mut Check<'_>,
+    ) -> Result<Option<bool>, VotingError> {
+        if k == 0 {
+            return check(chosen);
+        }
+        for i in start..rest.len() {
+            if rest.len() - i < k {
+                break;
+            }
+            chosen.push(rest[i]);
+            match combos(rest, i + 1, k - 1, chosen, check)? {
+                Some(false) => {}
+                other => return Ok(other),
+            }
+            chosen.pop();
+        }
+        Ok(Some(false))
+    }
+    for k in 0..=rest.len() {
+        let mut chosen = Vec::new();
+        match combos(&rest, 0, k, &mut chosen, &mut passes_with)? {
+            Some(true) => {
+                let mut set: Vec<usize> = necessary.iter().chain(&chosen).copied().collect();
+                set.sort_unstable();
+                return Ok(Some(set));
+            }
+            Some(false) => {}
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// How many candidate sets `several_ways` checks before it leaves the question open.
+const PASSING_SETS_LIMIT: usize = 10_000;
 
 /// A decision by one actor's consent (`requires ACTOR`): the one member's yes passes it.
 /// The same answer as `analyse_decision` on a one-member body deciding by unanimity (a
@@ -366,6 +483,9 @@ const NODE_LIMIT: u64 = 20_000_000;
 /// are replaced by a weaker global bound, still admissible.
 const TABLE_LIMIT: usize = 1024;
 
+/// The most numbers the per-position tables of one search may hold (16 bytes each).
+const TABLE_ENTRIES: usize = 4_000_000;
+
 /// The fewest `candidates` (each with the ballots it may cast instead of yes) whose
 /// ballots, with everyone else as in `base` (where the candidates vote yes), make the game
 /// fail, with the ballot each casts; `None` if no choice of them can.
@@ -374,9 +494,34 @@ pub(crate) fn min_blocking(
     base: &[Ballot],
     candidates: &[(usize, Vec<Ballot>)],
 ) -> Result<Option<Vec<(usize, Ballot)>>, VotingError> {
+    let mut nodes = 0;
+    min_change(game, base, candidates, Goal::Fail, &mut nodes)
+}
+
+/// What a coalition search is after.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    /// Candidates switch from yes to one of their ballots; the rule must fail.
+    Fail,
+    /// Candidates switch from their one ballot to yes; the rule must pass.
+    Pass,
+}
+
+/// The fewest candidates whose switch reaches `goal`, everyone else as in `base` (for
+/// `Fail` the candidates vote yes in `base`, for `Pass` they cast their ballot there), with
+/// the ballot each withholds by; `None` if no choice of them can. `nodes` counts the search
+/// steps across calls, against `NODE_LIMIT`.
+fn min_change(
+    game: &BallotGame,
+    base: &[Ballot],
+    candidates: &[(usize, Vec<Ballot>)],
+    goal: Goal,
+    nodes: &mut u64,
+) -> Result<Option<Vec<(usize, Ballot)>>, VotingError> {
     let atoms = game.atoms.len();
     let values = game.values(&game.sums(base));
-    if !game.passes_values(&values) {
+    let reached = |v: &[i128]| game.passes_values(v) == (goal == Goal::Pass);
+    if reached(&values) {
         return Ok(Some(Vec::new()));
     }
     // The primary order: the first body weight dimension the rule names.
@@ -393,8 +538,9 @@ pub(crate) fn min_blocking(
         None => order.sort_by_key(|(i, _)| *i),
     }
     let m = order.len();
-    // The most each candidate can lower each atom, over its ballots.
-    let damage: Vec<Vec<i128>> = (0..atoms)
+    // How far each candidate can move each atom (down for `Fail`, up for `Pass`): the
+    // damage of its ballot, the most over its ballots.
+    let change: Vec<Vec<i128>> = (0..atoms)
         .map(|a| {
             let atom = &game.atoms[a];
             order
@@ -408,27 +554,30 @@ pub(crate) fn min_blocking(
                 .collect()
         })
         .collect();
+    let sign: i128 = if goal == Goal::Fail { -1 } else { 1 };
     let all: Vec<i128> = (0..atoms)
-        .map(|a| values[a] - damage[a].iter().sum::<i128>())
+        .map(|a| values[a] + sign * change[a].iter().sum::<i128>())
         .collect();
-    if game.passes_values(&all) {
+    if !reached(&all) {
         return Ok(None);
     }
-    // top[a][p][r]: the r largest damages to atom a among order[p..].
-    let tabled = m <= TABLE_LIMIT;
+    // top[a][p][r]: the r largest changes to atom a among order[p..]. Per position only
+    // while the tables stay small (they hold `atoms * m^2 / 2` numbers); else one global
+    // row, a weaker bound, still admissible.
+    let tabled = m <= TABLE_LIMIT && atoms.saturating_mul(m).saturating_mul(m) / 2 <= TABLE_ENTRIES;
     let top: Vec<Vec<Vec<i128>>> = (0..atoms)
         .map(|a| {
             let mut rows = Vec::new();
             if tabled {
                 let mut sorted: Vec<i128> = Vec::with_capacity(m);
                 for p in (0..m).rev() {
-                    let d = damage[a][p];
+                    let d = change[a][p];
                     let at = sorted.partition_point(|&x| x > d);
                     sorted.insert(at, d);
                     rows.push(prefix_sums(&sorted));
                 }
             } else {
-                let mut all = damage[a].clone();
+                let mut all = change[a].clone();
                 all.sort_unstable_by(|x, y| y.cmp(x));
                 rows.push(prefix_sums(&all));
             }
@@ -441,7 +590,9 @@ pub(crate) fn min_blocking(
         order: &order,
         top: &top,
         tabled,
-        nodes: 0,
+        sign,
+        goal,
+        nodes,
         chosen: Vec::new(),
     };
     for k in 1..=m {
@@ -457,7 +608,7 @@ pub(crate) fn min_blocking(
         }
     }
     // Every choice of ballots was tried: the optimistic bound said "maybe", but no real
-    // combination blocks (the members' best ballots pull the atoms different ways).
+    // combination reaches the goal (the members' best ballots pull the atoms different ways).
     Ok(None)
 }
 
@@ -477,54 +628,152 @@ struct Search<'a> {
     order: &'a [&'a (usize, Vec<Ballot>)],
     top: &'a [Vec<Vec<i128>>],
     tabled: bool,
-    nodes: u64,
+    /// -1: switches lower the atoms (`Fail`); 1: they raise them (`Pass`).
+    sign: i128,
+    goal: Goal,
+    nodes: &'a mut u64,
     /// (position in `order`, ballot).
     chosen: Vec<(usize, Ballot)>,
 }
 
 impl Search<'_> {
-    /// Picks exactly `slots` more candidates from `order[p..]`; true when found (the
-    /// picks are left in `chosen`).
-    fn dfs(&mut self, p: usize, slots: usize, values: &mut [i128]) -> Result<bool, VotingError> {
-        self.nodes += 1;
-        if self.nodes > NODE_LIMIT {
+    fn reached(&self, values: &[i128]) -> bool {
+        self.game.passes_values(values) == (self.goal == Goal::Pass)
+    }
+
+    fn step(&mut self) -> Result<(), VotingError> {
+        *self.nodes += 1;
+        if *self.nodes > NODE_LIMIT {
             return Err(VotingError::SearchLimit { nodes: NODE_LIMIT });
         }
+        Ok(())
+    }
+
+    /// Picks exactly `slots` more candidates from `order[p..]`; true when found (the
+    /// picks are left in `chosen`). The next pick is chosen in a loop rather than by
+    /// recursing on "skip", so the depth is the coalition's size, not the body's.
+    fn dfs(&mut self, p: usize, slots: usize, values: &mut [i128]) -> Result<bool, VotingError> {
+        self.step()?;
         if slots == 0 {
-            return Ok(!self.game.passes_values(values));
+            return Ok(self.reached(values));
         }
-        let left = self.order.len() - p;
-        if left < slots {
-            return Ok(false);
-        }
-        // Bound: the most the remaining picks could lower each atom.
-        let row = if self.tabled { p } else { 0 };
-        let optimistic: Vec<i128> = values
-            .iter()
-            .enumerate()
-            .map(|(a, &v)| {
-                let t = &self.top[a][row];
-                v - t[slots.min(t.len() - 1)]
-            })
-            .collect();
-        if self.game.passes_values(&optimistic) {
-            return Ok(false);
-        }
-        let (i, ballots) = self.order[p];
-        for &b in ballots {
-            for (a, atom) in self.game.atoms.iter().enumerate() {
-                values[a] -= atom.damage(self.game.weights[atom.axis][*i], b);
+        for q in p..self.order.len() {
+            if self.order.len() - q < slots {
+                return Ok(false);
             }
-            self.chosen.push((p, b));
-            let found = self.dfs(p + 1, slots - 1, values)?;
-            for (a, atom) in self.game.atoms.iter().enumerate() {
-                values[a] += atom.damage(self.game.weights[atom.axis][*i], b);
+            if q > p {
+                self.step()?;
             }
-            if found {
-                return Ok(true);
+            // Bound: the most the remaining picks could move each atom. It only weakens
+            // as `q` grows, so once it fails every later start fails too.
+            let row = if self.tabled { q } else { 0 };
+            let optimistic: Vec<i128> = values
+                .iter()
+                .enumerate()
+                .map(|(a, &v)| {
+                    let t = &self.top[a][row];
+                    v + self.sign * t[slots.min(t.len() - 1)]
+                })
+                .collect();
+            if !self.reached(&optimistic) {
+                return Ok(false);
             }
-            self.chosen.pop();
+            let (i, ballots) = self.order[q];
+            for &b in ballots {
+                for (a, atom) in self.game.atoms.iter().enumerate() {
+                    values[a] += self.sign * atom.damage(self.game.weights[atom.axis][*i], b);
+                }
+                self.chosen.push((q, b));
+                let found = self.dfs(q + 1, slots - 1, values)?;
+                for (a, atom) in self.game.atoms.iter().enumerate() {
+                    values[a] -= self.sign * atom.damage(self.game.weights[atom.axis][*i], b);
+                }
+                if found {
+                    return Ok(true);
+                }
+                self.chosen.pop();
+            }
         }
-        self.dfs(p + 1, slots, values)
+        Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::eval::passes_ballots;
+    use crate::model::{Base, Bound, Percent, Ratio, Withholding};
+
+    /// Every profile of the members outside `set` (set members vote yes) passes.
+    fn renews_whatever(body: &Body, rule: &Rule, set: &[usize]) -> bool {
+        let n = body.members.len();
+        let others: Vec<usize> = (0..n).filter(|i| !set.contains(i)).collect();
+        (0..4usize.pow(others.len() as u32)).all(|code| {
+            let mut ballots = vec![Ballot::Yes; n];
+            for (k, &i) in others.iter().enumerate() {
+                ballots[i] = Ballot::ALL[(code >> (2 * k)) & 3];
+            }
+            passes_ballots(body, rule, &ballots)
+        })
+    }
+
+    /// `smallest_passing_coalition` against brute force over every set and every profile
+    /// of the others, on rules where one way of withholding dominates and where several do.
+    #[test]
+    fn smallest_passing_coalition_is_the_smallest_that_renews() {
+        let body = Body::synthetic(&["w"], vec![vec![3], vec![1], vec![2], vec![5]]);
+        let dim = Dim::Weight(0);
+        let rules = vec![
+            Rule::Unanimity,
+            Rule::Majority,
+            Rule::Share {
+                dim,
+                strict: false,
+                percent: Percent {
+                    numer: 60,
+                    denom: 1,
+                },
+            },
+            Rule::And(vec![
+                Rule::AtMostAgainst(0),
+                Rule::Withheld {
+                    dim: Dim::Members,
+                    strict: false,
+                    bound: Bound::Count(0),
+                    what: Withholding::Absent,
+                },
+            ]),
+            Rule::ShareOf {
+                dim,
+                strict: true,
+                ratio: Ratio::Fraction { numer: 1, denom: 2 },
+                base: Base::Cast,
+            },
+            Rule::And(vec![
+                Rule::Quorum {
+                    dim: Dim::Members,
+                    strict: false,
+                    bound: Bound::Count(3),
+                },
+                Rule::AtMostAgainst(1),
+            ]),
+        ];
+        let n = body.members.len();
+        for rule in &rules {
+            let brute = (0..1usize << n)
+                .filter(|mask| {
+                    let set: Vec<usize> = (0..n).filter(|i| mask >> i & 1 == 1).collect();
+                    renews_whatever(&body, rule, &set)
+                })
+                .map(|mask| mask.count_ones() as usize)
+                .min();
+            match smallest_passing_coalition(&body, rule) {
+                Ok(Some(set)) => {
+                    assert!(renews_whatever(&body, rule, &set), "{rule:?}: {set:?}");
+                    assert_eq!(Some(set.len()), brute, "{rule:?}");
+                }
+                other => panic!("{rule:?}: {other:?}, brute force {brute:?}"),
+            }
+        }
     }
 }
