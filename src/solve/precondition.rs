@@ -10,7 +10,7 @@ use z3::ast::Bool;
 use z3::{Config, Solver};
 
 use super::lower::Lowering;
-use super::query::{shrink_by_deletion, Abort, Answer, Budget};
+use super::query::{shrink_by_deletion, Budget, ItemSolver};
 use super::{Options, SolveError};
 use crate::model::{ClauseRef, Expr, Model};
 
@@ -50,36 +50,28 @@ pub fn precondition_holds(
         for (fact, ind) in model.facts.iter().zip(&indicators) {
             solver.assert(ind.implies(lowering.bool(&fact.formula.expr)?));
         }
-        let name = || {
+        let describe = |_: &[usize]| {
             format!(
                 "whether a precondition of clause {} can hold",
                 model.clause(clause).id
             )
         };
-        let core_of = |set: &[usize]| -> Result<Option<Vec<usize>>, Abort> {
-            let lits: Vec<Bool> = set.iter().map(|&i| indicators[i].clone()).collect();
-            match budget.check(&solver, &lits, &name)? {
-                Answer::Sat => Ok(None),
-                Answer::Unsat => {
-                    let core = solver.get_unsat_core();
-                    Ok(Some(
-                        set.iter()
-                            .copied()
-                            .filter(|&i| core.iter().any(|c| c == &indicators[i]))
-                            .collect(),
-                    ))
-                }
-            }
+        // The facts are the items, behind their indicators; the clause and `when` are hard.
+        let facts = ItemSolver {
+            main: &solver,
+            budget: &budget,
+            indicators: &indicators,
+            describe: &describe,
         };
         let all: Vec<usize> = (0..model.facts.len()).collect();
-        let answer = match core_of(&all).map_err(SolveError::from)? {
+        let answer = match facts.core(&all)? {
             None => PreconditionCheck {
                 possible: true,
                 facts: Vec::new(),
             },
             Some(core) => PreconditionCheck {
                 possible: false,
-                facts: shrink_by_deletion(core, core_of).map_err(SolveError::from)?,
+                facts: shrink_by_deletion(core, |s| facts.core(s))?,
             },
         };
         Ok(answer)
