@@ -7,7 +7,7 @@ use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{Signed, Zero};
 
-use super::types::{Base, Body, Bound, Dim, Rule};
+use super::types::{Base, Body, Bound, Dim, Ratio, Rule};
 
 /// A voting rule as the language writes it; `member` names member `i` of the body. With
 /// `quotas`, thresholds carry their integer form: `at least 55% of members (at least 15 of
@@ -49,13 +49,9 @@ pub fn rule_text(
                 percent,
             } => {
                 let total = u128::from(body.total(*dim));
-                let num = u128::from(percent.numer) * total;
-                let den = 100 * u128::from(percent.denom.max(1));
-                let least = if *strict {
-                    num / den + 1
-                } else {
-                    num.div_ceil(den)
-                };
+                let least = Ratio::Percent(*percent)
+                    .least_weight(total, *strict)
+                    .map_or_else(|| "?".to_string(), |q| q.to_string());
                 let d = body.dim_name(*dim);
                 with(
                     format!("{} {percent} of {d}", word(*strict)),

@@ -288,6 +288,17 @@ impl Ratio {
     }
 }
 
+impl Ratio {
+    /// The smallest integer weight `x` with `x >= self * total` (`x > self * total` when
+    /// `strict`), exactly; `None` if `numerator * total` overflows `u128` (impossible
+    /// within `MAX_DIMENSION_TOTAL` and the precision limits).
+    pub fn least_weight(self, total: u128, strict: bool) -> Option<u128> {
+        let (a, b) = self.parts();
+        let num = a.checked_mul(total)?;
+        Some(if strict { num / b + 1 } else { num.div_ceil(b) })
+    }
+}
+
 impl fmt::Display for Ratio {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

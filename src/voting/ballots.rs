@@ -8,7 +8,7 @@
 //! being `and`/`or` of atoms) never turns a pass into a fail. The reference semantics the
 //! algorithms are tested against is `model::eval::passes_ballots`.
 
-use crate::model::{Ballot, Base, Body, Bound, Dim, Rule, Withholding, MAX_DIMENSION_TOTAL};
+use crate::model::{Ballot, Base, Body, Bound, Dim, Ratio, Rule, Withholding, MAX_DIMENSION_TOTAL};
 
 use super::game::{simplify, Axis, Game, Node};
 use super::VotingError;
@@ -164,12 +164,10 @@ impl BallotGame {
     }
 
     /// The smallest integer weight meeting `x >= a/b * total` (`x > ...` when `strict`).
-    fn least(a: u128, b: u128, total: u128, strict: bool) -> Result<u128, VotingError> {
-        let num = a
-            .checked_mul(total)
-            .ok_or_else(|| VotingError::Invalid("a proportion is too large".into()))?;
-        let b = b.max(1);
-        Ok(if strict { num / b + 1 } else { num.div_ceil(b) })
+    fn least(ratio: Ratio, total: u128, strict: bool) -> Result<u128, VotingError> {
+        ratio
+            .least_weight(total, strict)
+            .ok_or_else(|| VotingError::Invalid("a proportion is too large".into()))
     }
 
     fn normalise(&mut self, body: &Body, rule: &Rule) -> Result<Formula, VotingError> {
@@ -198,8 +196,7 @@ impl BallotGame {
                         "a percentage has denominator 0".into(),
                     ));
                 }
-                let (a, b) = crate::model::Ratio::Percent(*percent).parts();
-                let q = Self::least(a, b, total, *strict)?;
+                let q = Self::least(Ratio::Percent(*percent), total, *strict)?;
                 self.yes_at_least(body, Axis::Dim(*dim), q)
             }
             Rule::ShareOf {
@@ -209,13 +206,13 @@ impl BallotGame {
                 base,
             } => {
                 let total = self.check_dim(body, *dim)?;
-                let (a, b) = ratio.parts();
                 if *base == Base::All {
                     // A share of the whole body, as `Share` reads a percentage: against a
                     // total of 0, `yes >= 0` holds.
-                    let q = Self::least(a, b, total, *strict)?;
+                    let q = Self::least(*ratio, total, *strict)?;
                     return self.yes_at_least(body, Axis::Dim(*dim), q);
                 }
+                let (a, b) = ratio.parts();
                 // b * yes >= a * (weight in base): (b - a) * yes - a * (others in base) >= 0.
                 let (a, b) = (a as i128, b as i128);
                 let mut coef = each(&|x| base.counts(x), -a);
@@ -245,9 +242,8 @@ impl BallotGame {
                         None => return Ok(Formula::Const(false)),
                     },
                     (Bound::Share(r), strict) => {
-                        let (a, b) = r.parts();
-                        // x <= a/b * total (non-strict) is x < least(strict) ...
-                        match Self::least(a, b, total, !strict)?.checked_sub(1) {
+                        // x <= r * total (non-strict) is x < least(strict) ...
+                        match Self::least(r, total, !strict)?.checked_sub(1) {
                             Some(m) => m,
                             None => return Ok(Formula::Const(false)),
                         }
@@ -265,10 +261,7 @@ impl BallotGame {
                 let total = self.check_dim(body, *dim)?;
                 let q = match bound {
                     Bound::Count(c) => u128::from(*c) + u128::from(*strict),
-                    Bound::Share(r) => {
-                        let (a, b) = r.parts();
-                        Self::least(a, b, total, *strict)?
-                    }
+                    Bound::Share(r) => Self::least(*r, total, *strict)?,
                 };
                 self.atom(
                     body,
