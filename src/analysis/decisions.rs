@@ -25,7 +25,9 @@ use super::rejections::NoReason;
 use super::votes::VoteTable;
 use super::AnalysisError;
 use crate::budget::GaveUp;
-use crate::model::{ActorId, Ballot, BodyId, ClauseRef, Formula, Model, RuleId, Target, TreatyId};
+use crate::model::{
+    ActorId, Ballot, BodyId, ClauseRef, Formula, Loc, Model, RuleId, Target, TreatyId,
+};
 use crate::solve::{self, ConsistencyReport};
 use crate::voting::{self, DecisionAnalysis, Vote, VotingError};
 
@@ -124,8 +126,10 @@ pub struct RequirementStatus {
     pub met: bool,
     /// No route is possible: every one has a precondition that cannot hold.
     pub impossible: bool,
-    /// Actors who can alone close every possible route (all votes free).
+    /// Actors who can alone close every possible route (all votes free), and for each
+    /// (`veto_ballots[i]`) the ways of withholding that close every one of them.
     pub vetoes: Vec<ActorId>,
+    pub veto_ballots: Vec<Vec<Ballot>>,
     /// Actors who can alone open some possible route.
     pub forcers: Vec<ActorId>,
     /// The fewest actors who together close every possible route (exact, across routes
@@ -200,6 +204,21 @@ struct Structural {
     free: DecisionAnalysis,
     /// Members who can alone make it pass whatever the others cast.
     sole_passers: Vec<usize>,
+    /// For a lapse: the fewest whose yes votes renew it (`None`: not computed). Asked the
+    /// first time a lapse route needs it.
+    passing: Option<Option<Vec<usize>>>,
+}
+
+/// The value of `key` in `map`, computed by `compute` the first time it is asked for.
+fn memo<K: Ord, V, E>(
+    map: &mut BTreeMap<K, V>,
+    key: K,
+    compute: impl FnOnce() -> Result<V, E>,
+) -> Result<&mut V, E> {
+    Ok(match map.entry(key) {
+        Entry::Occupied(e) => e.into_mut(),
+        Entry::Vacant(e) => e.insert(compute()?),
+    })
 }
 
 /// Every decision of `treaty`, clause by clause, requirement by requirement, route by
@@ -211,9 +230,8 @@ pub(crate) fn all(
     options: &solve::Options,
 ) -> Result<Vec<Decision>, AnalysisError> {
     let mut structural: BTreeMap<Decider, Structural> = BTreeMap::new();
-    let mut passing_cache: BTreeMap<Decider, Option<Vec<usize>>> = BTreeMap::new();
-    let mut asked: BTreeMap<(ClauseRef, usize, usize, usize), solve::PreconditionCheck> =
-        BTreeMap::new();
+    // Preconditions by (clause, place of the formula): `each of` repeats a route's.
+    let mut asked: BTreeMap<(ClauseRef, Loc), solve::PreconditionCheck> = BTreeMap::new();
     let mut out = Vec::new();
     for (ci, clause) in model.treaties[treaty].clauses.iter().enumerate() {
         let cref = ClauseRef { treaty, clause: ci };
@@ -222,20 +240,13 @@ pub(crate) fn all(
                 for (decider, consent_of, proc_when) in steps(model, route.target) {
                     let mut preconditions = Vec::new();
                     for f in route.when.iter().chain(proc_when) {
-                        // Asked once per (clause, precondition): `each of` repeats a route's.
-                        let key = (cref, f.loc.file, f.loc.span.start, f.loc.span.end);
-                        let check = match asked.get(&key) {
-                            Some(c) => c.clone(),
-                            None => {
-                                let c = solve::precondition_holds(model, cref, &f.expr, options)?;
-                                asked.insert(key, c.clone());
-                                c
-                            }
-                        };
+                        let check = memo(&mut asked, (cref, f.loc), || {
+                            solve::precondition_holds(model, cref, &f.expr, options)
+                        })?;
                         preconditions.push(Precondition {
                             formula: f.clone(),
                             possible: check.possible,
-                            facts: check.facts,
+                            facts: check.facts.clone(),
                         });
                     }
                     let voters = decider.voters(model);
@@ -269,47 +280,31 @@ pub(crate) fn all(
                         });
                     }
                     let now = answer(model, decider, &fixed, cref)?;
-                    if let Entry::Vacant(e) = structural.entry(decider) {
+                    let s = memo(&mut structural, decider, || {
                         let all_free = vec![Vote::Free; voters.len()];
-                        let free = answer(model, decider, &all_free, cref)?;
-                        let sole_passers = sole_passers(model, decider, cref)?;
-                        e.insert(Structural { free, sole_passers });
-                    }
-                    let Some(s) = structural.get(&decider) else {
-                        continue;
-                    };
+                        Ok::<_, AnalysisError>(Structural {
+                            free: answer(model, decider, &all_free, cref)?,
+                            sole_passers: sole_passers(model, decider, cref)?,
+                            passing: None,
+                        })
+                    })?;
                     let to_actors =
                         |ms: &[usize]| ms.iter().map(|&m| voters[m]).collect::<Vec<_>>();
-                    // For a lapse, the fewest who can prevent it together (asked only then).
-                    let passing = if route.lapse {
-                        match passing_cache.get(&decider) {
-                            Some(p) => p.clone(),
-                            None => {
-                                let p = smallest_passing(model, decider, cref)?;
-                                passing_cache.insert(decider, p.clone());
-                                p
-                            }
-                        }
-                    } else {
-                        None
-                    };
-                    let d = if route.lapse {
+                    let outcome = if route.lapse {
                         // The clause's way is failure: those who can alone make it pass
-                        // stop the clause; its veto players force it.
+                        // stop the clause, its veto players force it, and the fewest who
+                        // can stop it together are the fewest whose yes renews it.
+                        if s.passing.is_none() {
+                            s.passing = Some(smallest_passing(model, decider, cref)?);
+                        }
+                        let passing = s.passing.clone().flatten();
                         let renewing: Vec<ActorId> = voters
                             .iter()
                             .zip(&fixed)
                             .filter(|(_, v)| **v == Vote::Yes)
                             .map(|(a, _)| *a)
                             .collect();
-                        Decision {
-                            clause: cref,
-                            requirement,
-                            route: route_index,
-                            decider,
-                            consent_of,
-                            lapse: true,
-                            preconditions,
+                        Outcome {
                             can_pass: now.can_fail,
                             blockers: if now.can_fail { Vec::new() } else { renewing },
                             structural_vetoes: to_actors(&s.sole_passers),
@@ -321,19 +316,9 @@ pub(crate) fn all(
                             ],
                             coalition_known: passing.is_some(),
                             smallest_blocking_coalition: passing.as_deref().map(to_actors),
-                            voters: voters.clone(),
-                            votes: fixed,
-                            no_reasons,
                         }
                     } else {
-                        Decision {
-                            clause: cref,
-                            requirement,
-                            route: route_index,
-                            decider,
-                            consent_of,
-                            lapse: false,
-                            preconditions,
+                        Outcome {
                             can_pass: now.can_pass,
                             blockers: to_actors(&now.blockers),
                             structural_vetoes: to_actors(&s.free.veto_players),
@@ -346,17 +331,45 @@ pub(crate) fn all(
                                 .map(to_actors),
                             coalition_ballots: s.free.coalition_ballots.clone(),
                             coalition_known: true,
-                            voters: voters.clone(),
-                            votes: fixed,
-                            no_reasons,
                         }
                     };
-                    out.push(d);
+                    out.push(Decision {
+                        clause: cref,
+                        requirement,
+                        route: route_index,
+                        decider,
+                        consent_of,
+                        lapse: route.lapse,
+                        preconditions,
+                        can_pass: outcome.can_pass,
+                        blockers: outcome.blockers,
+                        structural_vetoes: outcome.structural_vetoes,
+                        veto_ballots: outcome.veto_ballots,
+                        forcers: outcome.forcers,
+                        smallest_blocking_coalition: outcome.smallest_blocking_coalition,
+                        coalition_ballots: outcome.coalition_ballots,
+                        coalition_known: outcome.coalition_known,
+                        voters,
+                        votes: fixed,
+                        no_reasons,
+                    });
                 }
             }
         }
     }
     Ok(out)
+}
+
+/// What differs between a decision that must pass and one that must fail (a lapse).
+struct Outcome {
+    can_pass: bool,
+    blockers: Vec<ActorId>,
+    structural_vetoes: Vec<ActorId>,
+    veto_ballots: Vec<Vec<Ballot>>,
+    forcers: Vec<ActorId>,
+    smallest_blocking_coalition: Option<Vec<ActorId>>,
+    coalition_ballots: Vec<Ballot>,
+    coalition_known: bool,
 }
 
 fn gave_up(model: &Model, clause: ClauseRef, decider: Decider, e: VotingError) -> AnalysisError {
@@ -563,6 +576,25 @@ fn smallest_across_routes(
     Ok(None)
 }
 
+/// The keys present in every one of `maps` (none when there is no map), each with its
+/// values merged by `merge`.
+fn common<K: Ord, V>(
+    maps: impl IntoIterator<Item = BTreeMap<K, V>>,
+    merge: impl Fn(&mut V, V),
+) -> BTreeMap<K, V> {
+    let mut maps = maps.into_iter();
+    let mut out = maps.next().unwrap_or_default();
+    for mut m in maps {
+        out.retain(|k, _| m.contains_key(k));
+        for (k, v) in out.iter_mut() {
+            if let Some(other) = m.remove(k) {
+                merge(v, other);
+            }
+        }
+    }
+    out
+}
+
 /// Each clause's status, from its decisions and the conflicts.
 pub(crate) fn clause_statuses(
     model: &Model,
@@ -571,6 +603,14 @@ pub(crate) fn clause_statuses(
     consistency: &ConsistencyReport,
 ) -> Result<Vec<ClauseStatus>, AnalysisError> {
     let t = &model.treaties[treaty];
+    // The decisions of each (clause, requirement, route), found in one pass.
+    let mut by_route: BTreeMap<(usize, usize, usize), Vec<usize>> = BTreeMap::new();
+    for (i, d) in decisions.iter().enumerate() {
+        by_route
+            .entry((d.clause.clause, d.requirement, d.route))
+            .or_default()
+            .push(i);
+    }
     let mut out = Vec::with_capacity(t.clauses.len());
     for (ci, clause) in t.clauses.iter().enumerate() {
         let cref = ClauseRef { treaty, clause: ci };
@@ -581,12 +621,7 @@ pub(crate) fn clause_statuses(
                 .iter()
                 .enumerate()
                 .map(|(k, route)| {
-                    let ds: Vec<usize> = decisions
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, d)| d.clause == cref && d.requirement == ri && d.route == k)
-                        .map(|(i, _)| i)
-                        .collect();
+                    let ds = by_route.remove(&(ci, ri, k)).unwrap_or_default();
                     let possible = ds
                         .iter()
                         .all(|&i| decisions[i].preconditions.iter().all(|p| p.possible));
@@ -600,38 +635,35 @@ pub(crate) fn clause_statuses(
                 })
                 .collect();
             let possible: Vec<&RouteStatus> = routes.iter().filter(|r| r.possible).collect();
-            // Who closes a route alone: a veto player of any of its decisions.
-            let closers = |r: &RouteStatus| -> BTreeSet<ActorId> {
-                r.decisions
-                    .iter()
-                    .flat_map(|&i| decisions[i].structural_vetoes.iter().copied())
-                    .collect()
-            };
-            let vetoes: Vec<ActorId> = match possible.split_first() {
-                None => Vec::new(),
-                Some((first, rest)) => {
-                    let mut v = closers(first);
-                    for r in rest {
-                        let c = closers(r);
-                        v.retain(|a| c.contains(a));
+            // Who closes a route alone, and how: a veto player of any of its decisions,
+            // with every way that works on one of them.
+            let closers = |r: &&RouteStatus| -> BTreeMap<ActorId, BTreeSet<Ballot>> {
+                let mut ways: BTreeMap<ActorId, BTreeSet<Ballot>> = BTreeMap::new();
+                for &i in &r.decisions {
+                    let d = &decisions[i];
+                    for (&a, by) in d.structural_vetoes.iter().zip(&d.veto_ballots) {
+                        ways.entry(a).or_default().extend(by.iter().copied());
                     }
-                    v.into_iter().collect()
                 }
+                ways
             };
+            // A veto of the requirement closes every possible route; a way of it works on
+            // every one.
+            let vetoes = common(possible.iter().map(closers), |w, other| {
+                w.retain(|b| other.contains(b))
+            });
             // Who opens a route alone: forces every one of its decisions.
             let forcers: BTreeSet<ActorId> = possible
                 .iter()
                 .flat_map(|r| {
-                    let mut f: Option<BTreeSet<ActorId>> = None;
-                    for &i in &r.decisions {
-                        let mine: BTreeSet<ActorId> =
-                            decisions[i].forcers.iter().copied().collect();
-                        f = Some(match f {
-                            None => mine,
-                            Some(prev) => prev.intersection(&mine).copied().collect(),
-                        });
-                    }
-                    f.unwrap_or_default()
+                    let each = r.decisions.iter().map(|&i| {
+                        decisions[i]
+                            .forcers
+                            .iter()
+                            .map(|&a| (a, ()))
+                            .collect::<BTreeMap<_, _>>()
+                    });
+                    common(each, |_, _| {}).into_keys()
                 })
                 .collect();
             let coalition_known = possible
@@ -644,11 +676,16 @@ pub(crate) fn clause_statuses(
             };
             // Several routes are searched exactly whatever each decision's own answer.
             let coalition_known = coalition_known || possible.len() > 1;
+            let (vetoes, veto_ballots) = vetoes
+                .into_iter()
+                .map(|(a, w)| (a, w.into_iter().collect::<Vec<_>>()))
+                .unzip();
             requirements.push(RequirementStatus {
                 coalition_known,
                 met: routes.iter().any(|r| r.open),
                 impossible: possible.is_empty(),
                 vetoes,
+                veto_ballots,
                 forcers: forcers.into_iter().collect(),
                 smallest_blocking_coalition: smallest,
                 routes,
@@ -659,19 +696,18 @@ pub(crate) fn clause_statuses(
             .iter()
             .flat_map(|r| r.vetoes.iter().copied())
             .collect();
-        let forcers: Vec<ActorId> = match requirements.split_first() {
-            None => Vec::new(),
-            Some((first, rest)) => first
-                .forcers
+        let each = requirements.iter().map(|r| {
+            r.forcers
                 .iter()
-                .copied()
-                .filter(|a| rest.iter().all(|r| r.forcers.contains(a)))
-                .collect(),
-        };
-        let needs: BTreeSet<ActorId> = decisions
+                .map(|&a| (a, ()))
+                .collect::<BTreeMap<_, _>>()
+        });
+        let forcers: Vec<ActorId> = common(each, |_, _| {}).into_keys().collect();
+        let needs: BTreeSet<ActorId> = requirements
             .iter()
-            .filter(|d| d.clause == cref)
-            .flat_map(|d| d.voters.iter().copied())
+            .flat_map(|r| &r.routes)
+            .flat_map(|r| &r.decisions)
+            .flat_map(|&i| decisions[i].voters.iter().copied())
             .collect();
         out.push(ClauseStatus {
             clause: cref,
