@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
-use crate::analysis::{self, AnalysisError, TreatyAnalysis};
+use crate::analysis::{self, AnalysisError, ClauseStatus, TreatyAnalysis};
 use crate::model::names::{actor_ids, clause_name, items_text, target_text, values_text};
 use crate::model::{
     ActorId, Ballot, BodyId, ClauseRef, CmpOp, ConflictItem, Expect, Expectation, ExpectedValue,
@@ -81,13 +81,13 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
             clause,
             open,
         } => route(model, analyses, *target, *clause, *open),
-        Expectation::Impossible(c) => match analyses.get(&c.treaty).and_then(|a| a.clause(*c)) {
-            Some(s) if s.impossible => pass(),
-            Some(_) => fail(format!(
+        Expectation::Impossible(c) => match status(analyses, *c) {
+            Ok(s) if s.impossible => pass(),
+            Ok(_) => fail(format!(
                 "every requirement of clause {} has a route whose preconditions can hold",
                 clause_name(model, *c)
             )),
-            None => fail("the clause was not analysed".into()),
+            Err(o) => o,
         },
         Expectation::Objection {
             actor,
@@ -164,6 +164,36 @@ fn consistent(analyses: &Analyses) -> Outcome {
     ))
 }
 
+/// The analysis of `clause`, or the failure to report when it has none.
+fn status(analyses: &Analyses, clause: ClauseRef) -> Result<&ClauseStatus, Outcome> {
+    analyses
+        .get(&clause.treaty)
+        .and_then(|a| a.clause(clause))
+        .ok_or_else(|| fail("the clause was not analysed".into()))
+}
+
+/// "`actor` can (cannot) VERB clause C HOW; WHO: a, b" (or `none_word`).
+fn actor_fails(
+    model: &Model,
+    actor: ActorId,
+    has: bool,
+    (verb, clause, how): (&str, ClauseRef, &str),
+    (label, list, none_word): (&str, &[ActorId], &str),
+) -> Outcome {
+    let ids = actor_ids(model, list);
+    fail(format!(
+        "{} {} {verb} clause {}{how}; {label}: {}",
+        model.actors[actor].id,
+        if has { "can" } else { "cannot" },
+        clause_name(model, clause),
+        if ids.is_empty() {
+            none_word.to_string()
+        } else {
+            ids.join(", ")
+        }
+    ))
+}
+
 fn veto(
     model: &Model,
     analyses: &Analyses,
@@ -172,47 +202,33 @@ fn veto(
     expected: bool,
     mode: Option<Ballot>,
 ) -> Outcome {
-    let Some(a) = analyses.get(&clause.treaty) else {
-        return fail("the clause was not analysed".into());
-    };
-    let Some(s) = a.clause(clause) else {
-        return fail("the clause was not analysed".into());
+    let s = match status(analyses, clause) {
+        Ok(s) => s,
+        Err(o) => return o,
     };
     let has = match mode {
         None => s.vetoes.contains(&actor),
-        // Some requirement with every possible route closed by the actor's `mode` alone.
+        // A requirement whose every possible route the actor closes in that way.
         Some(m) => s.requirements.iter().any(|r| {
-            let possible: Vec<_> = r.routes.iter().filter(|x| x.possible).collect();
-            !possible.is_empty()
-                && possible.iter().all(|route| {
-                    route.decisions.iter().any(|&i| {
-                        let d = &a.decisions[i];
-                        d.structural_vetoes
-                            .iter()
-                            .zip(&d.veto_ballots)
-                            .any(|(v, bs)| *v == actor && bs.contains(&m))
-                    })
-                })
+            r.vetoes
+                .iter()
+                .zip(&r.veto_ballots)
+                .any(|(v, by)| *v == actor && by.contains(&m))
         }),
     };
     if has == expected {
         return pass();
     }
-    let v = actor_ids(model, &s.vetoes);
     let how = mode
         .map(|m| format!(" by {}", m.verb()))
         .unwrap_or_default();
-    fail(format!(
-        "{} {} veto clause {}{how}; vetoes: {}",
-        model.actors[actor].id,
-        if has { "can" } else { "cannot" },
-        clause_name(model, clause),
-        if v.is_empty() {
-            "none".into()
-        } else {
-            v.join(", ")
-        }
-    ))
+    actor_fails(
+        model,
+        actor,
+        has,
+        ("veto", clause, &how),
+        ("vetoes", &s.vetoes, "none"),
+    )
 }
 
 fn force(
@@ -222,25 +238,21 @@ fn force(
     clause: ClauseRef,
     expected: bool,
 ) -> Outcome {
-    let Some(s) = analyses.get(&clause.treaty).and_then(|a| a.clause(clause)) else {
-        return fail("the clause was not analysed".into());
+    let s = match status(analyses, clause) {
+        Ok(s) => s,
+        Err(o) => return o,
     };
     let has = s.forcers.contains(&actor);
     if has == expected {
         return pass();
     }
-    let f = actor_ids(model, &s.forcers);
-    fail(format!(
-        "{} {} force clause {} alone; who can: {}",
-        model.actors[actor].id,
-        if has { "can" } else { "cannot" },
-        clause_name(model, clause),
-        if f.is_empty() {
-            "nobody".into()
-        } else {
-            f.join(", ")
-        }
-    ))
+    actor_fails(
+        model,
+        actor,
+        has,
+        ("force", clause, " alone"),
+        ("who can", &s.forcers, "nobody"),
+    )
 }
 
 fn objection(
@@ -287,8 +299,9 @@ fn route(
     clause: ClauseRef,
     open: bool,
 ) -> Outcome {
-    let Some(s) = analyses.get(&clause.treaty).and_then(|a| a.clause(clause)) else {
-        return fail("the clause was not analysed".into());
+    let s = match status(analyses, clause) {
+        Ok(s) => s,
+        Err(o) => return o,
     };
     let routes: Vec<_> = s
         .requirements
@@ -314,14 +327,14 @@ fn route(
 }
 
 fn clause_state(model: &Model, analyses: &Analyses, c: ClauseRef, adoptable: bool) -> Outcome {
-    match analyses.get(&c.treaty).and_then(|a| a.clause(c)) {
-        Some(s) if s.adoptable == adoptable => pass(),
-        Some(s) => fail(format!(
+    match status(analyses, c) {
+        Ok(s) if s.adoptable == adoptable => pass(),
+        Ok(s) => fail(format!(
             "clause {} is {}",
             clause_name(model, c),
             if s.adoptable { "adoptable" } else { "blocked" }
         )),
-        None => fail("the clause was not analysed".into()),
+        Err(o) => o,
     }
 }
 
