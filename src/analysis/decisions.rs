@@ -445,32 +445,15 @@ fn sole_passers(
     }
 }
 
-/// Can the actors of `set` stop decision `d` going the clause's way, with everyone else
-/// free (for a decision: they withhold in their best ways, the rest vote yes; for a lapse:
-/// they vote yes, the rest withhold in their best ways)?
-fn set_stops(model: &Model, d: &Decision, set: &BTreeSet<ActorId>) -> Result<bool, VotingError> {
-    let members: Vec<usize> = d
-        .voters
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| set.contains(a))
-        .map(|(i, _)| i)
-        .collect();
-    match d.decider {
-        Decider::Consent { .. } => Ok(!members.is_empty()),
-        Decider::Body { body, rule } => {
-            let b = &model.bodies[body];
-            voting::set_blocks(b, &b.rule(rule).rule, &members, d.lapse)
-        }
-    }
-}
-
-/// Node budget of the search for the smallest coalition that closes every route.
+/// Budget of the search for the smallest coalition that closes every route, in candidate
+/// sets checked.
 const ROUTE_SEARCH_LIMIT: u64 = 2_000_000;
 
-/// The fewest actors who close every possible route of a requirement: iterative deepening
-/// over sets of the routes' voters (in actor order), from the largest of the routes' own
-/// minimum sizes up; each set is checked decision by decision with `voting`.
+/// The fewest actors who close every possible route of a requirement: sets of the routes'
+/// voters, in actor order, by increasing size from the largest of the routes' own minimum
+/// sizes (`voting::first_subset`); a set closes a route when it stops one of its decisions
+/// (for a decision, its withholding makes it fail; for a lapse, its yes votes renew it),
+/// asked of `voting` on each decision's rule prepared once.
 fn smallest_across_routes(
     model: &Model,
     decisions: &[Decision],
@@ -495,6 +478,37 @@ fn smallest_across_routes(
     if let [only] = possible.as_slice() {
         return Ok(route_min(only));
     }
+    let gave_up = |e: VotingError| match e {
+        VotingError::SearchLimit { .. } => AnalysisError::GaveUp(GaveUp::new(
+            format!(
+                "the smallest coalition that closes every route of a requirement of clause {}",
+                model.clause(clause).id
+            ),
+            e.to_string(),
+        )),
+        other => AnalysisError::Voting(other),
+    };
+    // Each decision's rule, prepared once for the whole search.
+    let mut prepared: BTreeMap<usize, voting::PreparedRule> = BTreeMap::new();
+    for &i in possible.iter().flat_map(|r| &r.decisions) {
+        if let Decider::Body { body, rule } = decisions[i].decider {
+            let b = &model.bodies[body];
+            let p = voting::PreparedRule::new(b, &b.rule(rule).rule).map_err(gave_up)?;
+            prepared.insert(i, p);
+        }
+    }
+    // Does `set` stop decision `i` going the clause's way, everyone else free?
+    let stops = |i: usize, set: &[ActorId]| -> Result<bool, VotingError> {
+        let d = &decisions[i];
+        let members: Vec<usize> = (0..d.voters.len())
+            .filter(|&m| set.contains(&d.voters[m]))
+            .collect();
+        match prepared.get(&i) {
+            Some(p) => p.set_blocks(&members, d.lapse),
+            // A consent: stopped by its one voter.
+            None => Ok(!members.is_empty()),
+        }
+    };
     let candidates: Vec<ActorId> = possible
         .iter()
         .flat_map(|r| {
@@ -511,12 +525,18 @@ fn smallest_across_routes(
         .max()
         .unwrap_or(1)
         .max(1);
-    let mut nodes = 0u64;
-    let closes = |set: &BTreeSet<ActorId>| -> Result<bool, VotingError> {
+    let mut checked = 0u64;
+    let mut closes_all = |set: &[ActorId]| -> Result<bool, VotingError> {
+        checked += 1;
+        if checked > ROUTE_SEARCH_LIMIT {
+            return Err(VotingError::SearchLimit {
+                nodes: ROUTE_SEARCH_LIMIT,
+            });
+        }
         for r in &possible {
             let mut closed = false;
             for &i in &r.decisions {
-                if set_stops(model, &decisions[i], set)? {
+                if stops(i, set)? {
                     closed = true;
                     break;
                 }
@@ -527,50 +547,9 @@ fn smallest_across_routes(
         }
         Ok(true)
     };
-    // Depth-first over combinations of size k, in candidate order.
-    fn combos(
-        candidates: &[ActorId],
-        start: usize,
-        k: usize,
-        set: &mut BTreeSet<ActorId>,
-        nodes: &mut u64,
-        closes: &dyn Fn(&BTreeSet<ActorId>) -> Result<bool, VotingError>,
-    ) -> Result<bool, VotingError> {
-        *nodes += 1;
-        if *nodes > ROUTE_SEARCH_LIMIT {
-            return Err(VotingError::SearchLimit {
-                nodes: ROUTE_SEARCH_LIMIT,
-            });
-        }
-        if k == 0 {
-            return closes(set);
-        }
-        for i in start..candidates.len() {
-            if candidates.len() - i < k {
-                break;
-            }
-            set.insert(candidates[i]);
-            if combos(candidates, i + 1, k - 1, set, nodes, closes)? {
-                return Ok(true);
-            }
-            set.remove(&candidates[i]);
-        }
-        Ok(false)
-    }
-    let route_gave_up = |e: VotingError| match e {
-        VotingError::SearchLimit { .. } => AnalysisError::GaveUp(GaveUp::new(
-            format!(
-                "the smallest coalition that closes every route of a requirement of clause {}",
-                model.clause(clause).id
-            ),
-            e.to_string(),
-        )),
-        other => AnalysisError::Voting(other),
-    };
     for k in lower..=candidates.len() {
-        let mut set = BTreeSet::new();
-        if combos(&candidates, 0, k, &mut set, &mut nodes, &closes).map_err(route_gave_up)? {
-            return Ok(Some(set.into_iter().collect()));
+        if let Some(set) = voting::first_subset(&candidates, k, &mut closes_all).map_err(gave_up)? {
+            return Ok(Some(set));
         }
     }
     Ok(None)

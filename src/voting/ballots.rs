@@ -340,6 +340,49 @@ impl BallotGame {
         self.passes_values(&self.values(&self.sums(ballots)))
     }
 
+    /// How much member `i` casting `b` instead of yes lowers atom `atom` (never < 0).
+    pub fn damage(&self, atom: usize, i: usize, b: Ballot) -> i128 {
+        let a = &self.atoms[atom];
+        a.damage(self.weights[a.axis][i], b)
+    }
+
+    /// The most member `i` lowers atom `atom` over `ballots` (0 for none).
+    pub fn most_damage(&self, atom: usize, i: usize, ballots: &[Ballot]) -> i128 {
+        ballots
+            .iter()
+            .map(|&b| self.damage(atom, i, b))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The atom values after member `i` moves between yes and `b`: from yes to `b` when
+    /// `sign` is -1 (each atom drops by its damage), from `b` to yes when it is 1.
+    pub fn moved(&self, values: &[i128], i: usize, b: Ballot, sign: i128) -> Vec<i128> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(a, &v)| v + sign * self.damage(a, i, b))
+            .collect()
+    }
+
+    /// Sorts `items` by their member (`member(item)`), heaviest first in the rule's
+    /// first-named weight dimension, ties (and rules naming only the head count) in
+    /// member order: the tie-break of every coalition the module reports.
+    pub fn heaviest_first<T>(&self, items: &mut [T], member: impl Fn(&T) -> usize) {
+        let primary = self
+            .atoms
+            .iter()
+            .map(|a| a.axis)
+            .find(|&a| matches!(self.axes[a], Axis::Dim(Dim::Weight(_))));
+        match primary {
+            Some(p) => items.sort_by(|x, y| {
+                let (a, b) = (member(x), member(y));
+                self.weights[p][b].cmp(&self.weights[p][a]).then(a.cmp(&b))
+            }),
+            None => items.sort_by_key(|x| member(x)),
+        }
+    }
+
     /// The withholding ballots worth trying: a ballot is dropped when another one lowers
     /// every atom at least as much (it can then never block where the other does not);
     /// of equals the first of no, abstain, absent is kept.

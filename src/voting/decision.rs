@@ -8,10 +8,9 @@
 //! staying away, a share of votes cast by voting no, constructive abstention by
 //! abstaining: the best way depends on the rule and may differ between members).
 
-use crate::model::{Ballot, Body, Dim, Rule};
+use crate::model::{Ballot, Body, Rule};
 
 use super::ballots::BallotGame;
-use super::game::Axis;
 use super::VotingError;
 
 /// How one member votes in a decision: fixed by the model, or free.
@@ -122,19 +121,11 @@ pub fn analyse_decision(
     let useful = game.useful_withholding();
     let mut veto_players = Vec::new();
     let mut veto_ballots = Vec::new();
-    // Member `i` casting `b` instead of yes: every atom drops by its damage.
-    let shifted = |i: usize, b: Ballot, sign: i128| -> Vec<i128> {
-        game.atoms
-            .iter()
-            .zip(&values)
-            .map(|(a, &v)| v - sign * a.damage(game.weights[a.axis][i], b))
-            .collect()
-    };
     for (i, v) in votes.iter().enumerate() {
         if can_pass && *v == Vote::Free {
             let by: Vec<Ballot> = Ballot::WITHHOLDING
                 .into_iter()
-                .filter(|&b| !game.passes_values(&shifted(i, b, 1)))
+                .filter(|&b| !game.passes_values(&game.moved(&values, i, b, -1)))
                 .collect();
             if !by.is_empty() {
                 veto_players.push(i);
@@ -143,7 +134,7 @@ pub fn analyse_decision(
         } else if !can_pass {
             if let Some(b) = v.fixed().filter(|_| v.withholds()) {
                 // Back to yes: add the damage back.
-                if game.passes_values(&shifted(i, b, -1)) {
+                if game.passes_values(&game.moved(&values, i, b, 1)) {
                     veto_players.push(i);
                     veto_ballots.push(vec![b]);
                 }
@@ -201,34 +192,14 @@ pub fn sole_passers(body: &Body, rule: &Rule) -> Result<Vec<usize>, VotingError>
         // `i` casting it is the others' worst case, so one profile per member decides.
         let values = game.values(&game.sums(&vec![*only; game.n]));
         return Ok((0..game.n)
-            .filter(|&i| {
-                let with_yes: Vec<i128> = game
-                    .atoms
-                    .iter()
-                    .zip(&values)
-                    .map(|(a, &v)| v + a.damage(game.weights[a.axis][i], *only))
-                    .collect();
-                game.passes_values(&with_yes)
-            })
+            .filter(|&i| game.passes_values(&game.moved(&values, i, *only, 1)))
             .collect());
     }
     let all_yes = vec![Ballot::Yes; game.n];
     let yes_values = game.values(&game.sums(&all_yes));
     // Per atom, the most all members together can lower it (each in its own worst way).
-    let most: Vec<i128> = game
-        .atoms
-        .iter()
-        .map(|a| {
-            (0..game.n)
-                .map(|j| {
-                    useful
-                        .iter()
-                        .map(|&b| a.damage(game.weights[a.axis][j], b))
-                        .max()
-                        .unwrap_or(0)
-                })
-                .sum()
-        })
+    let most: Vec<i128> = (0..game.atoms.len())
+        .map(|a| (0..game.n).map(|j| game.most_damage(a, j, &useful)).sum())
         .collect();
     let uniform: Vec<(Ballot, Vec<i128>)> = useful
         .iter()
@@ -239,33 +210,17 @@ pub fn sole_passers(body: &Body, rule: &Rule) -> Result<Vec<usize>, VotingError>
     let mut nodes = 0;
     for i in 0..game.n {
         // Sure: even with every atom at its own worst the rule passes with `i` yes.
-        let bound: Vec<i128> = game
-            .atoms
-            .iter()
-            .enumerate()
-            .map(|(k, a)| {
-                let own = useful
-                    .iter()
-                    .map(|&b| a.damage(game.weights[a.axis][i], b))
-                    .max()
-                    .unwrap_or(0);
-                yes_values[k] - most[k] + own
-            })
+        let bound: Vec<i128> = (0..game.atoms.len())
+            .map(|a| yes_values[a] - most[a] + game.most_damage(a, i, &useful))
             .collect();
         if game.passes_values(&bound) {
             out.push(i);
             continue;
         }
         // Excluded: the others all withholding in one same way already block.
-        let blocked_uniformly = uniform.iter().any(|(b, values)| {
-            let with_yes: Vec<i128> = game
-                .atoms
-                .iter()
-                .zip(values)
-                .map(|(a, &v)| v + a.damage(game.weights[a.axis][i], *b))
-                .collect();
-            !game.passes_values(&with_yes)
-        });
+        let blocked_uniformly = uniform
+            .iter()
+            .any(|(b, values)| !game.passes_values(&game.moved(values, i, *b, 1)));
         if blocked_uniformly {
             continue;
         }
@@ -290,16 +245,66 @@ pub fn set_blocks(
     members: &[usize],
     lapse: bool,
 ) -> Result<bool, VotingError> {
-    let game = BallotGame::new(body, rule)?;
-    let useful = game.useful_withholding();
-    let all_yes = vec![Ballot::Yes; game.n];
-    let chosen = |j: &usize| members.contains(j);
-    let candidates: Vec<(usize, Vec<Ballot>)> = (0..game.n)
-        .filter(|j| chosen(j) != lapse)
-        .map(|j| (j, useful.clone()))
-        .collect();
-    let found = min_blocking(&game, &all_yes, &candidates)?;
-    Ok(found.is_some() != lapse)
+    PreparedRule::new(body, rule)?.set_blocks(members, lapse)
+}
+
+/// A rule normalised once, for the many `set_blocks` questions of a coalition search.
+pub struct PreparedRule {
+    game: BallotGame,
+    useful: Vec<Ballot>,
+}
+
+impl PreparedRule {
+    pub fn new(body: &Body, rule: &Rule) -> Result<PreparedRule, VotingError> {
+        let game = BallotGame::new(body, rule)?;
+        let useful = game.useful_withholding();
+        Ok(PreparedRule { game, useful })
+    }
+
+    /// `set_blocks` for this rule.
+    pub fn set_blocks(&self, members: &[usize], lapse: bool) -> Result<bool, VotingError> {
+        let all_yes = vec![Ballot::Yes; self.game.n];
+        let candidates: Vec<(usize, Vec<Ballot>)> = (0..self.game.n)
+            .filter(|j| members.contains(j) != lapse)
+            .map(|j| (j, self.useful.clone()))
+            .collect();
+        let found = min_blocking(&self.game, &all_yes, &candidates)?;
+        Ok(found.is_some() != lapse)
+    }
+}
+
+/// The first `k` of `items` that `accept` takes, trying sets in lexicographic order of
+/// their positions in `items` (so the order of `items` is the tie-break); `None` when no
+/// set of `k` is accepted. `accept` carries any budget (an error stops the search).
+pub fn first_subset<T: Copy>(
+    items: &[T],
+    k: usize,
+    accept: &mut dyn FnMut(&[T]) -> Result<bool, VotingError>,
+) -> Result<Option<Vec<T>>, VotingError> {
+    fn go<T: Copy>(
+        items: &[T],
+        start: usize,
+        k: usize,
+        chosen: &mut Vec<T>,
+        accept: &mut dyn FnMut(&[T]) -> Result<bool, VotingError>,
+    ) -> Result<bool, VotingError> {
+        if k == 0 {
+            return accept(chosen);
+        }
+        for i in start..=items.len().saturating_sub(k) {
+            chosen.push(items[i]);
+            if go(items, i + 1, k - 1, chosen, accept)? {
+                return Ok(true);
+            }
+            chosen.pop();
+        }
+        Ok(false)
+    }
+    if k > items.len() {
+        return Ok(None);
+    }
+    let mut chosen = Vec::with_capacity(k);
+    Ok(go(items, 0, k, &mut chosen, accept)?.then_some(chosen))
 }
 
 /// Does the rule treat abstaining or staying away differently from voting no (a quorum, a
@@ -342,78 +347,39 @@ fn several_ways(game: &BallotGame, useful: &[Ballot]) -> Result<Option<Vec<usize
     let all_yes = vec![Ballot::Yes; game.n];
     let values = game.values(&game.sums(&all_yes));
     let alone_blocks = |i: usize| {
-        useful.iter().any(|&b| {
-            let v: Vec<i128> = game
-                .atoms
-                .iter()
-                .zip(&values)
-                .map(|(a, &x)| x - a.damage(game.weights[a.axis][i], b))
-                .collect();
-            !game.passes_values(&v)
-        })
+        useful
+            .iter()
+            .any(|&b| !game.passes_values(&game.moved(&values, i, b, -1)))
     };
     let necessary: Vec<usize> = (0..game.n).filter(|&i| alone_blocks(i)).collect();
     let mut rest: Vec<usize> = (0..game.n).filter(|i| !necessary.contains(i)).collect();
-    let primary = game
-        .atoms
-        .iter()
-        .map(|a| a.axis)
-        .find(|&a| matches!(game.axes[a], Axis::Dim(Dim::Weight(_))));
-    if let Some(p) = primary {
-        rest.sort_by(|&a, &b| game.weights[p][b].cmp(&game.weights[p][a]).then(a.cmp(&b)));
-    }
+    game.heaviest_first(&mut rest, |&i| i);
     let mut nodes = 0;
     let mut tried = 0usize;
-    let mut passes_with = |chosen: &[usize]| -> Result<Option<bool>, VotingError> {
+    let mut passes_with = |chosen: &[usize]| -> Result<bool, VotingError> {
         tried += 1;
         if tried > PASSING_SETS_LIMIT {
-            return Ok(None);
+            return Err(VotingError::SearchLimit {
+                nodes: PASSING_SETS_LIMIT as u64,
+            });
         }
         let others: Vec<(usize, Vec<Ballot>)> = (0..game.n)
             .filter(|i| !necessary.contains(i) && !chosen.contains(i))
             .map(|i| (i, useful.to_vec()))
             .collect();
-        Ok(Some(
-            min_change(game, &all_yes, &others, Goal::Fail, &mut nodes)?.is_none(),
-        ))
+        Ok(min_change(game, &all_yes, &others, Goal::Fail, &mut nodes)?.is_none())
     };
-    /// Checks one candidate set: `Some(true)` it passes whatever the others cast,
-    /// `Some(false)` not, `None` past the budget.
-    type Check<'c> = dyn FnMut(&[usize]) -> Result<Option<bool>, VotingError> + 'c;
-    // Combinations of `rest` of size `k`, in order, depth first.
-    fn combos(
-        rest: &[usize],
-        start: usize,
-        k: usize,
-        chosen: &mut Vec<usize>,
-        check: &mut Check<'_>,
-    ) -> Result<Option<bool>, VotingError> {
-        if k == 0 {
-            return check(chosen);
-        }
-        for i in start..rest.len() {
-            if rest.len() - i < k {
-                break;
-            }
-            chosen.push(rest[i]);
-            match combos(rest, i + 1, k - 1, chosen, check)? {
-                Some(false) => {}
-                other => return Ok(other),
-            }
-            chosen.pop();
-        }
-        Ok(Some(false))
-    }
     for k in 0..=rest.len() {
-        let mut chosen = Vec::new();
-        match combos(&rest, 0, k, &mut chosen, &mut passes_with)? {
-            Some(true) => {
+        match first_subset(&rest, k, &mut passes_with) {
+            Ok(Some(chosen)) => {
                 let mut set: Vec<usize> = necessary.iter().chain(&chosen).copied().collect();
                 set.sort_unstable();
                 return Ok(Some(set));
             }
-            Some(false) => {}
-            None => return Ok(None),
+            Ok(None) => {}
+            // Past the budget of candidate sets: not computed, never a guess.
+            Err(VotingError::SearchLimit { .. }) => return Ok(None),
+            Err(e) => return Err(e),
         }
     }
     Ok(None)
@@ -524,33 +490,17 @@ fn min_change(
     if reached(&values) {
         return Ok(Some(Vec::new()));
     }
-    // The primary order: the first body weight dimension the rule names.
-    let primary = game
-        .atoms
-        .iter()
-        .map(|a| a.axis)
-        .find(|&a| matches!(game.axes[a], Axis::Dim(Dim::Weight(_))));
     let mut order: Vec<&(usize, Vec<Ballot>)> =
         candidates.iter().filter(|(_, bs)| !bs.is_empty()).collect();
-    match primary {
-        Some(p) => order
-            .sort_by(|(a, _), (b, _)| game.weights[p][*b].cmp(&game.weights[p][*a]).then(a.cmp(b))),
-        None => order.sort_by_key(|(i, _)| *i),
-    }
+    game.heaviest_first(&mut order, |(i, _)| *i);
     let m = order.len();
     // How far each candidate can move each atom (down for `Fail`, up for `Pass`): the
     // damage of its ballot, the most over its ballots.
     let change: Vec<Vec<i128>> = (0..atoms)
         .map(|a| {
-            let atom = &game.atoms[a];
             order
                 .iter()
-                .map(|(i, bs)| {
-                    bs.iter()
-                        .map(|&b| atom.damage(game.weights[atom.axis][*i], b))
-                        .max()
-                        .unwrap_or(0)
-                })
+                .map(|(i, bs)| game.most_damage(a, *i, bs))
                 .collect()
         })
         .collect();
@@ -680,13 +630,14 @@ impl Search<'_> {
             }
             let (i, ballots) = self.order[q];
             for &b in ballots {
-                for (a, atom) in self.game.atoms.iter().enumerate() {
-                    values[a] += self.sign * atom.damage(self.game.weights[atom.axis][*i], b);
+                // In place: this is the search's inner loop.
+                for (a, v) in values.iter_mut().enumerate() {
+                    *v += self.sign * self.game.damage(a, *i, b);
                 }
                 self.chosen.push((q, b));
                 let found = self.dfs(q + 1, slots - 1, values)?;
-                for (a, atom) in self.game.atoms.iter().enumerate() {
-                    values[a] -= self.sign * atom.damage(self.game.weights[atom.axis][*i], b);
+                for (a, v) in values.iter_mut().enumerate() {
+                    *v -= self.sign * self.game.damage(a, *i, b);
                 }
                 if found {
                     return Ok(true);
@@ -702,7 +653,7 @@ impl Search<'_> {
 mod tests {
     use super::*;
     use crate::model::eval::passes_ballots;
-    use crate::model::{Base, Bound, Percent, Ratio, Withholding};
+    use crate::model::{Base, Bound, Dim, Percent, Ratio, Withholding};
 
     /// Every profile of the members outside `set` (set members vote yes) passes.
     fn renews_whatever(body: &Body, rule: &Rule, set: &[usize]) -> bool {

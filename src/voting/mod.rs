@@ -27,8 +27,9 @@ pub(crate) mod tests;
 
 pub use crate::model::eval::{passes, passes_ballots};
 pub use decision::{
-    analyse_decision, consent, set_blocks, smallest_blocking_coalition, smallest_passing_coalition,
-    sole_passers, veto_players, withholding_matters, DecisionAnalysis, Vote,
+    analyse_decision, consent, first_subset, set_blocks, smallest_blocking_coalition,
+    smallest_passing_coalition, sole_passers, veto_players, withholding_matters, DecisionAnalysis,
+    PreparedRule, Vote,
 };
 pub use power::{
     power, power_within, GameSummary, MemberPower, PowerBudget, PowerError, PowerIndices,
