@@ -12,39 +12,13 @@ use treaty::solve::{check_consistency, Options};
 
 const MAX: i64 = 6;
 
-/// A random atom over the integers `x` and one Boolean `b`.
-fn atom(rng: &mut Rng, x: &[VarId], b: VarId) -> Expr {
-    let ops = [
-        CmpOp::Le,
-        CmpOp::Ge,
-        CmpOp::Lt,
-        CmpOp::Gt,
-        CmpOp::Eq,
-        CmpOp::Ne,
-    ];
-    let op = ops[rng.below(ops.len())];
-    match rng.below(5) {
-        0 => bv(b),
-        1 => not(bv(b)),
-        2 => {
-            let (i, j) = (rng.below(x.len()), rng.below(x.len()));
-            cmp(op, iv(x[i]), iv(x[j]))
-        }
-        _ => bound(
-            x[rng.below(x.len())],
-            op,
-            rng.below(MAX as usize + 2) as i64,
-        ),
-    }
-}
-
 /// An atom, or two joined by `or`, `and` or `implies`.
 fn formula(rng: &mut Rng, x: &[VarId], b: VarId) -> Expr {
-    let a = atom(rng, x, b);
+    let a = rng.atom(x, b, MAX + 1);
     match rng.below(5) {
-        0 => Expr::Or(vec![a, atom(rng, x, b)]),
-        1 => Expr::And(vec![a, atom(rng, x, b)]),
-        2 => Expr::Implies(Box::new(a), Box::new(atom(rng, x, b))),
+        0 => Expr::Or(vec![a, rng.atom(x, b, MAX + 1)]),
+        1 => Expr::And(vec![a, rng.atom(x, b, MAX + 1)]),
+        2 => Expr::Implies(Box::new(a), Box::new(rng.atom(x, b, MAX + 1))),
         _ => a,
     }
 }

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use treaty::analysis::{self, NoReason, TreatyAnalysis};
 use treaty::model::synth::{ex::*, Builder, Rng};
 use treaty::model::{
-    ActorId, Body, BodyId, ClauseRef, CmpOp, ConflictItem, Expr, Model, PositionId, RedLineKind,
-    Requirement, RuleId, Stance, StanceKind, Target, TreatyId, VarId,
+    ActorId, Body, BodyId, ClauseRef, CmpOp, ConflictItem, Model, PositionId, RedLineKind,
+    Requirement, RuleId, Stance, StanceKind, Target, TreatyId,
 };
 use treaty::solve::{Options, ViolatedGuarantee};
 use treaty::voting::Vote;
@@ -311,28 +311,6 @@ fn shipped_and_fixture_verdicts_do_not_depend_on_the_cap() {
     assert!(checked >= 10, "only {checked} treaties checked");
 }
 
-/// A random atom over two integer variables in 0..=20 and one Boolean.
-fn atom(rng: &mut Rng, x: &[VarId], b: VarId) -> Expr {
-    let ops = [
-        CmpOp::Le,
-        CmpOp::Ge,
-        CmpOp::Lt,
-        CmpOp::Gt,
-        CmpOp::Eq,
-        CmpOp::Ne,
-    ];
-    match rng.below(5) {
-        0 => bv(b),
-        1 => not(bv(b)),
-        2 => cmp(ops[rng.below(ops.len())], iv(x[0]), iv(x[1])),
-        _ => bound(
-            x[rng.below(2)],
-            ops[rng.below(ops.len())],
-            rng.below(21) as i64,
-        ),
-    }
-}
-
 /// A small random treaty: 2-4 actors, 1-4 clauses (some needing a consent or a body),
 /// 0-3 positions with overlapping holders and 1-2 red lines each, must or possible.
 fn random_treaty(seed: u64) -> Model {
@@ -352,7 +330,7 @@ fn random_treaty(seed: u64) -> Model {
     let n_clauses = 1 + rng.below(4);
     for c in 0..n_clauses {
         let n_formulas = rng.below(3);
-        let formulas = (0..n_formulas).map(|_| atom(&mut rng, &x, flag)).collect();
+        let formulas = (0..n_formulas).map(|_| rng.atom(&x, flag, 20)).collect();
         b.clause(t, &(c + 1).to_string(), None, formulas);
     }
     for p in 0..rng.below(4) {
@@ -373,7 +351,7 @@ fn random_treaty(seed: u64) -> Model {
                 2 => RedLineKind::Guaranteed,
                 _ => RedLineKind::Must,
             };
-            let e = atom(&mut rng, &x, flag);
+            let e = rng.atom(&x, flag, 20);
             b.red_line(pos, &format!("l{l}"), kind, e);
         }
     }

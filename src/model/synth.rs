@@ -403,6 +403,32 @@ impl Rng {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next_u31() % n.max(1) as u64) as usize
     }
+
+    /// A random atom of the random-treaty tests: `flag`, `not flag`, a comparison of two
+    /// of `ints`, or one of `ints` against a constant in `0..=max` (`ints` not empty).
+    pub fn atom(&mut self, ints: &[VarId], flag: VarId, max: i64) -> Expr {
+        let ops = [
+            CmpOp::Le,
+            CmpOp::Ge,
+            CmpOp::Lt,
+            CmpOp::Gt,
+            CmpOp::Eq,
+            CmpOp::Ne,
+        ];
+        let op = ops[self.below(ops.len())];
+        match self.below(5) {
+            0 => ex::bv(flag),
+            1 => ex::not(ex::bv(flag)),
+            2 => {
+                let (i, j) = (self.below(ints.len()), self.below(ints.len()));
+                ex::cmp(op, ex::iv(ints[i]), ex::iv(ints[j]))
+            }
+            _ => {
+                let v = ints[self.below(ints.len())];
+                ex::bound(v, op, self.below(max.max(0) as usize + 1) as i64)
+            }
+        }
+    }
 }
 
 /// Generates a treaty (index 0) after `spec`; clauses are shuffled so that planted
