@@ -11,7 +11,7 @@ use std::fmt::Write;
 use super::loaded::RouteOut;
 use super::wire::{
     CheckDoc, ConflictOut, DecisionOut, GuaranteeOut, ItemOut, ReasonOut, SourceLine, TreatyOut,
-    UndecidedOut, VetoWayOut, VetoesDoc,
+    UndecidedOut, VetoesDoc,
 };
 use crate::model::names::red_line_name;
 use crate::model::Ballot;
@@ -607,8 +607,8 @@ fn ways_text(by: &[Ballot]) -> String {
 }
 
 fn vetoes_line(d: &DecisionOut) -> String {
-    let v = &d.veto_players;
     if d.lapse {
+        let v = &d.veto_players;
         let prevent = if v.is_empty() {
             "nobody can prevent the lapse alone".to_string()
         } else {
@@ -639,35 +639,39 @@ fn vetoes_line(d: &DecisionOut) -> String {
         };
         return format!("{prevent}; {force}; {together}");
     }
-    let all_ways = |w: &VetoWayOut| w.by.len() == Ballot::WITHHOLDING.len();
-    let same_ways = d.veto_ways.windows(2).all(|w| w[0].by == w[1].by);
-    let vetoes = if v.is_empty() {
-        "no single veto".to_string()
-    } else if v.len() == d.voters && v.len() > 1 && d.veto_ways.iter().all(all_ways) {
-        format!("every one of the {} members can veto", v.len())
-    } else if v.len() == d.voters && v.len() > 1 && same_ways {
-        let by = d
-            .veto_ways
-            .first()
-            .map(|w| ways_text(&w.by))
-            .unwrap_or_default();
-        format!("every one of the {} members can veto {by}", v.len())
-    } else if d.veto_ways.iter().all(all_ways) {
-        format!("veto players: {}", v.join(", "))
-    } else {
-        // Group the veto players by the ways that work for them, in order.
-        let mut groups: Vec<(&[Ballot], Vec<&str>)> = Vec::new();
-        for w in &d.veto_ways {
-            match groups.iter_mut().find(|(by, _)| *by == w.by.as_slice()) {
-                Some((_, ids)) => ids.push(&w.actor),
-                None => groups.push((&w.by, vec![&w.actor])),
-            }
-        }
-        let parts: Vec<String> = groups
+    // The veto players grouped by the ways that work for them; the ways are not said when
+    // every way works for every one of them.
+    let groups = group_by(
+        d.veto_ways
             .iter()
-            .map(|(by, ids)| format!("{} {}", ids.join(", "), ways_text(by)))
-            .collect();
-        format!("veto players: {}", parts.join("; "))
+            .map(|w| (w.actor.as_str(), w.by.as_slice())),
+    );
+    let every_way = groups
+        .iter()
+        .all(|(by, _)| by.len() == Ballot::WITHHOLDING.len());
+    let ways = |by: &[Ballot]| {
+        if every_way {
+            String::new()
+        } else {
+            format!(" {}", ways_text(by))
+        }
+    };
+    let vetoes = match groups.as_slice() {
+        [] => "no single veto".to_string(),
+        [(by, ids)] if ids.len() == d.voters && ids.len() > 1 => {
+            format!(
+                "every one of the {} members can veto{}",
+                ids.len(),
+                ways(by)
+            )
+        }
+        _ => {
+            let parts: Vec<String> = groups
+                .iter()
+                .map(|(by, ids)| format!("{}{}", ids.join(", "), ways(by)))
+                .collect();
+            format!("veto players: {}", parts.join("; "))
+        }
     };
     match &d.smallest_blocking_coalition {
         Some(c) => {
