@@ -208,6 +208,23 @@ impl Resolver {
         None
     }
 
+    /// The body `id` names, or an "unknown body" error with a did-you-mean (else
+    /// `otherwise` as help).
+    fn lookup_body(&mut self, id: &Ident, otherwise: Option<&str>) -> Option<BodyId> {
+        if let Some(&b) = self.names.bodies.get(&id.text) {
+            return Some(b);
+        }
+        let hint = self.hint(&id.text, self.model.bodies.iter().map(|x| x.id.as_str()));
+        self.unknown(
+            format!("unknown body `{}`", id.text),
+            id.span,
+            "not declared",
+            hint,
+            otherwise.map(str::to_string),
+        );
+        None
+    }
+
     fn body(&mut self, b: &ast::BodyDecl) {
         if let Some(&prev) = self.names.bodies.get(&b.id.text) {
             let first = self.model.bodies[prev].loc;
@@ -1083,41 +1100,30 @@ impl Resolver {
                 ));
                 return None;
             }
-            let Some(&b) = self.names.bodies.get(&name.text) else {
-                let hint = self.hint(&name.text, self.model.bodies.iter().map(|x| x.id.as_str()));
-                self.unknown(
-                    format!("unknown body `{}`", name.text),
-                    name.span,
-                    "not declared",
-                    hint,
-                    Some("`each of` names a body: every member's consent is needed".into()),
-                );
-                return None;
-            };
-            return Some(Target::EachOf(b));
+            return self
+                .lookup_body(
+                    name,
+                    Some("`each of` names a body: every member's consent is needed"),
+                )
+                .map(Target::EachOf);
         }
-        struct Named<'a> {
-            target: &'a Ident,
-            rule: Option<&'a Ident>,
-        }
-        let r = Named { target: name, rule };
-        if let Some(&b) = self.names.bodies.get(&r.target.text) {
-            let rule = self.rule_ref(b, r.rule)?;
+        if let Some(&b) = self.names.bodies.get(&name.text) {
+            let rule = self.rule_ref(b, rule)?;
             return Some(Target::Body { body: b, rule });
         }
-        if let Some(&a) = self.names.actors.get(&r.target.text) {
-            if let Some(rule) = r.rule {
+        if let Some(&a) = self.names.actors.get(&name.text) {
+            if let Some(rule) = rule {
                 let e = self.error(
                     format!(
                         "`{}` is an actor, so it has no voting rule `{}`",
-                        r.target.text, rule.text
+                        name.text, rule.text
                     ),
                     rule.span,
                 );
                 e.label = Some("rules belong to bodies".into());
                 e.help = Some(format!(
                     "write `requires {}`, or declare a body for it with a rule `{}`",
-                    r.target.text, rule.text
+                    name.text, rule.text
                 ));
                 return None;
             }
@@ -1129,10 +1135,10 @@ impl Resolver {
             .iter()
             .map(|b| b.id.as_str())
             .chain(self.model.actors.iter().map(|a| a.id.as_str()));
-        let hint = self.hint(&r.target.text, names);
+        let hint = self.hint(&name.text, names);
         self.unknown(
-            format!("unknown body or actor `{}`", r.target.text),
-            r.target.span,
+            format!("unknown body or actor `{}`", name.text),
+            name.span,
             "not declared",
             hint,
             Some("`requires` names a declared body (for a vote) or actor (for its consent)".into()),
@@ -1182,26 +1188,10 @@ impl Resolver {
     /// `consent ACTOR by BODY [by RULE] [when F]`.
     fn consent(&mut self, c: &ast::ConsentDecl) {
         let actor = self.lookup_actor(&c.actor);
-        let body = match self.names.bodies.get(&c.body.text).copied() {
-            Some(b) => Some(b),
-            None => {
-                let hint = self.hint(
-                    &c.body.text,
-                    self.model.bodies.iter().map(|x| x.id.as_str()),
-                );
-                self.unknown(
-                    format!("unknown body `{}`", c.body.text),
-                    c.body.span,
-                    "not declared",
-                    hint,
-                    Some(
-                        "an actor consents through one of its bodies: declare it with `body`"
-                            .into(),
-                    ),
-                );
-                None
-            }
-        };
+        let body = self.lookup_body(
+            &c.body,
+            Some("an actor consents through one of its bodies: declare it with `body`"),
+        );
         let rule = body.and_then(|b| self.rule_ref(b, c.rule.as_ref()));
         let when = match &c.when {
             Some(f) => self.formula(f).map(Some),
@@ -1364,18 +1354,13 @@ impl Resolver {
                         }
                     }
                 }
-                ast::HeldBy::EachOf(b) => match self.names.bodies.get(&b.text).copied() {
-                    Some(bi) => {
+                ast::HeldBy::EachOf(b) => {
+                    let help = "`held by each of` names a body whose members all hold the position";
+                    if let Some(bi) = self.lookup_body(b, Some(help)) {
                         held.extend(self.model.bodies[bi].members.iter().map(|m| m.actor));
                         holders_form = Some(Holders::EachOf(bi));
                     }
-                    None => {
-                        let hint =
-                            self.hint(&b.text, self.model.bodies.iter().map(|x| x.id.as_str()));
-                        self.unknown(format!("unknown body `{}`", b.text), b.span, "not declared", hint, Some("`held by each of` names a body whose members all hold the position"
-                                    .into()));
-                    }
-                },
+                }
             }
         }
         if p.held_by.is_empty() {
@@ -1590,18 +1575,7 @@ impl Resolver {
                 op,
                 value,
             } => {
-                let Some(&b) = self.names.bodies.get(&body.text) else {
-                    let hint =
-                        self.hint(&body.text, self.model.bodies.iter().map(|x| x.id.as_str()));
-                    self.unknown(
-                        format!("unknown body `{}`", body.text),
-                        body.span,
-                        "not declared",
-                        hint,
-                        None,
-                    );
-                    return None;
-                };
+                let b = self.lookup_body(body, None)?;
                 let rule = self.rule_ref(b, rule.as_ref())?;
                 let a = self.lookup_actor(actor)?;
                 if self.model.bodies[b].member_index(a).is_none() {
