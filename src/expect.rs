@@ -82,7 +82,7 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
             open,
         } => route(model, analyses, *target, *clause, *open),
         Expectation::Impossible(c) => match status(analyses, *c) {
-            Ok(s) if s.impossible => pass(),
+            Ok(s) if s.impossible() => pass(),
             Ok(_) => fail(format!(
                 "every requirement of clause {} has a route whose preconditions can hold",
                 clause_name(model, *c)

@@ -145,8 +145,6 @@ pub struct ClauseStatus {
     pub clause: ClauseRef,
     /// The clause's content contradicts the facts on its own (a one-clause conflict).
     pub contradictory: bool,
-    /// Some requirement has no possible route (a precondition fails on every one).
-    pub impossible: bool,
     /// Every requirement is met (and the content is not contradictory).
     pub adoptable: bool,
     pub requirements: Vec<RequirementStatus>,
@@ -555,6 +553,13 @@ fn smallest_across_routes(
     Ok(None)
 }
 
+impl ClauseStatus {
+    /// Some requirement has no possible route (a precondition fails on every one).
+    pub fn impossible(&self) -> bool {
+        self.requirements.iter().any(|r| r.impossible)
+    }
+}
+
 /// The keys present in every one of `maps` (none when there is no map), each with its
 /// values merged by `merge`.
 fn common<K: Ord, V>(
@@ -691,7 +696,6 @@ pub(crate) fn clause_statuses(
         out.push(ClauseStatus {
             clause: cref,
             contradictory,
-            impossible: requirements.iter().any(|r| r.impossible),
             // With contradictory facts nothing can hold, so no clause can be adopted.
             adoptable: consistency.facts_contradiction.is_none()
                 && !contradictory

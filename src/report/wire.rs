@@ -453,7 +453,7 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
                 clause: clause_name(model, s.clause),
                 adoptable: s.adoptable,
                 contradictory: s.contradictory,
-                impossible: s.impossible,
+                impossible: s.impossible(),
                 vetoes: actor_ids(model, &s.vetoes),
                 can_force_alone: actor_ids(model, &s.forcers),
                 requirements: s
