@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
-use crate::analysis::{self, AnalysisError, ClauseStatus, TreatyAnalysis};
+use crate::analysis::{self, counts, AnalysisError, ClauseStatus, TreatyAnalysis};
 use crate::model::names::{actor_ids, clause_name, items_text, target_text, values_text};
 use crate::model::{
-    ActorId, Ballot, BodyId, ClauseRef, CmpOp, ConflictItem, Expect, Expectation, ExpectedValue,
-    Model, PositionId, PowerIndex, RuleId, Target, TreatyId,
+    ActorId, Ballot, BodyId, ClauseRef, CmpOp, ConflictItem, CountUnit, Expect, Expectation,
+    ExpectedValue, Model, PositionId, PowerIndex, RuleId, Target, TreatyId,
 };
 use crate::{solve, voting};
 
@@ -104,8 +104,34 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
             )),
             None => fail("the treaty was not analysed".into()),
         },
-        Expectation::NonPartyClauses { treaty, count } => {
-            non_party_clauses(model, analyses, *treaty, *count)
+        Expectation::NonParty {
+            unit,
+            treaty,
+            count,
+        } => match analyses.get(treaty) {
+            Some(a) => counted(
+                model,
+                counts::non_party(model, a),
+                *unit,
+                *count,
+                "non-parties",
+            ),
+            None => fail("the treaty was not analysed".into()),
+        },
+        Expectation::Group {
+            group,
+            unit,
+            treaty,
+            count,
+        } => {
+            let need = format!("group {}", model.groups[*group].id);
+            counted(
+                model,
+                counts::group(model, *treaty, *group),
+                *unit,
+                *count,
+                &need,
+            )
         }
         Expectation::Guaranteed {
             position,
@@ -379,29 +405,29 @@ fn guaranteed(
     }
 }
 
-fn non_party_clauses(
+/// Whether `count` clauses or points (as `unit` says) need what `need` names.
+fn counted(
     model: &Model,
-    analyses: &Analyses,
-    treaty: TreatyId,
+    got: counts::Count,
+    unit: CountUnit,
     count: usize,
+    need: &str,
 ) -> Outcome {
-    let Some(a) = analyses.get(&treaty) else {
-        return fail("the treaty was not analysed".into());
+    let (n, listed, what) = match unit {
+        CountUnit::Clauses => (
+            got.clauses.len(),
+            got.clauses
+                .iter()
+                .map(|&c| clause_name(model, c))
+                .collect::<Vec<_>>(),
+            "clauses",
+        ),
+        CountUnit::Points => (got.points.len(), got.points, "points"),
     };
-    let got: Vec<String> = a
-        .clauses
-        .iter()
-        .filter(|s| !s.non_parties.is_empty())
-        .map(|s| clause_name(model, s.clause))
-        .collect();
-    if got.len() == count {
+    if n == count {
         pass()
     } else {
-        fail(format!(
-            "{} clauses need non-parties: {}",
-            got.len(),
-            got.join(", ")
-        ))
+        fail(format!("{n} {what} need {need}: {}", listed.join(", ")))
     }
 }
 

@@ -9,6 +9,10 @@
 //!    votes, via `voting`; then each clause's status, feasibility, vetoes, dependencies;
 //! 5. `verify`: the same question put to Z3 at once, for `check --verify` (optional).
 //!
+//! Read off the finished analysis, changing no verdict: `counts` (clauses and points that
+//! need non-parties or a `group`) and `caveats` (the dates of the bodies' data, and the
+//! conclusions that name an `aggregate` actor).
+//!
 //! Semantics (docs/semantics.md, "Votes: objections, stances and decisions"):
 //! - a minimal conflict made of clauses and red lines of one actor only violates that
 //!   actor's red lines: it objects to the clauses of every such conflict and votes no on
@@ -34,6 +38,8 @@
 //! Invariant: the output speaks of actors, clauses and positions of the model only (member
 //! indices are converted once, in `decisions`), and every list is in a stable order.
 
+pub mod caveats;
+pub mod counts;
 mod decisions;
 mod rejections;
 mod verify;

@@ -20,7 +20,7 @@ pub use types::*;
 // of the model find them here too.
 pub use crate::source::{FileId, Loc, SourceFile, Span};
 // Small enums that the syntax tree defines and the model keeps as they are.
-pub use crate::syntax::ast::{CmpOp, StanceKind, VarType};
+pub use crate::syntax::ast::{CmpOp, CountUnit, StanceKind, VarType};
 
 use crate::diag::Diagnostic;
 

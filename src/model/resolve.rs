@@ -47,6 +47,7 @@ pub fn resolve(
     });
     r.each(asts, |r, item| match item {
         Item::Fact(f) => r.fact(f),
+        Item::Group(g) => r.group(g),
         Item::Treaty(t) => r.treaty(t),
         Item::Consent(c) => r.consent(c),
         _ => {}
@@ -87,6 +88,7 @@ struct Names {
     bodies: BTreeMap<String, BodyId>,
     treaties: BTreeMap<String, TreatyId>,
     positions: BTreeMap<String, PositionId>,
+    groups: BTreeMap<String, usize>,
     /// Clause id -> the clauses with that id, in treaty order.
     clauses: BTreeMap<String, Vec<ClauseRef>>,
 }
@@ -170,7 +172,76 @@ impl Resolver {
             id: a.id.text.clone(),
             name: a.name.value.clone(),
             doc: a.doc.clone(),
+            aggregate: a.aggregate,
             loc: self.loc(a.span),
+        });
+    }
+
+    /// The date of an item's `as of` statements (`what` names the item): at most one, and a
+    /// real date.
+    fn as_of(&mut self, dates: &[ast::DateAst], what: &str) -> Option<Date> {
+        if let [first, second, ..] = dates {
+            let d = Diagnostic::error(format!("{what} gives `as of` twice"), self.loc(second.span))
+                .with_label("second date")
+                .with_related(self.loc(first.span), "first date")
+                .with_help("keep the date its data (or text) has");
+            self.diags.push(d);
+        }
+        let first = dates.first()?;
+        let date = Date::parse(&first.text);
+        if date.is_none() {
+            let e = self.error(format!("`{}` is not a date", first.text), first.span);
+            e.label = Some("no such day".into());
+            e.help = Some("write a real date as YEAR-MONTH-DAY, e.g. `as of 2025-12-12`".into());
+        }
+        date
+    }
+
+    /// `group G "title" { A, B }`: every member an actor or a body, each once.
+    fn group(&mut self, g: &ast::GroupDecl) {
+        if let Some(&prev) = self.names.groups.get(&g.id.text) {
+            let first = self.model.groups[prev].loc;
+            self.duplicate("group", &g.id.text, g.id.span, first);
+            return;
+        }
+        let mut members = Vec::new();
+        for m in &g.members {
+            let member = if let Some(&a) = self.names.actors.get(&m.text) {
+                GroupMember::Actor(a)
+            } else if let Some(&b) = self.names.bodies.get(&m.text) {
+                GroupMember::Body(b)
+            } else {
+                let names = self.model.actors.iter().map(|a| a.id.as_str());
+                let bodies = self.model.bodies.iter().map(|b| b.id.as_str());
+                let hint = self.hint(&m.text, names.chain(bodies));
+                self.unknown(
+                    format!("unknown actor or body `{}`", m.text),
+                    m.span,
+                    "not declared",
+                    hint,
+                    Some("a group lists actors and bodies declared with `actor` or `body`".into()),
+                );
+                continue;
+            };
+            if members.contains(&member) {
+                let e = self.error(
+                    format!("`{}` is listed twice in group `{}`", m.text, g.id.text),
+                    m.span,
+                );
+                e.label = Some("listed again".into());
+                continue;
+            }
+            members.push(member);
+        }
+        self.names
+            .groups
+            .insert(g.id.text.clone(), self.model.groups.len());
+        self.model.groups.push(Group {
+            id: g.id.text.clone(),
+            title: g.title.as_ref().map(|s| s.value.clone()),
+            doc: g.doc.clone(),
+            members,
+            loc: self.loc(g.span),
         });
     }
 
@@ -191,6 +262,21 @@ impl Resolver {
                 loc: self.loc(name.span),
             });
         }
+    }
+
+    fn lookup_group(&mut self, id: &Ident) -> Option<usize> {
+        if let Some(&g) = self.names.groups.get(&id.text) {
+            return Some(g);
+        }
+        let hint = self.hint(&id.text, self.model.groups.iter().map(|g| g.id.as_str()));
+        self.unknown(
+            format!("unknown group `{}`", id.text),
+            id.span,
+            "not declared",
+            hint,
+            Some(format!("declare it: group {} {{ EU, NATO }}", id.text)),
+        );
+        None
     }
 
     fn lookup_actor(&mut self, id: &Ident) -> Option<ActorId> {
@@ -373,6 +459,7 @@ impl Resolver {
                 loc: self.loc(b.id.span),
             },
             rules: Vec::new(),
+            as_of: self.as_of(&b.as_of, &format!("body `{}`", b.id.text)),
             loc: self.loc(b.span),
         };
         if self.diags.len() > errors_before {
@@ -1011,6 +1098,7 @@ impl Resolver {
                 loc: self.loc(c.span),
             });
         }
+        let as_of = self.as_of(&t.as_of, &format!("treaty `{}`", t.id.text));
         let treaty = TreatyId(self.model.treaties.len());
         self.names.treaties.insert(t.id.text.clone(), treaty);
         for (clause, c) in clauses.iter().enumerate() {
@@ -1026,6 +1114,7 @@ impl Resolver {
             doc: t.doc.clone(),
             parties,
             clauses,
+            as_of,
             loc: self.loc(t.span),
         });
     }
@@ -1639,10 +1728,31 @@ impl Resolver {
                     expected: *expected,
                 }
             }
-            K::NonPartyClauses { treaty, count } => {
+            K::NonParty {
+                unit,
+                treaty,
+                count,
+            } => {
                 let t = self.treaty_ref(treaty.as_ref(), e.span);
                 let c = self.unsigned(count);
-                Expectation::NonPartyClauses {
+                Expectation::NonParty {
+                    unit: *unit,
+                    treaty: t?,
+                    count: c? as usize,
+                }
+            }
+            K::Group {
+                group,
+                unit,
+                treaty,
+                count,
+            } => {
+                let g = self.lookup_group(group);
+                let t = self.treaty_ref(treaty.as_ref(), e.span);
+                let c = self.unsigned(count);
+                Expectation::Group {
+                    group: g?,
+                    unit: *unit,
                     treaty: t?,
                     count: c? as usize,
                 }

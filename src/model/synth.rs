@@ -78,6 +78,7 @@ impl Body {
                 loc: Loc::default(),
             },
             rules: Vec::new(),
+            as_of: None,
             loc: Loc::default(),
         }
     }
@@ -123,6 +124,7 @@ impl Builder {
             id: id.into(),
             name: name.into(),
             doc: None,
+            aggregate: false,
             loc,
         });
         ActorId(self.model.actors.len() - 1)
@@ -183,6 +185,7 @@ impl Builder {
             doc: None,
             parties: Vec::new(),
             clauses: Vec::new(),
+            as_of: None,
             loc,
         });
         TreatyId(self.model.treaties.len() - 1)

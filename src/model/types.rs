@@ -15,7 +15,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::source::{Loc, SourceFile};
-use crate::syntax::ast::{CmpOp, StanceKind, VarType};
+use crate::syntax::ast::{CmpOp, CountUnit, StanceKind, VarType};
 
 /// The largest total a dimension may have, so that exact threshold arithmetic
 /// (`total * 100 * 10^6`) stays inside `u128`.
@@ -102,6 +102,69 @@ pub struct Actor {
     pub id: String,
     pub name: String,
     pub doc: Option<String>,
+    /// Stands for several real actors voting as one (`aggregate`): a conclusion that rests
+    /// on it is an artefact of the aggregation, and the report says so.
+    pub aggregate: bool,
+    pub loc: Loc,
+}
+
+/// A calendar date (`as of 2025-12-12`), checked to exist. Ordered by time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// The date `text` (`YYYY-MM-DD`) names, if it is a real one (years 1000 to 9999).
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.split('-');
+        let year: u16 = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day: u8 = parts.next()?.parse().ok()?;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (parts.next().is_none() && year >= 1000 && (1..=days).contains(&day)).then_some(Date {
+            year,
+            month,
+            day,
+        })
+    }
+
+    /// Whether this date is more than a year before `later`: the same day of the next year
+    /// is not yet over a year later; the day after is (for 29 February: from 1 March).
+    pub fn over_a_year_before(self, later: Date) -> bool {
+        (self.year + 1, self.month, self.day) < (later.year, later.month, later.day)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// What a group names: an actor or a body, counted together in the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GroupMember {
+    Actor(ActorId),
+    Body(BodyId),
+}
+
+/// `group Europe "title" { EU, NATO, GBR }`.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub id: String,
+    pub title: Option<String>,
+    pub doc: Option<String>,
+    pub members: Vec<GroupMember>,
     pub loc: Loc,
 }
 
@@ -127,6 +190,8 @@ pub struct Body {
     pub default_rule: NamedRule,
     /// The rules of `rule NAME: ...`, in source order.
     pub rules: Vec<NamedRule>,
+    /// The date of its data (`as of`), if given.
+    pub as_of: Option<Date>,
     pub loc: Loc,
 }
 
@@ -482,6 +547,9 @@ pub struct Treaty {
     pub doc: Option<String>,
     pub parties: Vec<ActorId>,
     pub clauses: Vec<Clause>,
+    /// The date of its text (`as of`), if given: the data of the bodies it needs are
+    /// flagged when over a year older.
+    pub as_of: Option<Date>,
     pub loc: Loc,
 }
 
@@ -494,6 +562,34 @@ pub struct Clause {
     pub formulas: Vec<Formula>,
     pub requires: Vec<Requirement>,
     pub loc: Loc,
+}
+
+impl Clause {
+    /// The point the clause belongs to: the number its id starts with (`13a` is in point
+    /// 13); a clause whose id does not start with a digit is a point of its own.
+    pub fn point(&self) -> &str {
+        let digits = self.id.bytes().take_while(u8::is_ascii_digit).count();
+        match digits {
+            0 => &self.id,
+            n => &self.id[..n],
+        }
+    }
+}
+
+impl Group {
+    /// Whether `clause` requires a member of the group: some route of some requirement
+    /// targets one of its actors, or a decision (or `each of`) of one of its bodies. A body's
+    /// members do not count on their own: a group of European states does not make a World
+    /// Bank decision European because some of them vote in it.
+    pub fn needed_by(&self, clause: &Clause) -> bool {
+        clause.requires.iter().flat_map(|r| &r.routes).any(|route| {
+            let named = match route.target {
+                Target::Body { body, .. } | Target::EachOf(body) => GroupMember::Body(body),
+                Target::Actor(a) => GroupMember::Actor(a),
+            };
+            self.members.contains(&named)
+        })
+    }
 }
 
 /// A clause names treaty `treaty`, clause number `clause` in it.
@@ -702,8 +798,17 @@ pub enum Expectation {
         op: CmpOp,
         value: ExpectedValue,
     },
-    /// The number of clauses of `treaty` that need action by actors who are not parties.
-    NonPartyClauses {
+    /// The number of clauses (or points) of `treaty` that need action by actors who are
+    /// not parties.
+    NonParty {
+        unit: CountUnit,
+        treaty: TreatyId,
+        count: usize,
+    },
+    /// The number of clauses (or points) of `treaty` that require a member of `group`.
+    Group {
+        group: usize,
+        unit: CountUnit,
         treaty: TreatyId,
         count: usize,
     },
@@ -738,6 +843,8 @@ pub struct Model {
     pub expects: Vec<Expect>,
     /// Domestic procedures, in source order.
     pub procedures: Vec<Procedure>,
+    /// Groups of actors and bodies (`group`), in source order.
+    pub groups: Vec<Group>,
 }
 
 impl Model {
@@ -779,5 +886,38 @@ impl Model {
         let f = &self.files[loc.file];
         let (l, c) = f.line_col(loc.span.start);
         format!("{}:{l}:{c}", f.display)
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::Date;
+
+    #[test]
+    fn only_real_days_are_dates() {
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2000-02-29").is_some());
+        for bad in [
+            "2025-02-29",
+            "1900-02-29",
+            "2025-13-01",
+            "2025-04-31",
+            "2025-00-10",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            Date::parse("2025-12-12").map(|d| d.to_string()),
+            Some("2025-12-12".to_string())
+        );
+    }
+
+    #[test]
+    fn a_year_is_counted_by_the_calendar() {
+        let d = |s| Date::parse(s).unwrap_or_else(|| panic!("{s}"));
+        assert!(!d("2024-11-20").over_a_year_before(d("2025-11-20")));
+        assert!(d("2024-11-19").over_a_year_before(d("2025-11-20")));
+        assert!(!d("2024-02-29").over_a_year_before(d("2025-02-28")));
+        assert!(d("2024-02-29").over_a_year_before(d("2025-03-01")));
     }
 }

@@ -10,8 +10,8 @@ use std::fmt::Write;
 
 use super::loaded::RouteOut;
 use super::wire::{
-    CheckDoc, ConflictOut, DecisionOut, GuaranteeOut, ItemOut, ReasonOut, SourceLine, TreatyOut,
-    UndecidedOut, VetoesDoc,
+    CheckDoc, ConflictOut, DataOut, DecisionOut, GuaranteeOut, ItemOut, ReasonOut, SourceLine,
+    TreatyOut, UndecidedOut, VetoesDoc,
 };
 use crate::model::names::red_line_name;
 use crate::model::Ballot;
@@ -33,6 +33,7 @@ pub fn human(doc: &CheckDoc) -> String {
     }
     for t in &doc.treaties {
         header(&mut o, t);
+        warnings(&mut o, t);
         conflicts(&mut o, t);
         guarantees(&mut o, t);
         objections(&mut o, t);
@@ -46,10 +47,21 @@ pub fn human(doc: &CheckDoc) -> String {
         if !t.vetoes_by_actor.is_empty() {
             let _ = writeln!(o, "\nsingle-actor vetoes");
             for v in &t.vetoes_by_actor {
-                let _ = writeln!(o, "  {} can block {}", v.actor, v.clauses.join(", "));
+                let aggregate = if t.aggregates.iter().any(|a| a.actor == v.actor) {
+                    " (an aggregate: see warnings)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    o,
+                    "  {}{aggregate} can block {}",
+                    v.actor,
+                    v.clauses.join(", ")
+                );
             }
         }
         dependencies(&mut o, t);
+        data(&mut o, t);
         let _ = writeln!(o);
     }
     for u in &doc.undecided {
@@ -135,6 +147,59 @@ fn header(o: &mut String, t: &TreatyOut) {
         );
         for f in fs {
             let _ = writeln!(o, "  fact {}  ({})", f.formula, f.at);
+        }
+    }
+}
+
+/// What the conclusions rest on that is not what it seems: an aggregate named as if it were
+/// one voter, or institutional data over a year older than the treaty's text.
+fn warnings(o: &mut String, t: &TreatyOut) {
+    let old: Vec<&DataOut> = t.data.iter().filter(|d| d.over_a_year_older).collect();
+    if t.aggregates.is_empty() && old.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\nwarnings");
+    for a in &t.aggregates {
+        let _ = writeln!(
+            o,
+            "  {} is an aggregate (\"{}\"), not one voter: what is said of it for {} {} holds of the bloc, not of any member inside it",
+            a.actor,
+            a.name,
+            verb(a.clauses.len() == 1, "clause", "clauses"),
+            a.clauses.join(", ")
+        );
+    }
+    let treaty_date = t.as_of.as_deref().unwrap_or("");
+    for d in old {
+        let _ = writeln!(
+            o,
+            "  the data of {} are as of {}, over a year before the treaty's text ({treaty_date}): its decisions may rest on old figures",
+            d.body,
+            d.as_of.as_deref().unwrap_or("")
+        );
+    }
+}
+
+/// The date of each institution's data, when the files give any date.
+fn data(o: &mut String, t: &TreatyOut) {
+    if t.as_of.is_none() && t.data.iter().all(|d| d.as_of.is_none()) {
+        return;
+    }
+    let _ = writeln!(o, "\ndata");
+    if let Some(d) = &t.as_of {
+        let _ = writeln!(o, "  the treaty's text: as of {d}");
+    }
+    for d in &t.data {
+        match &d.as_of {
+            Some(date) if d.over_a_year_older => {
+                let _ = writeln!(o, "  {}: as of {date} (over a year older)", d.body);
+            }
+            Some(date) => {
+                let _ = writeln!(o, "  {}: as of {date}", d.body);
+            }
+            None => {
+                let _ = writeln!(o, "  {}: no date given", d.body);
+            }
         }
     }
 }
@@ -786,9 +851,32 @@ fn dependencies(o: &mut String, t: &TreatyOut) {
         };
         let _ = writeln!(o, "  clause {} needs {}{np}", c.clause, reqs.join(", "));
     }
+    let s = &t.summary;
+    // Points are worth counting only when some point has several clauses.
+    let points = if s.points == s.clauses {
+        String::new()
+    } else {
+        format!(" ({} of {} points)", s.points_needing_non_parties, s.points)
+    };
     let _ = writeln!(
         o,
-        "  {} of {} clauses need action by actors who are not parties",
-        t.summary.clauses_needing_non_parties, t.summary.clauses
+        "  {} of {} clauses{points} need action by actors who are not parties",
+        s.clauses_needing_non_parties, s.clauses
     );
+    for g in &s.groups {
+        let which = if g.points.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", g.points.join(", "))
+        };
+        let _ = writeln!(
+            o,
+            "  {} of {} points ({} of {} clauses) need {}{which}",
+            g.points.len(),
+            s.points,
+            g.clauses.len(),
+            s.clauses,
+            g.group
+        );
+    }
 }

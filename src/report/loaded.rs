@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::model::display::rule_text;
 use crate::model::names::{actor_ids, clause_name, member_name, target_names};
 use crate::model::{
-    ActorId, Body, Holders, Loc, Model, NamedRule, Position, Procedure, RedLineKind, Requirement,
-    Route, StanceKind, Target, Treaty, VarType,
+    ActorId, Body, Group, GroupMember, Holders, Loc, Model, NamedRule, Position, Procedure,
+    RedLineKind, Requirement, Route, StanceKind, Target, Treaty, VarType,
 };
 
 /// A place in a source file, as the wire format gives it.
@@ -41,6 +41,20 @@ pub fn place(model: &Model, loc: Loc) -> Place {
 pub struct ActorOut {
     pub id: String,
     pub name: String,
+    /// Present (and true) only for an `aggregate` actor.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub aggregate: bool,
+}
+
+/// `group G "title" { ... }`.
+#[derive(Serialize)]
+pub struct GroupOut {
+    pub id: String,
+    pub title: Option<String>,
+    /// Actor and body ids, in source order.
+    pub members: Vec<String>,
+    #[serde(flatten)]
+    pub at: Place,
 }
 
 #[derive(Serialize)]
@@ -65,6 +79,9 @@ pub struct BodyOut {
     pub dimensions: Vec<String>,
     pub members: Vec<MemberOut>,
     pub rules: Vec<RuleOut>,
+    /// The date of its data (`as of`, `YYYY-MM-DD`); absent when not given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
     #[serde(flatten)]
     pub at: Place,
 }
@@ -113,6 +130,9 @@ pub struct TreatyOut {
     pub title: Option<String>,
     pub parties: Vec<String>,
     pub clauses: Vec<ClauseOut>,
+    /// The date of its text (`as of`); absent when not given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
     #[serde(flatten)]
     pub at: Place,
 }
@@ -157,6 +177,9 @@ pub struct LoadedOut {
     pub positions: Vec<PositionOut>,
     /// Domestic procedures (`consent ACTOR by BODY ...`).
     pub procedures: Vec<ProcedureOut>,
+    /// Groups (`group`); absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupOut>,
     pub expectations: usize,
 }
 
@@ -248,6 +271,7 @@ pub fn loaded(model: &Model) -> LoadedOut {
             .map(|a| ActorOut {
                 id: a.id.clone(),
                 name: a.name.clone(),
+                aggregate: a.aggregate,
             })
             .collect(),
         bodies: model.bodies.iter().map(|b| body_out(model, b)).collect(),
@@ -272,7 +296,24 @@ pub fn loaded(model: &Model) -> LoadedOut {
             .iter()
             .map(|p| procedure_out(model, p))
             .collect(),
+        groups: model.groups.iter().map(|g| group_out(model, g)).collect(),
         expectations: model.expects.len(),
+    }
+}
+
+fn group_out(model: &Model, g: &Group) -> GroupOut {
+    GroupOut {
+        id: g.id.clone(),
+        title: g.title.clone(),
+        members: g
+            .members
+            .iter()
+            .map(|m| match *m {
+                GroupMember::Actor(a) => model.actors[a].id.clone(),
+                GroupMember::Body(b) => model.bodies[b].id.clone(),
+            })
+            .collect(),
+        at: place(model, g.loc),
     }
 }
 
@@ -302,6 +343,7 @@ fn body_out(model: &Model, b: &Body) -> BodyOut {
                 at: place(model, r.loc),
             })
             .collect(),
+        as_of: b.as_of.map(|d| d.to_string()),
         at: place(model, b.loc),
     }
 }
@@ -322,6 +364,7 @@ fn treaty_out(model: &Model, t: &Treaty) -> TreatyOut {
                 at: place(model, c.loc),
             })
             .collect(),
+        as_of: t.as_of.map(|d| d.to_string()),
         at: place(model, t.loc),
     }
 }
@@ -378,7 +421,10 @@ pub fn human(model: &Model) -> String {
     for chunk in model.actors.chunks(6) {
         let line: Vec<String> = chunk
             .iter()
-            .map(|a| format!("{} {}", a.id, a.name))
+            .map(|a| {
+                let aggregate = if a.aggregate { " (aggregate)" } else { "" };
+                format!("{} {}{aggregate}", a.id, a.name)
+            })
             .collect();
         let _ = writeln!(o, "  {}", line.join(" · "));
     }
@@ -396,6 +442,17 @@ pub fn human(model: &Model) -> String {
                 p.actor, p.body, p.rule, p.at
             );
         }
+    }
+    for g in model.groups.iter().map(|g| group_out(model, g)) {
+        let _ = writeln!(o);
+        let title = quoted(g.title.as_deref());
+        let _ = writeln!(
+            o,
+            "group {}{title}: {}  ({})",
+            g.id,
+            g.members.join(", "),
+            g.at
+        );
     }
     variables_text(&mut o, model);
     for t in &model.treaties {
@@ -420,10 +477,13 @@ fn body_text(o: &mut String, model: &Model, b: &Body) {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "body {} \"{}\" — {}  ({})",
+        "body {} \"{}\" — {}{}  ({})",
         b.id,
         b.name,
         plural(b.members.len(), "member", "members"),
+        b.as_of
+            .map(|d| format!(", data as of {d}"))
+            .unwrap_or_default(),
         model.describe_loc(b.loc)
     );
     for doc in b.doc.iter().flat_map(|d| d.lines()) {
@@ -482,11 +542,12 @@ fn treaty_text(o: &mut String, model: &Model, t: &Treaty) {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "treaty {}{} — {}, parties {}  ({})",
+        "treaty {}{} — {}, parties {}{}  ({})",
         t.id,
         quoted(t.title.as_deref()),
         plural(t.clauses.len(), "clause", "clauses"),
         actor_ids(model, &t.parties).join(", "),
+        t.as_of.map(|d| format!(", as of {d}")).unwrap_or_default(),
         model.describe_loc(t.loc)
     );
     for c in &t.clauses {

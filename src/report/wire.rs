@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::loaded::{place, requirement, LoadedOut, Place, RequirementOut};
-use crate::analysis::{Analyses, Decider, Decision, NoReason, Objection, TreatyAnalysis};
+use crate::analysis::{
+    caveats, counts, Analyses, Decider, Decision, NoReason, Objection, TreatyAnalysis,
+};
 use crate::model::display::rule_text;
 use crate::model::eval::Value;
 use crate::model::names::{actor_ids, clause_name, member_name, red_line_name, target_text};
@@ -86,10 +88,47 @@ pub struct TreatyOut {
     pub clauses: Vec<ClauseOut>,
     pub vetoes_by_actor: Vec<VetoesOut>,
     pub summary: SummaryOut,
+    /// The date of the treaty's text (`as of`, `YYYY-MM-DD`); absent when not given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// The bodies whose data the decisions use, with the date of that data; absent when
+    /// neither the treaty nor any of those bodies gives a date.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<DataOut>,
+    /// Aggregate actors that the conclusions about some clauses name; absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aggregates: Vec<AggregateOut>,
     #[serde(skip)]
     pub title: Option<String>,
     #[serde(skip)]
     pub at: Place,
+}
+
+#[derive(Serialize)]
+pub struct DataOut {
+    pub body: String,
+    /// `YYYY-MM-DD`, or null when the file gives no `as of`.
+    pub as_of: Option<String>,
+    /// Over a year older than the treaty's text (both dated).
+    pub over_a_year_older: bool,
+}
+
+#[derive(Serialize)]
+pub struct AggregateOut {
+    pub actor: String,
+    /// Its name, which says what it stands for.
+    pub name: String,
+    /// The clauses whose vetoes, forcers, blocking coalitions or no votes name it.
+    pub clauses: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct GroupCountOut {
+    pub group: String,
+    pub title: Option<String>,
+    /// The clauses that require a member of the group, and their points.
+    pub clauses: Vec<String>,
+    pub points: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -338,6 +377,8 @@ pub struct RequirementStatusOut {
 #[derive(Serialize)]
 pub struct ClauseOut {
     pub clause: String,
+    /// Its point: the number its id starts with (`13a` is in point 13).
+    pub point: String,
     pub adoptable: bool,
     /// Its content contradicts the facts on its own.
     pub contradictory: bool,
@@ -366,6 +407,11 @@ pub struct SummaryOut {
     pub blocked: usize,
     pub conflicts: usize,
     pub clauses_needing_non_parties: usize,
+    /// The treaty's points (a clause's point is the number its id starts with).
+    pub points: usize,
+    pub points_needing_non_parties: usize,
+    /// For each `group`, in source order: the clauses and points that require a member.
+    pub groups: Vec<GroupCountOut>,
 }
 
 /// The document of `treaty check`.
@@ -451,6 +497,7 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
             .iter()
             .map(|s| ClauseOut {
                 clause: clause_name(model, s.clause),
+                point: model.clause(s.clause).point().to_string(),
                 adoptable: s.adoptable,
                 contradictory: s.contradictory,
                 impossible: s.impossible(),
@@ -501,24 +548,66 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
                 clauses: cs.iter().map(|c| clause_name(model, *c)).collect(),
             })
             .collect(),
-        summary: summary(a),
+        summary: summary(model, a),
+        as_of: t.as_of.map(|d| d.to_string()),
+        data: data_dates(model, a)
+            .into_iter()
+            .map(|d| DataOut {
+                body: model.bodies[d.body].id.clone(),
+                as_of: d.as_of.map(|x| x.to_string()),
+                over_a_year_older: d.old,
+            })
+            .collect(),
+        aggregates: caveats::aggregates(model, a)
+            .into_iter()
+            .map(|u| AggregateOut {
+                actor: model.actors[u.actor].id.clone(),
+                name: model.actors[u.actor].name.clone(),
+                clauses: u.clauses.iter().map(|&c| clause_name(model, c)).collect(),
+            })
+            .collect(),
         title: t.title.clone(),
         at: place(model, t.loc),
     }
 }
 
-fn summary(a: &TreatyAnalysis) -> SummaryOut {
+/// The data dates, when something is dated (else none: the list would say nothing).
+fn data_dates(model: &Model, a: &TreatyAnalysis) -> Vec<caveats::DataDate> {
+    let dates = caveats::data_dates(model, a);
+    let dated = model.treaties[a.treaty].as_of.is_some() || dates.iter().any(|d| d.as_of.is_some());
+    if dated {
+        dates
+    } else {
+        Vec::new()
+    }
+}
+
+fn summary(model: &Model, a: &TreatyAnalysis) -> SummaryOut {
     let adoptable = a.clauses.iter().filter(|s| s.adoptable).count();
+    let non_party = counts::non_party(model, a);
     SummaryOut {
         clauses: a.clauses.len(),
         adoptable,
         blocked: a.clauses.len() - adoptable,
         conflicts: a.consistency.conflicts.len(),
-        clauses_needing_non_parties: a
-            .clauses
-            .iter()
-            .filter(|s| !s.non_parties.is_empty())
-            .count(),
+        clauses_needing_non_parties: non_party.clauses.len(),
+        points: counts::all_points(model, a.treaty).len(),
+        points_needing_non_parties: non_party.points.len(),
+        groups: (0..model.groups.len())
+            .map(|g| {
+                let count = counts::group(model, a.treaty, g);
+                GroupCountOut {
+                    group: model.groups[g].id.clone(),
+                    title: model.groups[g].title.clone(),
+                    clauses: count
+                        .clauses
+                        .iter()
+                        .map(|&c| clause_name(model, c))
+                        .collect(),
+                    points: count.points,
+                }
+            })
+            .collect(),
     }
 }
 

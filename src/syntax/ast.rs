@@ -45,6 +45,24 @@ pub enum Item {
     Position(PositionDecl),
     Expect(ExpectDecl),
     Consent(ConsentDecl),
+    Group(GroupDecl),
+}
+
+/// `group Europe "title" { EU, NATO, GBR }`: actors and bodies counted together.
+#[derive(Clone, Debug)]
+pub struct GroupDecl {
+    pub id: Ident,
+    pub title: Option<Str>,
+    pub members: Vec<Ident>,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+/// `as of 2025-12-12`, as written (checked to be a real date when resolved).
+#[derive(Clone, Debug)]
+pub struct DateAst {
+    pub text: String,
+    pub span: Span,
 }
 
 /// `consent RUS by RUS_Assembly by ratification when F`: how an actor gives its consent.
@@ -62,6 +80,8 @@ pub struct ConsentDecl {
 pub struct ActorDecl {
     pub id: Ident,
     pub name: Str,
+    /// `aggregate`: stands for several real actors voting as one.
+    pub aggregate: bool,
     pub doc: Option<String>,
     pub span: Span,
 }
@@ -75,6 +95,8 @@ pub struct BodyDecl {
     pub member_lists: Vec<(Vec<MemberDecl>, Span)>,
     pub decides: Vec<RuleDecl>,
     pub rules: Vec<RuleDecl>,
+    /// Every `as of` (more than one is an error reported at resolution).
+    pub as_of: Vec<DateAst>,
     pub span: Span,
 }
 
@@ -199,6 +221,8 @@ pub struct TreatyDecl {
     pub doc: Option<String>,
     pub parties: Vec<Ident>,
     pub clauses: Vec<ClauseDecl>,
+    /// Every `as of` (more than one is an error reported at resolution).
+    pub as_of: Vec<DateAst>,
     pub span: Span,
 }
 
@@ -340,7 +364,16 @@ pub enum ExpectKind {
         op: CmpOp,
         value: Lit,
     },
-    NonPartyClauses {
+    /// `expect non-party clauses|points [TREATY] N`.
+    NonParty {
+        unit: CountUnit,
+        treaty: Option<Ident>,
+        count: Lit,
+    },
+    /// `expect group G clauses|points [TREATY] N`.
+    Group {
+        group: Ident,
+        unit: CountUnit,
         treaty: Option<Ident>,
         count: Lit,
     },
@@ -403,4 +436,12 @@ pub enum VetoMode {
     No,
     Abstaining,
     Absence,
+}
+
+/// What a count expectation counts: clauses, or points (a clause's point is the number its
+/// id starts with: 13a is in point 13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountUnit {
+    Clauses,
+    Points,
 }

@@ -168,6 +168,7 @@ pub(super) fn syntax_error(
         ("a name", &["`_`"]),
         ("a quoted string", &["`\"`"]),
         ("`decides by`", &["`decides`"]),
+        ("`as of`", &["`as`"]),
         ("`rejects package`", &["`rejects`"]),
         (
             "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
@@ -233,6 +234,7 @@ fn describe_rule(r: Rule) -> Option<String> {
             "red" => "`red line`".to_string(),
             "each" => "`each of`".to_string(),
             "rejects" => "`rejects package`".to_string(),
+            "as" => "`as of`".to_string(),
             k => format!("`{k}`"),
         });
     }
@@ -254,7 +256,12 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::treaty_decl
             | Rule::position_decl
             | Rule::expect_decl
-            | Rule::consent_decl => "a declaration",
+            | Rule::consent_decl
+            | Rule::group_decl => "a declaration",
+            Rule::as_of => "`as of`",
+            Rule::date => "a date such as `2025-12-12`",
+            Rule::aggregate => "`aggregate`",
+            Rule::count_unit => "`clauses` or `points`",
             Rule::members_stmt => "`members`",
             Rule::decides_stmt => "`decides by`",
             Rule::rule_decl => "`rule`",
@@ -325,7 +332,8 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::expect_guaranteed
             | Rule::expect_not_guaranteed
             | Rule::expect_objection
-            | Rule::expect_no_objection => "an expectation",
+            | Rule::expect_no_objection
+            | Rule::expect_group => "an expectation",
             Rule::veto_mode => "`by no`, `by abstaining` or `by absence`",
             Rule::red_line_ref => "a red line (`POSITION.\"label\"`)",
             Rule::power_index => "`swings`, `banzhaf`, `banzhaf_absolute` or `shapley_shubik`",

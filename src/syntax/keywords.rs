@@ -40,6 +40,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("position", true, true),
     kw("expect", true, true),
     kw("consent", true, true),
+    kw("group", true, true),
     // Statements inside declarations.
     kw("members", false, true),
     kw("decides", false, true),
@@ -64,6 +65,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("when", false, true),
     kw("rejects", false, true),
     kw("package", false, true),
+    kw("aggregate", false, true),
+    kw("as", false, false),
     // Voting rules.
     kw("unanimity", false, true),
     kw("majority", false, true),
@@ -110,6 +113,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("shapley_shubik", false, false),
     kw("non-party", false, false),
     kw("clauses", false, false),
+    kw("points", false, false),
     kw("force", false, false),
     kw("route", false, false),
     kw("for", false, false),

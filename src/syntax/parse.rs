@@ -328,31 +328,36 @@ impl Builder<'_, '_> {
                     items.push(Item::Use(self.string(s)));
                 }
             }
-            Rule::actor_decl => {
-                let mut it = p.kids();
-                if let (Some(id), Some(name)) = (it.next(), it.next()) {
-                    items.push(Item::Actor(ActorDecl {
-                        id: self.ident(id),
-                        name: self.string(name),
-                        doc,
-                        span,
-                    }));
-                }
-            }
+            Rule::actor_decl => items.extend(self.actor(p, doc, span).map(Item::Actor)),
             Rule::actors_decl => {
                 for e in p.kids() {
                     let espan = self.span(&e);
                     let edoc = self.doc(espan.start);
-                    let mut it = e.kids();
-                    if let (Some(id), Some(name)) = (it.next(), it.next()) {
-                        items.push(Item::Actor(ActorDecl {
-                            id: self.ident(id),
-                            name: self.string(name),
-                            doc: edoc,
-                            span: espan,
-                        }));
+                    items.extend(self.actor(e, edoc, espan).map(Item::Actor));
+                }
+            }
+            Rule::group_decl => {
+                let mut it = p.kids();
+                let id = self.first_ident(it.next(), span);
+                let mut group = GroupDecl {
+                    id,
+                    title: None,
+                    members: Vec::new(),
+                    doc,
+                    span,
+                };
+                for c in it {
+                    match c.as_rule() {
+                        Rule::string => group.title = Some(self.string(c)),
+                        Rule::ident_list => {
+                            for i in c.kids() {
+                                group.members.push(self.ident(i));
+                            }
+                        }
+                        _ => {}
                     }
                 }
+                items.push(Item::Group(group));
             }
             Rule::body_decl => items.push(Item::Body(self.body(p, doc, span))),
             Rule::var_decl => {
@@ -420,6 +425,28 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// `actor ID "name" [aggregate]`, alone or as an entry of `actors { ... }`.
+    fn actor(&mut self, p: Pair<Rule>, doc: Option<String>, span: Span) -> Option<ActorDecl> {
+        let mut it = p.kids();
+        let (id, name) = (it.next()?, it.next()?);
+        Some(ActorDecl {
+            id: self.ident(id),
+            name: self.string(name),
+            aggregate: it.next().is_some_and(|a| a.as_rule() == Rule::aggregate),
+            doc,
+            span,
+        })
+    }
+
+    /// The date of an `as of` statement.
+    fn as_of(&mut self, p: Pair<Rule>) -> Option<DateAst> {
+        let d = p.kids().next()?;
+        Some(DateAst {
+            text: d.as_str().to_string(),
+            span: self.span(&d),
+        })
+    }
+
     /// The formula of a `when` precondition.
     fn precondition(&mut self, p: Pair<Rule>) -> Option<FormulaAst> {
         p.kids().next().and_then(|f| self.formula(f))
@@ -435,6 +462,7 @@ impl Builder<'_, '_> {
             member_lists: Vec::new(),
             decides: Vec::new(),
             rules: Vec::new(),
+            as_of: Vec::new(),
             span,
         };
         for c in it {
@@ -491,6 +519,7 @@ impl Builder<'_, '_> {
                         });
                     }
                 }
+                Rule::as_of => body.as_of.extend(self.as_of(c)),
                 Rule::rule_decl => {
                     let rdoc = self.doc(cspan.start);
                     let mut ri = c.kids();
@@ -620,11 +649,13 @@ impl Builder<'_, '_> {
             doc,
             parties: Vec::new(),
             clauses: Vec::new(),
+            as_of: Vec::new(),
             span,
         };
         for c in it {
             match c.as_rule() {
                 Rule::string => t.title = Some(self.string(c)),
+                Rule::as_of => t.as_of.extend(self.as_of(c)),
                 Rule::parties_stmt => {
                     for l in c.kids() {
                         for i in l.kids() {
@@ -921,16 +952,34 @@ impl Builder<'_, '_> {
                     value: self.lit(rest[3].clone()),
                 }
             }
-            Rule::expect_non_party => {
+            Rule::expect_non_party | Rule::expect_group => {
+                let group = match rule {
+                    Rule::expect_group => Some(self.ident(it.next()?)),
+                    _ => None,
+                };
+                let unit = match it.next()?.as_str() {
+                    "points" => CountUnit::Points,
+                    _ => CountUnit::Clauses,
+                };
                 let parts: Vec<Pair<Rule>> = it.collect();
                 let (treaty, count) = match parts.len() {
                     2 => (Some(self.ident(parts[0].clone())), &parts[1]),
                     1 => (None, &parts[0]),
                     _ => return None,
                 };
-                ExpectKind::NonPartyClauses {
-                    treaty,
-                    count: self.lit(count.clone()),
+                let count = self.lit(count.clone());
+                match group {
+                    Some(group) => ExpectKind::Group {
+                        group,
+                        unit,
+                        treaty,
+                        count,
+                    },
+                    None => ExpectKind::NonParty {
+                        unit,
+                        treaty,
+                        count,
+                    },
                 }
             }
             Rule::expect_guaranteed | Rule::expect_not_guaranteed => {
