@@ -366,3 +366,30 @@ fn a_directory_link_loop_in_treaty_test_ends() {
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(out.contains("1 passed, 0 failed"), "{out}");
 }
+
+/// The README shows the start of the main job's output: it must be the real output.
+#[test]
+fn readme_shows_the_main_jobs_real_output() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let start = readme
+        .find("`treaty check` on the plan starts:\n\n")
+        .unwrap_or_else(|| panic!("README: the main job's output is not introduced"));
+    let shown: Vec<&str> = readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| *l != "    ...")
+        .map(|l| l.strip_prefix("    ").unwrap_or(l))
+        .collect();
+    let out = treaty()
+        .args(["check", "rules/treaties/peace-plan-28.treaty"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let real: Vec<&str> = text.lines().take(shown.len()).collect();
+    assert!(shown.len() > 5, "README shows too little: {shown:?}");
+    assert_eq!(
+        shown, real,
+        "README.md's excerpt of the main job is out of date"
+    );
+}
