@@ -1071,6 +1071,15 @@ impl Builder<'_, '_> {
                     }
                 }
                 let (mut acc, mut d) = operand.ok_or(())?;
+                // A parenthesised operand's pair is the formula inside the parentheses; as
+                // written, the operand runs from its first character after the operators
+                // (the `(`) to the end of this pair (the `)`).
+                let from = ops.last().map_or(span.start, |op| op.end);
+                let gap = self.text.get(from..acc.span.start).unwrap_or("");
+                acc.span = Span {
+                    start: from + (gap.len() - gap.trim_start().len()),
+                    end: span.end,
+                };
                 while let Some(op) = ops.pop() {
                     d += 1;
                     if d > MAX_FORMULA_DEPTH {
@@ -1205,6 +1214,37 @@ mod tests {
         match &f.kind {
             FormulaKind::Name(n) => n,
             other => panic!("not a name: {other:?}"),
+        }
+    }
+
+    /// Every node's span covers its text as written, parentheses included: the formula's
+    /// text in reports is the slice of its span.
+    #[test]
+    fn spans_keep_the_parentheses_of_operands() {
+        let cases = [
+            ("(a or b) implies c", "(a or b)"),
+            ("(a or b)", "a"),
+            ("-(x + 1) > 0", "-(x + 1)"),
+            ("not (a)", "(a)"),
+            ("not ( a and b ) or c", "not ( a and b )"),
+        ];
+        for (formula, first_operand) in cases {
+            let text = format!("fact {formula}");
+            let (ast, diags) = parse_source(&text, 0);
+            assert!(diags.is_empty(), "{diags:?}");
+            let Some(Item::Fact(f)) = ast.and_then(|a| a.items.into_iter().next()) else {
+                panic!("not a fact: {formula}");
+            };
+            let slice = |sp: Span| &text[sp.start..sp.end];
+            assert_eq!(slice(f.formula.span), formula);
+            let first = match &f.formula.kind {
+                FormulaKind::Implies(l, _) | FormulaKind::Cmp(_, l, _) | FormulaKind::Not(l) => {
+                    l.span
+                }
+                FormulaKind::Or(ops) => ops[0].span,
+                _ => f.formula.span,
+            };
+            assert_eq!(slice(first), first_operand, "in {formula}");
         }
     }
 
