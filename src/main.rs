@@ -85,6 +85,23 @@ enum Command {
         #[command(flatten)]
         budget: Budget,
     },
+    /// The semantic difference between two drafts (exit 1 when NEW is worse).
+    Diff {
+        /// The older draft.
+        old: PathBuf,
+        /// The newer draft (its clauses may say `matches ID`).
+        new: PathBuf,
+        /// The treaty of OLD to compare (needed when it holds several).
+        #[arg(long)]
+        old_treaty: Option<String>,
+        /// The treaty of NEW to compare (needed when it holds several).
+        #[arg(long)]
+        new_treaty: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        #[command(flatten)]
+        budget: Budget,
+    },
 }
 
 #[derive(clap::Args, Clone, Copy)]
@@ -187,7 +204,73 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Test { paths, budget } => test(&paths, budget, color),
+        Command::Diff {
+            old,
+            new,
+            old_treaty,
+            new_treaty,
+            format,
+            budget,
+        } => diff(
+            [(&old, old_treaty.as_deref()), (&new, new_treaty.as_deref())],
+            format,
+            budget,
+            color,
+        ),
     }
+}
+
+/// `treaty diff`: each file loaded and its treaty analysed on its own, then compared.
+fn diff(
+    sides: [(&PathBuf, Option<&str>); 2],
+    format: Format,
+    budget: Budget,
+    color: bool,
+) -> Result<ExitCode, ExitCode> {
+    let mut models = Vec::new();
+    for (file, _) in sides {
+        models.push(load(std::slice::from_ref(file), color)?);
+    }
+    let mut analyses = Vec::new();
+    for ((file, name), model) in sides.iter().zip(&models) {
+        let t = analysis::diff::pick_treaty(model, *name, &file.display().to_string())
+            .map_err(|d| fail(&d, color, 2))?;
+        analyses.push(
+            analysis::analyse(model, t, &budget.options())
+                .map_err(|e| analysis_error(&e, color))?,
+        );
+    }
+    let (Some(om), Some(nm), Some(oa), Some(na)) = (
+        models.first(),
+        models.get(1),
+        analyses.first(),
+        analyses.get(1),
+    ) else {
+        return Err(ExitCode::from(2));
+    };
+    let old = analysis::diff::Side {
+        model: om,
+        analysis: oa,
+    };
+    let new = analysis::diff::Side {
+        model: nm,
+        analysis: na,
+    };
+    let d = analysis::diff::diff(old, new).map_err(|d| {
+        let text = report::diagnostics::render(&nm.files, d.as_ref(), color);
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        ExitCode::from(2)
+    })?;
+    let doc = report::diff::doc(old, new, &d);
+    emit(&match format {
+        Format::Human => report::diff::human(&doc),
+        Format::Json => json(&doc),
+    })?;
+    Ok(if doc.worse {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn check(

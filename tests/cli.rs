@@ -393,3 +393,57 @@ fn readme_shows_the_main_jobs_real_output() {
         "README.md's excerpt of the main job is out of date"
     );
 }
+
+/// `treaty diff` of a draft with itself: no change, not worse, exit 0, in both formats.
+#[test]
+fn a_draft_diffed_with_itself_shows_no_change() {
+    for file in [
+        "rules/treaties/peace-plan-28.treaty",
+        "rules/treaties/e3-counter-draft.treaty",
+        "rules/treaties/framework-20.treaty",
+        "tests/cases/diff/old.treaty",
+        "tests/cases/diff/new.treaty",
+    ] {
+        let out = treaty()
+            .args(["diff", file, file, "--color=never"])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{file}: {text}");
+        assert!(text.starts_with("NEW is not worse\n"), "{file}: {text}");
+        assert!(text.ends_with("\nno change\n"), "{file}: {text}");
+        let out = treaty()
+            .args(["diff", file, file, "--format", "json"])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(0), "{file}");
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(doc["version"], 1, "{file}");
+        assert_eq!(doc["changed"], false, "{file}");
+        assert_eq!(doc["worse"], false, "{file}");
+    }
+}
+
+/// The diff is directed: the worse draft as NEW exits 1, the same pair swapped exits 0; a
+/// side that does not load is an input error.
+#[test]
+fn diff_exit_codes() {
+    let run = |args: &[&str]| {
+        treaty()
+            .args(args)
+            .arg("--color=never")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .status
+            .code()
+    };
+    let (old, new) = ("tests/cases/diff/old.treaty", "tests/cases/diff/new.treaty");
+    assert_eq!(run(&["diff", old, new]), Some(1));
+    assert_eq!(run(&["diff", new, old]), Some(0));
+    assert_eq!(
+        run(&["diff", old, "tests/cases/no-such-file.treaty"]),
+        Some(2)
+    );
+    assert_eq!(run(&["diff", old, new, "--rlimit", "1"]), Some(3));
+}

@@ -1,7 +1,8 @@
 //! One snapshot per fixture under `tests/cases/` (in the manner of tweag/nickel): the
 //! fixture's leading `// test: ARGS` lines give the `treaty` arguments of each run (default
 //! one `check`), the fixture path is appended, and stdout, stderr and the exit code of
-//! every run are snapshotted, in order.
+//! every run are snapshotted, in order. A `// test-args: ARGS` line runs ARGS as they are,
+//! without the fixture path (commands on other files, e.g. `diff` of two library drafts).
 //! Paths are relative to the crate root and colour is off, so snapshots are stable.
 
 use std::path::Path;
@@ -9,29 +10,37 @@ use std::process::Command;
 
 fn run_fixture(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_default();
-    let runs: Vec<Vec<String>> = bytes
+    let runs: Vec<(bool, Vec<String>)> = bytes
         .split(|b| *b == b'\n')
         .map(String::from_utf8_lossy)
         .map_while(|line| {
-            line.strip_prefix("// test:")
-                .map(|a| a.split_whitespace().map(str::to_string).collect())
+            let words = |a: &str| a.split_whitespace().map(str::to_string).collect();
+            if let Some(a) = line.strip_prefix("// test-args:") {
+                Some((false, words(a)))
+            } else {
+                line.strip_prefix("// test:").map(|a| (true, words(a)))
+            }
         })
         .collect();
     if runs.is_empty() {
-        return run(path, &["check".to_string()]);
+        return run(path, &["check".to_string()], true);
     }
     runs.iter()
-        .map(|args| run(path, args))
+        .map(|(with_path, args)| run(path, args, *with_path))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-fn run(path: &Path, args: &[String]) -> String {
+fn run(path: &Path, args: &[String], with_path: bool) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    let rel = if with_path {
+        path.strip_prefix(root).unwrap_or(path)
+    } else {
+        Path::new("")
+    };
     let out = Command::new(env!("CARGO_BIN_EXE_treaty"))
         .args(args)
-        .arg(rel)
+        .args(with_path.then_some(rel))
         .arg("--color=never")
         .current_dir(root)
         .env("NO_COLOR", "1")

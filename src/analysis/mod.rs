@@ -41,6 +41,7 @@
 pub mod caveats;
 pub mod counts;
 mod decisions;
+pub mod diff;
 mod rejections;
 mod verify;
 mod votes;

@@ -1096,6 +1096,10 @@ impl Resolver {
                 formulas,
                 requires,
                 loc: self.loc(c.span),
+                matches: c.matches.as_ref().map(|m| match &m.treaty {
+                    Some(t) => format!("{}.{}", t.text, m.id.text),
+                    None => m.id.text.clone(),
+                }),
             });
         }
         let as_of = self.as_of(&t.as_of, &format!("treaty `{}`", t.id.text));

@@ -220,6 +220,7 @@ impl Builder {
             formulas: fs,
             requires: Vec::new(),
             loc,
+            matches: None,
         });
         ClauseRef {
             treaty,

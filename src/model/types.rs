@@ -562,6 +562,9 @@ pub struct Clause {
     pub formulas: Vec<Formula>,
     pub requires: Vec<Requirement>,
     pub loc: Loc,
+    /// `matches 21` / `matches Plan28.21` as written: the clause of an older draft this one
+    /// revises (`treaty diff` pins the match to it).
+    pub matches: Option<String>,
 }
 
 impl Clause {

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod loaded;
 pub mod power;
 pub mod test;

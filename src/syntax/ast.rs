@@ -234,6 +234,8 @@ pub struct ClauseDecl {
     pub formulas: Vec<FormulaAst>,
     pub requires: Vec<RequiresDecl>,
     pub span: Span,
+    /// `matches 21` / `matches Plan28.21`: the clause of an older draft this one revises.
+    pub matches: Option<ClauseRefAst>,
 }
 
 /// `requires ...`: one route, or `any of { ... }` routes.

@@ -315,6 +315,7 @@ fn describe_rule(r: Rule) -> Option<String> {
             Rule::stance | Rule::stance_kind => "`supports`, `opposes` or `abstains on`",
             Rule::rejects_package => "`rejects package`",
             Rule::clause_ref => "`clause ID`",
+            Rule::clause_matches => "`matches` and a clause id",
             Rule::expect_conflict
             | Rule::expect_consistent
             | Rule::expect_veto

@@ -684,10 +684,12 @@ impl Builder<'_, '_> {
             formulas: Vec::new(),
             requires: Vec::new(),
             span,
+            matches: None,
         };
         for s in it {
             match s.as_rule() {
                 Rule::string => c.title = Some(self.string(s)),
+                Rule::clause_matches => c.matches = Some(self.clause_ref(s)),
                 Rule::requires_stmt => {
                     let rspan = self.span(&s);
                     if let Some(r) = s.kids().next() {
