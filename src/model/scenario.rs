@@ -580,13 +580,17 @@ pub fn find_actor(model: &Model, name: &str) -> Result<ActorId, Option<String>> 
         .ok_or_else(|| did_you_mean(name, model.actors.iter().map(|a| a.id.as_str())))
 }
 
-/// `--assume "HUN no, SVK abstain"`: each actor's fixed ballot on every decision. `Err`: a
+/// `--assume "HUN no, SVK abstain"` (or `HUN:no,SVK:abstain`): each actor's fixed ballot on every decision. `Err`: a
 /// usage error (an unknown actor, with the closest name; an unknown ballot; a repeat).
 pub fn parse_assumed(model: &Model, text: &str) -> Result<Vec<AssumedBallot>, String> {
     let mut out: Vec<AssumedBallot> = Vec::new();
     let mut seen = BTreeSet::new();
     for part in text.split(',') {
-        let words: Vec<&str> = part.split_whitespace().collect();
+        // `HUN no` or `HUN:no` (one shell word).
+        let words: Vec<&str> = part
+            .split(|c: char| c.is_whitespace() || c == ':')
+            .filter(|w| !w.is_empty())
+            .collect();
         let [actor, ballot] = words[..] else {
             return Err(format!(
                 "`{}` is not `ACTOR BALLOT` (for example `HUN no`)",
