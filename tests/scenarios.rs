@@ -81,6 +81,7 @@ fn each_scenario_equals_its_edited_file() {
             base.replace("  held by C\n  red line", "  held by A\n  red line"),
         ),
         ("side", base.replace("group Side \"one side\" { A }", "group Side \"both\" { A, B }")),
+        ("cap30", base.replace("cap <= 10", "cap <= 30")),
         (
             "new_q",
             format!("{base}\nposition R \"source r\" {{ held by E  supports clause 1 }}\n"),
@@ -117,6 +118,7 @@ fn each_scenario_equals_its_edited_file() {
     assert_eq!(kind("drop_p"), Some(Reused::Preconditions));
     assert_eq!(kind("holders"), Some(Reused::Preconditions));
     assert_eq!(kind("fixed"), Some(Reused::Nothing));
+    assert_eq!(kind("cap30"), Some(Reused::Nothing));
 }
 
 /// The library's scenarios on the plan: a votes-only scenario reuses the base's consistency

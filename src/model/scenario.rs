@@ -7,7 +7,9 @@
 //! ballot, and `expect in scenario S ...` becomes an expectation of S's model; these are
 //! edits of the syntax trees, resolved together by `resolve` (so every error is located, at
 //! the scenario's text). `position P held by ...` and `body B members + X, - Y` then edit the
-//! resolved model (their text lives in the scenario, the item they change elsewhere):
+//! resolved model (their text lives in the scenario, the item they change elsewhere), as
+//! does `clause C { ... }`, which replaces clause C's content and requirements (resolved as a
+//! clause of a treaty of its own, then moved in place):
 //! holders are replaced, members added or removed (rules that name a removed member are an
 //! error; every rule must still decide something), and positions held by `each of` a body
 //! follow its new members.
@@ -80,6 +82,7 @@ fn stmt_span(s: &ScenarioStmt) -> Span {
         ScenarioStmt::Position(p) => p.span,
         ScenarioStmt::Group(g) => g.span,
         ScenarioStmt::Ballot(b) => b.span,
+        ScenarioStmt::Clause(c) => c.span,
     }
 }
 
@@ -137,13 +140,42 @@ fn apply(base: &Model, file: FileId, sc: &ScenarioDecl) -> Result<Model, Vec<Dia
                 }
                 added.push(Item::Group(g.clone()));
             }
+            ScenarioStmt::Clause(c) => {
+                let found = base
+                    .clause_refs()
+                    .filter(|r| base.clause(*r).id == c.id.text);
+                match found.count() {
+                    1 => {}
+                    0 => {
+                        let names: Vec<&str> = base
+                            .clause_refs()
+                            .map(|r| base.clause(r).id.as_str())
+                            .collect();
+                        let d = Diagnostic::error(
+                            format!("unknown clause `{}`", c.id.text),
+                            at(c.id.span),
+                        )
+                        .with_label("no such clause");
+                        diags.push(match did_you_mean(&c.id.text, names) {
+                            Some(h) => d.with_help(format!("did you mean `{h}`?")),
+                            None => d.with_help("a scenario replaces a clause of a treaty"),
+                        });
+                    }
+                    _ => diags.push(
+                        Diagnostic::error(
+                            format!("clause `{}` is in several treaties", c.id.text),
+                            at(c.id.span),
+                        )
+                        .with_label("ambiguous")
+                        .with_help("load one treaty with the scenario"),
+                    ),
+                }
+            }
             ScenarioStmt::Holders { .. } | ScenarioStmt::Members { .. } => {}
         }
     }
-    match asts.iter_mut().find(|(f, _)| *f == file) {
-        Some((_, a)) => a.items.extend(added),
-        None => asts.push((file, ast::SourceAst { items: added })),
-    }
+    // The scenario's own items, resolved after every file's (in its file, for locations).
+    asts.push((file, ast::SourceAst { items: added }));
     if !diags.is_empty() {
         return Err(in_scenario(base, sc, file, diags));
     }
@@ -151,6 +183,7 @@ fn apply(base: &Model, file: FileId, sc: &ScenarioDecl) -> Result<Model, Vec<Dia
         Ok(m) => m,
         Err(d) => return Err(in_scenario(base, sc, file, d)),
     };
+    replace_clauses(&mut model, sc, file, &asts).map_err(|d| in_scenario(base, sc, file, d))?;
     let mut edits = Edits {
         model: &mut model,
         file,
@@ -174,6 +207,85 @@ fn apply(base: &Model, file: FileId, sc: &ScenarioDecl) -> Result<Model, Vec<Dia
     }
     follow_each_of(&mut model);
     Ok(model)
+}
+
+/// The name the replacement of a clause has while it is resolved (no written name has `#`).
+const SCENARIO_TREATY: &str = "#scenario";
+
+/// `clause C { ... }` statements: each replacement is resolved as a clause of a treaty of its
+/// own, in a second resolution of the same items without expectations (so that no clause id
+/// is ambiguous there), and moved into `model` in place of clause C. Ids of actors, bodies
+/// and variables are the same in both resolutions (the same declarations in the same order).
+fn replace_clauses(
+    model: &mut Model,
+    sc: &ScenarioDecl,
+    file: FileId,
+    asts: &[(FileId, ast::SourceAst)],
+) -> Result<(), Vec<Diagnostic>> {
+    let clauses: Vec<ast::ClauseDecl> = sc
+        .statements
+        .iter()
+        .filter_map(|s| match s {
+            ScenarioStmt::Clause(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    let Some(first) = clauses.first() else {
+        return Ok(());
+    };
+    let span = first.span;
+    let mut asts: Vec<(FileId, ast::SourceAst)> = asts
+        .iter()
+        .map(|(f, a)| {
+            let items = a
+                .items
+                .iter()
+                .filter(|i| !matches!(i, Item::Expect(_)))
+                .cloned()
+                .collect();
+            (*f, ast::SourceAst { items })
+        })
+        .collect();
+    let renamed: Vec<ast::ClauseDecl> = clauses
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            c.id.text = format!("{}{SCENARIO_TREATY}", c.id.text);
+            c
+        })
+        .collect();
+    asts.push((
+        file,
+        ast::SourceAst {
+            items: vec![Item::Treaty(ast::TreatyDecl {
+                id: ast::Ident {
+                    text: SCENARIO_TREATY.to_string(),
+                    span,
+                },
+                title: None,
+                doc: None,
+                parties: Vec::new(),
+                clauses: renamed,
+                as_of: Vec::new(),
+                span,
+            })],
+        },
+    ));
+    let mut with = resolve(model.files.clone(), &asts)?;
+    let Some(t) = with.treaty_id(SCENARIO_TREATY) else {
+        return Ok(());
+    };
+    let resolved = std::mem::take(&mut with.treaties[t].clauses);
+    for (decl, mut clause) in clauses.iter().zip(resolved) {
+        clause.id = decl.id.text.clone();
+        let target = model
+            .clause_refs()
+            .find(|r| model.clause(*r).id == decl.id.text);
+        if let Some(r) = target {
+            model.treaties[r.treaty].clauses[r.clause] = clause;
+        }
+    }
+    Ok(())
 }
 
 /// Removes the first item `pick` selects, from any file; whether there was one.

@@ -89,6 +89,8 @@ pub enum ScenarioStmt {
     },
     /// `A votes BALLOT [on clause C, ...]`.
     Ballot(BallotDecl),
+    /// `clause C "title" { ... }`: clause C's content and requirements replaced.
+    Clause(ClauseDecl),
 }
 
 /// One change of a body's members in a scenario.

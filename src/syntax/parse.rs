@@ -522,6 +522,7 @@ impl Builder<'_, '_> {
                 }
                 Rule::position_decl => ScenarioStmt::Position(self.position(s, sdoc, sspan)),
                 Rule::group_decl => ScenarioStmt::Group(self.group(s, sdoc, sspan)),
+                Rule::clause_decl => ScenarioStmt::Clause(self.clause(s, sdoc, sspan)),
                 Rule::body_change => {
                     let mut k = s.kids();
                     let Some(b) = k.next() else { continue };
