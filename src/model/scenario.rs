@@ -177,13 +177,13 @@ fn apply(base: &Model, file: FileId, sc: &ScenarioDecl) -> Result<Model, Vec<Dia
     // The scenario's own items, resolved after every file's (in its file, for locations).
     asts.push((file, ast::SourceAst { items: added }));
     if !diags.is_empty() {
-        return Err(in_scenario(base, sc, file, diags));
+        return Err(in_scenario(sc, file, diags));
     }
     let mut model = match resolve(base.files.clone(), &asts) {
         Ok(m) => m,
-        Err(d) => return Err(in_scenario(base, sc, file, d)),
+        Err(d) => return Err(in_scenario(sc, file, d)),
     };
-    replace_clauses(&mut model, sc, file, &asts).map_err(|d| in_scenario(base, sc, file, d))?;
+    replace_clauses(&mut model, sc, file, &asts).map_err(|d| in_scenario(sc, file, d))?;
     let mut edits = Edits {
         model: &mut model,
         file,
@@ -203,7 +203,7 @@ fn apply(base: &Model, file: FileId, sc: &ScenarioDecl) -> Result<Model, Vec<Dia
     }
     let diags = std::mem::take(&mut edits.diags);
     if !diags.is_empty() {
-        return Err(in_scenario(base, sc, file, diags));
+        return Err(in_scenario(sc, file, diags));
     }
     follow_each_of(&mut model);
     Ok(model)
@@ -316,13 +316,7 @@ fn unknown(base: &Model, what: &str, id: &ast::Ident, loc: Loc) -> Diagnostic {
 
 /// Every diagnostic of a scenario says which scenario: those located outside its block
 /// (a rule that names a member it removes, say) point back to it.
-fn in_scenario(
-    base: &Model,
-    sc: &ScenarioDecl,
-    file: FileId,
-    diags: Vec<Diagnostic>,
-) -> Vec<Diagnostic> {
-    let _ = base;
+fn in_scenario(sc: &ScenarioDecl, file: FileId, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let block = Loc {
         file,
         span: sc.id.span,
