@@ -52,6 +52,8 @@ enum Command {
         verify: bool,
         #[command(flatten)]
         budget: Budget,
+        #[command(flatten)]
+        variant: Variant,
     },
     /// Veto players, smallest blocking coalitions and blockers of every decision.
     Vetoes {
@@ -61,6 +63,8 @@ enum Command {
         format: Format,
         #[command(flatten)]
         budget: Budget,
+        #[command(flatten)]
+        variant: Variant,
     },
     /// Exact Banzhaf and Shapley-Shubik power of every member of a body.
     Power {
@@ -77,6 +81,9 @@ enum Command {
         max_memory: u64,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Analyse this scenario (`scenario NAME { ... }` in the files): its members.
+        #[arg(long)]
+        scenario: Option<String>,
     },
     /// Check every `expect` in the files (directories are searched for `.treaty` files).
     Test {
@@ -102,6 +109,29 @@ enum Command {
         #[command(flatten)]
         budget: Budget,
     },
+    /// The files as written and every scenario they declare, in one table: verdict, blocked
+    /// clauses, conflicts, parties that do not sign.
+    Scenarios {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        #[command(flatten)]
+        budget: Budget,
+    },
+}
+
+/// Which variant of the files to analyse.
+#[derive(clap::Args, Clone)]
+struct Variant {
+    /// Analyse this scenario (`scenario NAME { ... }` in the files) instead of the files as
+    /// written.
+    #[arg(long)]
+    scenario: Option<String>,
+    /// Fixed ballots on every decision, e.g. "HUN no, SVK abstain" (yes, no, abstain,
+    /// absent); the report adds who else can block each decision they vote in.
+    #[arg(long)]
+    assume: Option<String>,
 }
 
 #[derive(clap::Args, Clone, Copy)]
@@ -162,20 +192,59 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             list,
             verify,
             budget,
-        } => check(&files, format, list, verify, budget, color),
+            variant,
+        } => check(&files, format, list, verify, budget, &variant, color),
         Command::Vetoes {
+            files,
+            format,
+            budget,
+            variant,
+        } => {
+            let model = variant_of(load(&files, color)?, &variant, color)?;
+            let analyses = analyse_all(&model, budget, color)?;
+            let mut doc = report::wire::vetoes(&model, &analyses);
+            doc.scenario = variant.scenario.clone();
+            doc.given = given(&model, &analyses, &variant, color)?;
+            emit(&match format {
+                Format::Human => format!(
+                    "{}{}",
+                    preface(&variant, &doc.given),
+                    report::check::vetoes_human(&doc)
+                ),
+                Format::Json => json(&doc),
+            })?;
+            Ok(findings_code(&analyses))
+        }
+        Command::Scenarios {
             files,
             format,
             budget,
         } => {
             let model = load(&files, color)?;
-            let analyses = analyse_all(&model, budget, color)?;
-            let doc = report::wire::vetoes(&model, &analyses);
+            let (base, runs) = analysis::reuse::analyse_scenarios(&model, &budget.options())
+                .map_err(|e| analysis_error(&e, color))?;
+            for (_, g) in base
+                .undecided
+                .iter()
+                .chain(runs.iter().flat_map(|r| &r.analyses.undecided))
+            {
+                print_diagnostic(
+                    &analysis::AnalysisError::GaveUp(g.clone()).diagnostic(),
+                    color,
+                );
+            }
+            let doc = report::scenarios::doc(&model, &base, &runs);
             emit(&match format {
-                Format::Human => report::check::vetoes_human(&doc),
+                Format::Human => report::scenarios::human(&doc),
                 Format::Json => json(&doc),
             })?;
-            Ok(findings_code(&analyses))
+            let undecided =
+                !base.undecided.is_empty() || runs.iter().any(|r| !r.analyses.undecided.is_empty());
+            Ok(if undecided {
+                ExitCode::from(3)
+            } else {
+                findings_code(&base)
+            })
         }
         Command::Power {
             file,
@@ -183,8 +252,13 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             rule,
             max_memory,
             format,
+            scenario,
         } => {
-            let model = load(&[file], color)?;
+            let variant = Variant {
+                scenario,
+                assume: None,
+            };
+            let model = variant_of(load(&[file], color)?, &variant, color)?;
             let b = model.find_body(&body).map_err(|d| fail(&d, color, 2))?;
             let bd = &model.bodies[b];
             let r = bd
@@ -279,9 +353,10 @@ fn check(
     list: bool,
     verify: bool,
     budget: Budget,
+    variant: &Variant,
     color: bool,
 ) -> Result<ExitCode, ExitCode> {
-    let model = load(files, color)?;
+    let model = variant_of(load(files, color)?, variant, color)?;
     let analyses = analyse_all(&model, budget, color)?;
     if verify {
         let lines = analysis::verify_all(&model, &analyses.decided, &budget.options())
@@ -291,13 +366,16 @@ fn check(
             let _ = writeln!(err, "{line}");
         }
     }
-    let doc = report::wire::check(&model, &analyses);
+    let mut doc = report::wire::check(&model, &analyses);
+    doc.scenario = variant.scenario.clone();
+    doc.given = given(&model, &analyses, variant, color)?;
+    let preface = preface(variant, &doc.given);
     emit(&match format {
         Format::Human if list => {
             let listing = report::loaded::human(&model);
-            format!("{listing}\n{}", report::check::human(&doc))
+            format!("{listing}\n{preface}{}", report::check::human(&doc))
         }
-        Format::Human => report::check::human(&doc),
+        Format::Human => format!("{preface}{}", report::check::human(&doc)),
         Format::Json => json(&doc),
     })?;
     Ok(findings_code(&analyses))
@@ -315,6 +393,13 @@ fn test(paths: &[PathBuf], budget: Budget, color: bool) -> Result<ExitCode, Exit
             expect::check_file(&model, &budget.options()).map_err(|e| analysis_error(&e, color))?;
         tally.add(&results);
         emit(&report::test::results(&results))?;
+        // `expect in scenario S ...`: checked in S's model.
+        for sc in &model.scenarios {
+            let results = expect::check_file(&sc.model, &budget.options())
+                .map_err(|e| analysis_error(&e, color))?;
+            tally.add(&results);
+            emit(&report::test::results(&results))?;
+        }
     }
     emit(&report::test::summary(&tally))?;
     Ok(match tally {
@@ -322,6 +407,73 @@ fn test(paths: &[PathBuf], budget: Budget, color: bool) -> Result<ExitCode, Exit
         t if t.failed > 0 => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     })
+}
+
+/// The model `variant` asks for: a scenario's (unknown: usage error, exit 2), with the
+/// ballots of `--assume` (an unknown actor or ballot: usage error, exit 2).
+fn variant_of(model: Model, variant: &Variant, color: bool) -> Result<Model, ExitCode> {
+    let model = match &variant.scenario {
+        None => model,
+        Some(name) => match model.scenario(name) {
+            Some(sc) => (*sc.model).clone(),
+            None => {
+                let hint =
+                    treaty::diag::did_you_mean(name, model.scenarios.iter().map(|s| s.id.as_str()));
+                let d =
+                    Diagnostic::bare(format!("unknown scenario `{name}`")).with_help(match hint {
+                        Some(h) => format!("did you mean `{h}`?"),
+                        None if model.scenarios.is_empty() => {
+                            "the files declare no scenario".to_string()
+                        }
+                        None => format!(
+                            "the files declare: {}",
+                            model
+                                .scenarios
+                                .iter()
+                                .map(|s| s.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                return Err(fail(&d, color, 2));
+            }
+        },
+    };
+    match &variant.assume {
+        None => Ok(model),
+        Some(text) => match treaty::model::scenario::parse_assumed(&model, text) {
+            Ok(assumed) => Ok(treaty::model::scenario::with_assumed(&model, assumed)),
+            Err(message) => Err(fail(&Diagnostic::bare(message), color, 2)),
+        },
+    }
+}
+
+/// With `--assume`: the conditional answer of every decision an assumed ballot is cast in.
+fn given(
+    model: &Model,
+    analyses: &analysis::Analyses,
+    variant: &Variant,
+    color: bool,
+) -> Result<Vec<report::scenarios::GivenOut>, ExitCode> {
+    if variant.assume.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for a in &analyses.decided {
+        let g = analysis::given::given(model, a).map_err(|e| analysis_error(&e, color))?;
+        out.extend(report::scenarios::given_out(model, a, &g));
+    }
+    Ok(out)
+}
+
+/// The lines a human report starts with in a scenario or with `--assume`.
+fn preface(variant: &Variant, given: &[report::scenarios::GivenOut]) -> String {
+    let mut out = String::new();
+    if let Some(s) = &variant.scenario {
+        out.push_str(&format!("Scenario {s}\n\n"));
+    }
+    out.push_str(&report::scenarios::given_human(given));
+    out
 }
 
 /// Prints one diagnostic (with no source) on stderr.

@@ -219,6 +219,27 @@ fn memo<K: Ord, V, E>(
     })
 }
 
+/// Answers to preconditions, by clause and place of the formula.
+pub(crate) type Preconditions = BTreeMap<(ClauseRef, Loc), solve::PreconditionCheck>;
+
+/// The precondition answers `decisions` hold, to be reused for a model with the same facts
+/// and clauses.
+pub(crate) fn preconditions_of(decisions: &[Decision]) -> Preconditions {
+    let mut out = Preconditions::new();
+    for d in decisions {
+        for p in &d.preconditions {
+            out.insert(
+                (d.clause, p.formula.loc),
+                solve::PreconditionCheck {
+                    possible: p.possible,
+                    facts: p.facts.clone(),
+                },
+            );
+        }
+    }
+    out
+}
+
 /// Every decision of `treaty`, clause by clause, requirement by requirement, route by
 /// route.
 pub(crate) fn all(
@@ -226,10 +247,12 @@ pub(crate) fn all(
     treaty: TreatyId,
     votes: &VoteTable<'_>,
     options: &solve::Options,
+    known: Preconditions,
 ) -> Result<Vec<Decision>, AnalysisError> {
     let mut structural: BTreeMap<Decider, Structural> = BTreeMap::new();
-    // Preconditions by (clause, place of the formula): `each of` repeats a route's.
-    let mut asked: BTreeMap<(ClauseRef, Loc), solve::PreconditionCheck> = BTreeMap::new();
+    // Preconditions by (clause, place of the formula): `each of` repeats a route's; those
+    // `known` were answered for a model with the same facts and clauses (a scenario's base).
+    let mut asked = known;
     let mut out = Vec::new();
     for (ci, clause) in model.treaties[treaty].clauses.iter().enumerate() {
         let cref = ClauseRef { treaty, clause: ci };
@@ -391,7 +414,7 @@ fn gave_up(model: &Model, clause: ClauseRef, decider: Decider, e: VotingError) -
 }
 
 /// `voting`'s answer for one decision with these votes (one per voter, in member order).
-fn answer(
+pub(crate) fn answer(
     model: &Model,
     decider: Decider,
     votes: &[Vote],

@@ -42,7 +42,9 @@ pub mod caveats;
 pub mod counts;
 mod decisions;
 pub mod diff;
+pub mod given;
 mod rejections;
+pub mod reuse;
 mod verify;
 mod votes;
 
@@ -159,9 +161,26 @@ pub fn analyse(
     options: &solve::Options,
 ) -> Result<TreatyAnalysis, AnalysisError> {
     let consistency = solve::check_consistency(model, treaty, options)?;
+    analyse_after(
+        model,
+        treaty,
+        options,
+        consistency,
+        decisions::Preconditions::new(),
+    )
+}
+
+/// The stages after consistency, given its answer (and precondition answers already known).
+fn analyse_after(
+    model: &Model,
+    treaty: TreatyId,
+    options: &solve::Options,
+    consistency: ConsistencyReport,
+    known: decisions::Preconditions,
+) -> Result<TreatyAnalysis, AnalysisError> {
     let objections = rejections::objections(model, &consistency);
     let votes = votes::VoteTable::new(model, &objections);
-    let decisions = decisions::all(model, treaty, &votes, options)?;
+    let decisions = decisions::all(model, treaty, &votes, options, known)?;
     let clauses = decisions::clause_statuses(model, treaty, &decisions, &consistency)?;
     let parties = &model.treaties[treaty].parties;
     // Signing is an act on the whole text: a party whose red lines are violated does not

@@ -40,6 +40,8 @@ pub enum NoReason {
     },
     /// `position` opposes the clause.
     Opposes { position: PositionId },
+    /// The ballot is assumed (`A votes no` in `scenario`, or `--assume` when `None`).
+    Assumed { scenario: Option<String> },
 }
 
 impl NoReason {

@@ -22,6 +22,9 @@ impl TreatyAnalysis {
     /// are violated but that does not reject the package refuses too, which `verify_with_z3`
     /// adds to Z3's answer (signing depends on the consistency analysis only).
     pub fn joint_input(&self, model: &Model) -> JointInput {
+        if !model.assumed.is_empty() {
+            return self.joint_input_assumed(model);
+        }
         let mut fixed = Vec::new();
         for o in &self.objections {
             fixed.extend(o.clauses.iter().map(|(c, _)| (o.actor, *c, Vote::No)));
@@ -41,6 +44,38 @@ impl TreatyAnalysis {
                 .objections
                 .iter()
                 .filter(|o| o.no_everywhere())
+                .map(|o| o.actor)
+                .collect(),
+            fixed,
+        }
+    }
+}
+
+impl TreatyAnalysis {
+    /// With assumed ballots (a scenario's `A votes`, `--assume`), which win over red lines
+    /// and stances: every actor's vote on each clause as the vote table decides it, one per
+    /// actor and clause, and as rejecting only the actors who vote no everywhere with no
+    /// assumed ballot (signing is added from the objections by `verify_with_z3`).
+    fn joint_input_assumed(&self, model: &Model) -> JointInput {
+        let votes = super::votes::VoteTable::new(model, &self.objections);
+        let mut fixed = Vec::new();
+        for actor in (0..model.actors.len()).map(ActorId) {
+            for clause in 0..model.treaties[self.treaty].clauses.len() {
+                let c = crate::model::ClauseRef {
+                    treaty: self.treaty,
+                    clause,
+                };
+                let (v, _) = votes.vote(actor, c);
+                if v != Vote::Free {
+                    fixed.push((actor, c, v));
+                }
+            }
+        }
+        JointInput {
+            rejecting: self
+                .objections
+                .iter()
+                .filter(|o| o.no_everywhere() && !model.assumed.iter().any(|a| a.actor == o.actor))
                 .map(|o| o.actor)
                 .collect(),
             fixed,

@@ -9,6 +9,7 @@ mod load;
 mod lookup;
 pub mod names;
 mod resolve;
+pub mod scenario;
 pub mod synth;
 mod types;
 
@@ -48,5 +49,9 @@ pub fn build(loaded: Loaded) -> Result<Model, (Vec<SourceFile>, Vec<Diagnostic>)
         return Err((loaded.files, diagnostics));
     }
     let files = loaded.files.clone();
-    resolve(loaded.files, &loaded.asts).map_err(|d| (files, d))
+    let mut model = resolve(loaded.files, &loaded.asts).map_err(|d| (files.clone(), d))?;
+    // Scenarios are resolved once, here, so that their errors stop every command.
+    model.syntax = std::sync::Arc::new(loaded.asts);
+    scenario::resolve_all(&mut model).map_err(|d| (files, d))?;
+    Ok(model)
 }

@@ -52,9 +52,14 @@ pub fn resolve(
         Item::Consent(c) => r.consent(c),
         _ => {}
     });
+    r.each(asts, |r, item| match item {
+        Item::Position(p) => r.position(p),
+        Item::Scenario(sc) => r.scenario_name(sc),
+        _ => {}
+    });
     r.each(asts, |r, item| {
-        if let Item::Position(p) = item {
-            r.position(p)
+        if let Item::Ballot(b) = item {
+            r.ballot(b)
         }
     });
     r.each(asts, |r, item| {
@@ -89,6 +94,8 @@ struct Names {
     treaties: BTreeMap<String, TreatyId>,
     positions: BTreeMap<String, PositionId>,
     groups: BTreeMap<String, usize>,
+    /// Scenario names, with where each is declared.
+    scenarios: BTreeMap<String, Loc>,
     /// Clause id -> the clauses with that id, in treaty order.
     clauses: BTreeMap<String, Vec<ClauseRef>>,
 }
@@ -1545,8 +1552,63 @@ impl Resolver {
 
     // ------------------------------------------------------------ expectations
 
+    /// `scenario NAME ...`: the name is declared once (its statements are resolved apart,
+    /// by `model::scenario`).
+    fn scenario_name(&mut self, sc: &ast::ScenarioDecl) {
+        if let Some(&first) = self.names.scenarios.get(&sc.id.text) {
+            self.duplicate("scenario", &sc.id.text, sc.id.span, first);
+            return;
+        }
+        let loc = self.loc(sc.span);
+        self.names.scenarios.insert(sc.id.text.clone(), loc);
+    }
+
+    /// `A votes BALLOT [on clause C, ...]` of a scenario being applied.
+    fn ballot(&mut self, b: &ast::BallotDecl) {
+        let actor = self.lookup_actor(&b.actor);
+        let mut clauses = Vec::new();
+        for c in &b.clauses {
+            if let Some(c) = self.clause_ref(c) {
+                if !clauses.contains(&c) {
+                    clauses.push(c);
+                }
+            }
+        }
+        let Some(actor) = actor else { return };
+        let ballot = match b.ballot {
+            ast::BallotWord::Yes => Ballot::Yes,
+            ast::BallotWord::No => Ballot::No,
+            ast::BallotWord::Abstain => Ballot::Abstain,
+            ast::BallotWord::Absent => Ballot::Absent,
+        };
+        self.model.assumed.push(AssumedBallot {
+            actor,
+            ballot,
+            clauses,
+            scenario: b.scenario.clone(),
+            loc: Some(self.loc(b.span)),
+        });
+    }
+
     fn expectation(&mut self, e: &ast::ExpectDecl) -> Option<()> {
         use ast::ExpectKind as K;
+        if let Some(sc) = &e.scenario {
+            // Checked in the scenario's own model (`model::scenario`); here only its name.
+            if !self.names.scenarios.contains_key(&sc.text) {
+                let hint = self.hint(&sc.text, self.names.scenarios.keys().map(String::as_str));
+                self.unknown(
+                    format!("unknown scenario `{}`", sc.text),
+                    sc.span,
+                    "not declared",
+                    hint,
+                    Some(format!(
+                        "declare it: scenario {} \"title\" {{ ... }}",
+                        sc.text
+                    )),
+                );
+            }
+            return Some(());
+        }
         let expectation = match &e.kind {
             K::Conflict(items) => {
                 let mut out = Vec::new();

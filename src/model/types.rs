@@ -848,9 +848,55 @@ pub struct Model {
     pub procedures: Vec<Procedure>,
     /// Groups of actors and bodies (`group`), in source order.
     pub groups: Vec<Group>,
+    /// The scenarios the files declare, in source order, each with its model (empty in a
+    /// scenario's own model).
+    pub scenarios: Vec<Scenario>,
+    /// Ballots fixed by a scenario (`A votes no`) or by `--assume`, in order.
+    pub assumed: Vec<AssumedBallot>,
+    /// The syntax trees the model was resolved from (set by `model::build`; empty for a
+    /// scenario's model and for models built without source): scenarios are applied to them.
+    pub syntax: std::sync::Arc<Vec<(crate::source::FileId, crate::syntax::ast::SourceAst)>>,
+}
+
+/// A scenario (`scenario NAME "title" { ... }`): the model as its statements change it,
+/// resolved when the files are loaded.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub id: String,
+    pub title: Option<String>,
+    pub doc: Option<String>,
+    /// Each statement's source text, whitespace-normalised, in order.
+    pub statements: Vec<String>,
+    pub model: std::sync::Arc<Model>,
+    pub loc: Loc,
+}
+
+/// A fixed ballot of `actor` on every decision of `clauses` (of every clause of every
+/// treaty when empty): it wins over red lines and stances (it is assumed, not derived).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumedBallot {
+    pub actor: ActorId,
+    pub ballot: Ballot,
+    pub clauses: Vec<ClauseRef>,
+    /// The scenario that assumes it (`None`: the command line's `--assume`).
+    pub scenario: Option<String>,
+    /// Where it is written (`None`: the command line).
+    pub loc: Option<Loc>,
+}
+
+impl AssumedBallot {
+    /// Whether it fixes the ballot on the decisions of `clause`.
+    pub fn covers(&self, clause: ClauseRef) -> bool {
+        self.clauses.is_empty() || self.clauses.contains(&clause)
+    }
 }
 
 impl Model {
+    /// The scenario named `id`.
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+
     pub fn clause(&self, r: ClauseRef) -> &Clause {
         &self.treaties[r.treaty].clauses[r.clause]
     }

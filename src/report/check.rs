@@ -414,6 +414,7 @@ fn no_text(ids: &[&str], clause: &str, reasons: &[ReasonOut]) -> String {
     let mut because: Vec<&str> = Vec::new();
     let mut opposing: Vec<&str> = Vec::new();
     let mut unguaranteed: Vec<String> = Vec::new();
+    let mut assumed: Vec<String> = Vec::new();
     for r in reasons {
         match r {
             ReasonOut::Guarantee { position, label } => {
@@ -432,6 +433,10 @@ fn no_text(ids: &[&str], clause: &str, reasons: &[ReasonOut]) -> String {
             }
             ReasonOut::Opposes { position } => opposing.push(position),
             ReasonOut::RedLine { .. } => {}
+            ReasonOut::Assumed { scenario } => assumed.push(match scenario {
+                Some(s) => format!("scenario {s}"),
+                None => "--assume".to_string(),
+            }),
         }
     }
     if !package.is_empty() {
@@ -455,6 +460,13 @@ fn no_text(ids: &[&str], clause: &str, reasons: &[ReasonOut]) -> String {
             verb(one, "opposes", "oppose"),
             verb(opposing.len() == 1, "position", "positions"),
             opposing.join(", ")
+        ));
+    }
+    if !assumed.is_empty() {
+        parts.push(format!(
+            "{} no on clause {clause} (assumed: {})",
+            verb(one, "votes", "vote"),
+            assumed.join(", ")
         ));
     }
     format!("{} {}", actors_text(ids), parts.join("; "))

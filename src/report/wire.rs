@@ -35,6 +35,12 @@ pub struct CheckDoc {
     pub undecided: Vec<UndecidedOut>,
     /// What was loaded (the `--list` listing as data).
     pub loaded: LoadedOut,
+    /// The scenario analysed (`--scenario`; absent: the files as they are).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// With `--assume`: each decision an assumed ballot is cast in, and who else can block it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub given: Vec<super::scenarios::GivenOut>,
 }
 
 #[derive(Serialize)]
@@ -43,6 +49,11 @@ pub struct VetoesDoc {
     pub treaties: Vec<TreatyDecisionsOut>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub undecided: Vec<UndecidedOut>,
+    /// As in `CheckDoc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub given: Vec<super::scenarios::GivenOut>,
 }
 
 /// A treaty whose analysis the solver gave up on.
@@ -233,6 +244,8 @@ pub enum ReasonOut {
     },
     /// `position` opposes the clause.
     Opposes { position: String },
+    /// The no is assumed: by `scenario`, or (`null`) by the command line's `--assume`.
+    Assumed { scenario: Option<String> },
 }
 
 /// An actor whose red lines the treaty violates.
@@ -421,6 +434,8 @@ pub fn check(model: &Model, analyses: &Analyses) -> CheckDoc {
         treaties: analyses.decided.iter().map(|a| treaty(model, a)).collect(),
         undecided: undecided(model, analyses),
         loaded: super::loaded::loaded(model),
+        scenario: None,
+        given: Vec::new(),
     }
 }
 
@@ -437,6 +452,8 @@ pub fn vetoes(model: &Model, analyses: &Analyses) -> VetoesDoc {
             })
             .collect(),
         undecided: undecided(model, analyses),
+        scenario: None,
+        given: Vec::new(),
     }
 }
 
@@ -760,6 +777,9 @@ fn reason(model: &Model, conflicts: &[Conflict], r: &NoReason) -> ReasonOut {
         }
         NoReason::Opposes { position } => ReasonOut::Opposes {
             position: model.positions[*position].id.clone(),
+        },
+        NoReason::Assumed { scenario } => ReasonOut::Assumed {
+            scenario: scenario.clone(),
         },
     }
 }

@@ -46,6 +46,81 @@ pub enum Item {
     Expect(ExpectDecl),
     Consent(ConsentDecl),
     Group(GroupDecl),
+    /// `scenario NAME "title" { ... }` (resolved apart: see `model::scenario`).
+    Scenario(ScenarioDecl),
+    /// A fixed ballot: never written at the top level, only produced when a scenario's
+    /// `A votes B` statement (or `--assume`) is applied to the syntax trees.
+    Ballot(BallotDecl),
+}
+
+/// `scenario NAME "title" { ... }`: the model as these statements change it.
+#[derive(Clone, Debug)]
+pub struct ScenarioDecl {
+    pub id: Ident,
+    pub title: Option<Str>,
+    pub doc: Option<String>,
+    pub statements: Vec<ScenarioStmt>,
+    pub span: Span,
+}
+
+/// One statement of a scenario.
+#[derive(Clone, Debug)]
+pub enum ScenarioStmt {
+    /// `assume F`: one more fact.
+    Assume(FactDecl),
+    /// `drop position P`.
+    DropPosition { position: Ident, span: Span },
+    /// `position P held by ...`: the holders replaced (the span is the `held by` part's).
+    Holders {
+        position: Ident,
+        held_by: HeldBy,
+        held_span: Span,
+        span: Span,
+    },
+    /// `position P "source" { ... }`: a position that holds only in the scenario.
+    Position(PositionDecl),
+    /// `group G { ... }`: the group's members replaced.
+    Group(GroupDecl),
+    /// `body B members + X, - Y`.
+    Members {
+        body: Ident,
+        changes: Vec<MemberChange>,
+        span: Span,
+    },
+    /// `A votes BALLOT [on clause C, ...]`.
+    Ballot(BallotDecl),
+    /// `clause C "title" { ... }`: clause C's content and requirements replaced.
+    Clause(ClauseDecl),
+}
+
+/// One change of a body's members in a scenario.
+#[derive(Clone, Debug)]
+pub enum MemberChange {
+    /// `+ X [weights]`.
+    Add(MemberDecl),
+    /// `- X`.
+    Remove(Ident),
+}
+
+/// A ballot word of `A votes BALLOT`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BallotWord {
+    Yes,
+    No,
+    Abstain,
+    Absent,
+}
+
+/// `A votes BALLOT [on clause C, ...]`: `actor` casts `ballot` on every decision of the
+/// clauses named (of every clause when none is).
+#[derive(Clone, Debug)]
+pub struct BallotDecl {
+    pub actor: Ident,
+    pub ballot: BallotWord,
+    pub clauses: Vec<ClauseRefAst>,
+    /// The scenario it comes from (`None`: `--assume`).
+    pub scenario: Option<String>,
+    pub span: Span,
 }
 
 /// `group Europe "title" { EU, NATO, GBR }`: actors and bodies counted together.
@@ -314,6 +389,8 @@ pub struct StanceDecl {
 pub struct ExpectDecl {
     pub kind: ExpectKind,
     pub span: Span,
+    /// `expect in scenario S ...`: checked in that scenario only.
+    pub scenario: Option<Ident>,
 }
 
 #[derive(Clone, Debug)]

@@ -257,7 +257,8 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::position_decl
             | Rule::expect_decl
             | Rule::consent_decl
-            | Rule::group_decl => "a declaration",
+            | Rule::group_decl
+            | Rule::scenario_decl => "a declaration",
             Rule::as_of => "`as of`",
             Rule::date => "a date such as `2025-12-12`",
             Rule::aggregate => "`aggregate`",
@@ -348,6 +349,15 @@ fn describe_rule(r: Rule) -> Option<String> {
             Rule::add_op => "`+` or `-`",
             Rule::mul_op => "`*`",
             Rule::neg_op => "`-`",
+            Rule::in_scenario => "`in scenario NAME`",
+            Rule::assume_stmt => "`assume` and a formula",
+            Rule::drop_position => "`drop position`",
+            Rule::position_holders => "`position NAME held by ...`",
+            Rule::body_change => "`body NAME members + X, - Y`",
+            Rule::member_add => "`+ MEMBER`",
+            Rule::member_remove => "`- MEMBER`",
+            Rule::ballot_stmt => "`ACTOR votes yes|no|abstain|absent`",
+            Rule::ballot_word => "`yes`, `no`, `abstain` or `absent`",
             _ => return None,
         }
         .to_string(),

@@ -124,6 +124,13 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("objection", false, true),
     kw("to", false, false),
     kw("matches", false, false),
+    // Scenarios.
+    kw("scenario", true, true),
+    kw("assume", false, true),
+    kw("drop", false, true),
+    kw("votes", false, true),
+    kw("yes", false, false),
+    kw("abstain", false, true),
 ];
 
 /// The keyword spelt `word`, if it is one.

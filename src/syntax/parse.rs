@@ -336,29 +336,7 @@ impl Builder<'_, '_> {
                     items.extend(self.actor(e, edoc, espan).map(Item::Actor));
                 }
             }
-            Rule::group_decl => {
-                let mut it = p.kids();
-                let id = self.first_ident(it.next(), span);
-                let mut group = GroupDecl {
-                    id,
-                    title: None,
-                    members: Vec::new(),
-                    doc,
-                    span,
-                };
-                for c in it {
-                    match c.as_rule() {
-                        Rule::string => group.title = Some(self.string(c)),
-                        Rule::ident_list => {
-                            for i in c.kids() {
-                                group.members.push(self.ident(i));
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                items.push(Item::Group(group));
-            }
+            Rule::group_decl => items.push(Item::Group(self.group(p, doc, span))),
             Rule::body_decl => items.push(Item::Body(self.body(p, doc, span))),
             Rule::var_decl => {
                 let mut names = Vec::new();
@@ -393,10 +371,23 @@ impl Builder<'_, '_> {
             Rule::treaty_decl => items.push(Item::Treaty(self.treaty(p, doc, span))),
             Rule::position_decl => items.push(Item::Position(self.position(p, doc, span))),
             Rule::expect_decl => {
-                if let Some(kind) = p.kids().next().and_then(|e| self.expectation(e)) {
-                    items.push(Item::Expect(ExpectDecl { kind, span }));
+                let mut kids = p.kids().peekable();
+                let scenario = match kids.peek() {
+                    Some(k) if k.as_rule() == Rule::in_scenario => kids
+                        .next()
+                        .and_then(|k| k.kids().next())
+                        .map(|i| self.ident(i)),
+                    _ => None,
+                };
+                if let Some(kind) = kids.next().and_then(|e| self.expectation(e)) {
+                    items.push(Item::Expect(ExpectDecl {
+                        kind,
+                        span,
+                        scenario,
+                    }));
                 }
             }
+            Rule::scenario_decl => items.push(Item::Scenario(self.scenario(p, doc, span))),
             Rule::consent_decl => {
                 let mut actor = None;
                 let mut names = Vec::new();
@@ -423,6 +414,174 @@ impl Builder<'_, '_> {
             }
             _ => {}
         }
+    }
+
+    /// `group G "title" { A, B }`.
+    fn group(&mut self, p: Pair<Rule>, doc: Option<String>, span: Span) -> GroupDecl {
+        let mut it = p.kids();
+        let id = self.first_ident(it.next(), span);
+        let mut group = GroupDecl {
+            id,
+            title: None,
+            members: Vec::new(),
+            doc,
+            span,
+        };
+        for c in it {
+            match c.as_rule() {
+                Rule::string => group.title = Some(self.string(c)),
+                Rule::ident_list => {
+                    for i in c.kids() {
+                        group.members.push(self.ident(i));
+                    }
+                }
+                _ => {}
+            }
+        }
+        group
+    }
+
+    /// `held by A, B` or `held by each of B`.
+    fn held_by(&self, s: Pair<Rule>) -> Option<HeldBy> {
+        let h = s.kids().next()?;
+        Some(if h.as_rule() == Rule::each_of {
+            HeldBy::EachOf(self.ident(h.kids().next()?))
+        } else {
+            HeldBy::Actors(h.kids().map(|i| self.ident(i)).collect())
+        })
+    }
+
+    /// A member entry: `X [dim value ...]`.
+    fn member_entry(&self, e: Pair<Rule>) -> Option<MemberDecl> {
+        let span = self.span(&e);
+        let mut parts = e.kids();
+        let actor = self.ident(parts.next()?);
+        let mut weights = Vec::new();
+        for w in parts {
+            let mut wi = w.kids();
+            if let (Some(d), Some(v)) = (wi.next(), wi.next()) {
+                weights.push((self.ident(d), self.lit(v)));
+            }
+        }
+        Some(MemberDecl {
+            actor,
+            weights,
+            span,
+        })
+    }
+
+    /// `scenario NAME "title" { statements }`.
+    fn scenario(&mut self, p: Pair<Rule>, doc: Option<String>, span: Span) -> ScenarioDecl {
+        let mut it = p.kids();
+        let id = self.first_ident(it.next(), span);
+        let mut sc = ScenarioDecl {
+            id,
+            title: None,
+            doc,
+            statements: Vec::new(),
+            span,
+        };
+        for s in it {
+            let sspan = self.span(&s);
+            let sdoc = self.doc(sspan.start);
+            let stmt = match s.as_rule() {
+                Rule::string => {
+                    sc.title = Some(self.string(s));
+                    continue;
+                }
+                Rule::assume_stmt => match s.kids().next().and_then(|f| self.formula(f)) {
+                    Some(formula) => ScenarioStmt::Assume(FactDecl {
+                        formula,
+                        doc: sdoc,
+                        span: sspan,
+                    }),
+                    None => continue,
+                },
+                Rule::drop_position => match s.kids().next() {
+                    Some(i) => ScenarioStmt::DropPosition {
+                        position: self.ident(i),
+                        span: sspan,
+                    },
+                    None => continue,
+                },
+                Rule::position_holders => {
+                    let mut k = s.kids();
+                    let (Some(i), Some(h)) = (k.next(), k.next()) else {
+                        continue;
+                    };
+                    let held_span = self.span(&h);
+                    let Some(held_by) = self.held_by(h) else {
+                        continue;
+                    };
+                    ScenarioStmt::Holders {
+                        position: self.ident(i),
+                        held_by,
+                        held_span,
+                        span: sspan,
+                    }
+                }
+                Rule::position_decl => ScenarioStmt::Position(self.position(s, sdoc, sspan)),
+                Rule::group_decl => ScenarioStmt::Group(self.group(s, sdoc, sspan)),
+                Rule::clause_decl => ScenarioStmt::Clause(self.clause(s, sdoc, sspan)),
+                Rule::body_change => {
+                    let mut k = s.kids();
+                    let Some(b) = k.next() else { continue };
+                    let mut changes = Vec::new();
+                    for c in k {
+                        match c.as_rule() {
+                            Rule::member_add => {
+                                if let Some(m) = c.kids().next().and_then(|e| self.member_entry(e))
+                                {
+                                    changes.push(MemberChange::Add(m));
+                                }
+                            }
+                            Rule::member_remove => {
+                                if let Some(i) = c.kids().next() {
+                                    changes.push(MemberChange::Remove(self.ident(i)));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    ScenarioStmt::Members {
+                        body: self.ident(b),
+                        changes,
+                        span: sspan,
+                    }
+                }
+                Rule::ballot_stmt => {
+                    let mut actor = None;
+                    let mut ballot = BallotWord::No;
+                    let mut clauses = Vec::new();
+                    for c in s.kids() {
+                        match c.as_rule() {
+                            Rule::ident => actor = Some(self.ident(c)),
+                            Rule::ballot_word => {
+                                ballot = match c.as_str().trim() {
+                                    "yes" => BallotWord::Yes,
+                                    "abstain" => BallotWord::Abstain,
+                                    "absent" => BallotWord::Absent,
+                                    _ => BallotWord::No,
+                                }
+                            }
+                            Rule::clause_ref => clauses.push(self.clause_ref(c)),
+                            _ => {}
+                        }
+                    }
+                    let Some(actor) = actor else { continue };
+                    ScenarioStmt::Ballot(BallotDecl {
+                        actor,
+                        ballot,
+                        clauses,
+                        scenario: Some(sc.id.text.clone()),
+                        span: sspan,
+                    })
+                }
+                _ => continue,
+            };
+            sc.statements.push(stmt);
+        }
+        sc
     }
 
     /// `actor ID "name" [aggregate]`, alone or as an entry of `actors { ... }`.
@@ -785,15 +944,7 @@ impl Builder<'_, '_> {
             match s.as_rule() {
                 Rule::string => pos.source = Some(self.string(s)),
                 Rule::held_by => {
-                    if let Some(h) = s.kids().next() {
-                        let held = if h.as_rule() == Rule::each_of {
-                            match h.kids().next() {
-                                Some(b) => HeldBy::EachOf(self.ident(b)),
-                                None => continue,
-                            }
-                        } else {
-                            HeldBy::Actors(h.kids().map(|i| self.ident(i)).collect())
-                        };
+                    if let Some(held) = self.held_by(s) {
                         pos.held_by.push((held, sspan));
                     }
                 }
