@@ -42,6 +42,7 @@ pub mod caveats;
 pub mod counts;
 mod decisions;
 mod rejections;
+pub mod repair;
 mod verify;
 mod votes;
 

@@ -6,6 +6,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod loaded;
 pub mod power;
+pub mod repair;
 pub mod test;
 pub mod wire;
 

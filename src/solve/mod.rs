@@ -24,12 +24,14 @@ mod objections;
 mod precondition;
 mod query;
 mod reason;
+mod repair;
 mod standing;
 pub mod voting;
 
 pub use consistency::{check_consistency, Conflict, ConsistencyReport};
 pub use guarantee::ViolatedGuarantee;
 pub use precondition::{precondition_holds, PreconditionCheck};
+pub use repair::{minimal_repairs, RepairSets};
 pub use voting::{
     decision_can_pass, decision_min_blocking_size, decision_sole_passers, decision_summary,
     decision_veto_players, treaty_feasibility, ClauseOutcome, DecisionOutcome, DecisionSummary,
