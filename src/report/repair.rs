@@ -198,7 +198,7 @@ fn after_text(v: &VerdictOut) -> String {
         "no content finding left; verdict feasible".to_string()
     } else {
         format!(
-            "no content finding left; still INFEASIBLE: {} of {} clauses blocked by votes or procedures ({}; a content repair removes no veto)",
+            "no content finding left; still INFEASIBLE: {} of {} clauses blocked by votes or procedures: {} (a content repair removes no veto)",
             v.blocked.len(),
             v.clauses,
             shortlist(&v.blocked)
@@ -211,7 +211,7 @@ fn shortlist(names: &[String]) -> String {
     let mut s = names
         .iter()
         .take(SHOWN)
-        .cloned()
+        .map(|n| format!("clause {n}"))
         .collect::<Vec<_>>()
         .join(", ");
     if names.len() > SHOWN {
@@ -276,7 +276,15 @@ pub fn human(d: &RepairDoc) -> String {
             let names: Vec<&str> = r.items.iter().map(|i| i.name.as_str()).collect();
             let who = match r.concession {
                 "drafters" => "the drafters concede".to_string(),
-                "holders" => format!("concede: {}", r.holders.join(", ")),
+                "holders" => format!(
+                    "{} {}",
+                    r.holders.join(", "),
+                    if r.holders.len() == 1 {
+                        "concedes"
+                    } else {
+                        "concede"
+                    }
+                ),
                 _ => format!("the drafters and {} concede", r.holders.join(", ")),
             };
             let _ = writeln!(
