@@ -529,9 +529,8 @@ pub fn check_file(
     let mut repairs = BTreeMap::new();
     for e in &own {
         if let Expectation::Repair { treaty, .. } = e.expectation {
-            if !repairs.contains_key(&treaty) {
-                let r = analysis::repair::repairs(model, treaty, options, None)?;
-                repairs.insert(treaty, r);
+            if let std::collections::btree_map::Entry::Vacant(slot) = repairs.entry(treaty) {
+                slot.insert(analysis::repair::repairs(model, treaty, options, None)?);
             }
         }
     }

@@ -483,7 +483,7 @@ fn minimal_sets(
         solver.assert(at_most.implies(Bool::pb_le(&all, bound_k)));
         loop {
             let q = || format!("whether another minimal repair of {k} items exists");
-            if budget.check(&solver, &[at_most.clone()], &q)? == Answer::Unsat {
+            if budget.check(&solver, std::slice::from_ref(&at_most), &q)? == Answer::Unsat {
                 break;
             }
             let m = solver
