@@ -248,11 +248,11 @@ pub fn human(d: &RepairDoc) -> String {
             );
             continue;
         }
-        let mut content = format!(
-            "content: {} conflict{} to break",
-            t.conflicts.len(),
-            if t.conflicts.len() == 1 { "" } else { "s" }
-        );
+        let mut content = match t.conflicts.len() {
+            0 => "content: no conflict to break".to_string(),
+            1 => "content: 1 conflict to break".to_string(),
+            n => format!("content: {n} conflicts to break"),
+        };
         if !t.unguaranteed.is_empty() {
             let _ = write!(
                 content,
