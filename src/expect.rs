@@ -147,7 +147,39 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
             op,
             value,
         } => power(model, *body, *rule, *actor, *index, *op, value),
+        // Needs the repairs, which `check_file` computes (under the run's budget).
+        Expectation::Repair { .. } => fail("the repairs of the treaty were not computed".into()),
     }
+}
+
+/// `expect repair { ITEMS }`: some minimal correction set has exactly these items
+/// (`expected == false`: none has).
+fn repair(
+    model: &Model,
+    repairs: &BTreeMap<TreatyId, analysis::repair::Repairs>,
+    treaty: TreatyId,
+    items: &[ConflictItem],
+    expected: bool,
+) -> Outcome {
+    let Some(r) = repairs.get(&treaty) else {
+        return fail("the repairs of the treaty were not computed".into());
+    };
+    let found = r.repairs.iter().any(|rep| rep.items == items);
+    if found == expected {
+        return pass();
+    }
+    let all: Vec<String> = r
+        .repairs
+        .iter()
+        .map(|rep| format!("{{ {} }}", items_text(model, &rep.items)))
+        .collect();
+    fail(if found {
+        "it is a minimal correction set".into()
+    } else if r.facts_contradiction {
+        "the facts contradict each other: no repair exists".into()
+    } else {
+        format!("no such minimal correction set; found: {}", all.join(", "))
+    })
 }
 
 fn conflict(model: &Model, analyses: &Analyses, items: &[ConflictItem]) -> Outcome {
@@ -493,12 +525,28 @@ pub fn check_file(
             analyses.insert(t, analysis::analyse(model, t, options)?);
         }
     }
+    // The repairs of each treaty an `expect repair` names, complete (no cap).
+    let mut repairs = BTreeMap::new();
+    for e in &own {
+        if let Expectation::Repair { treaty, .. } = e.expectation {
+            if let std::collections::btree_map::Entry::Vacant(slot) = repairs.entry(treaty) {
+                slot.insert(analysis::repair::repairs(model, treaty, options, None)?);
+            }
+        }
+    }
     Ok(own
         .into_iter()
         .map(|e| ExpectResult {
             at: model.describe_loc(e.loc),
             text: e.text.clone(),
-            outcome: check(model, &analyses, e),
+            outcome: match &e.expectation {
+                Expectation::Repair {
+                    treaty,
+                    items,
+                    expected,
+                } => repair(model, &repairs, *treaty, items, *expected),
+                _ => check(model, &analyses, e),
+            },
         })
         .collect())
 }

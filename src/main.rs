@@ -119,6 +119,22 @@ enum Command {
         #[command(flatten)]
         budget: Budget,
     },
+    /// Every minimal correction set: the smallest sets of clauses to drop or red lines to
+    /// give up after which the content holds and no party rejects, each re-checked.
+    Repair {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Only this treaty (default: every treaty loaded).
+        #[arg(long)]
+        treaty: Option<String>,
+        /// List at most this many repairs per treaty (the smallest; the report says when
+        /// more exist).
+        #[arg(long, default_value_t = 100)]
+        max_repairs: usize,
+        #[command(flatten)]
+        budget: Budget,
+    },
 }
 
 /// Which variant of the files to analyse.
@@ -291,6 +307,13 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             budget,
             color,
         ),
+        Command::Repair {
+            file,
+            format,
+            treaty,
+            max_repairs,
+            budget,
+        } => repair(&file, format, treaty.as_deref(), max_repairs, budget, color),
     }
 }
 
@@ -379,6 +402,41 @@ fn check(
         Format::Json => json(&doc),
     })?;
     Ok(findings_code(&analyses))
+}
+
+/// `treaty repair`: the repairs of every treaty (or the one named), ranked and re-checked.
+fn repair(
+    file: &std::path::Path,
+    format: Format,
+    treaty: Option<&str>,
+    max_repairs: usize,
+    budget: Budget,
+    color: bool,
+) -> Result<ExitCode, ExitCode> {
+    let model = load(&[file.to_path_buf()], color)?;
+    let ids: Vec<treaty::model::TreatyId> = match treaty {
+        Some(name) => vec![model.find_treaty(name).map_err(|d| fail(&d, color, 2))?],
+        None => (0..model.treaties.len())
+            .map(treaty::model::TreatyId)
+            .collect(),
+    };
+    let mut all = Vec::with_capacity(ids.len());
+    for t in ids {
+        let r = analysis::repair::repairs(&model, t, &budget.options(), Some(max_repairs))
+            .map_err(|e| analysis_error(&e, color))?;
+        all.push(r);
+    }
+    let doc = report::repair::doc(&model, &all);
+    emit(&match format {
+        Format::Human => report::repair::human(&doc),
+        Format::Json => json(&doc),
+    })?;
+    let findings = all.iter().any(|r| !r.none_needed() || !r.complete);
+    Ok(if findings {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `treaty test`: each file on its own; a file that does not load is counted, not fatal.

@@ -9,6 +9,9 @@
 //!    votes, via `voting`; then each clause's status, feasibility, vetoes, dependencies;
 //! 5. `verify`: the same question put to Z3 at once, for `check --verify` (optional).
 //!
+//! `repair` (for `treaty repair`) runs the pipeline again on the treaty without each minimal
+//! correction set's items, and ranks the sets by who concedes.
+//!
 //! Read off the finished analysis, changing no verdict: `counts` (clauses and points that
 //! need non-parties or a `group`) and `caveats` (the dates of the bodies' data, and the
 //! conclusions that name an `aggregate` actor).
@@ -44,6 +47,7 @@ mod decisions;
 pub mod diff;
 pub mod given;
 mod rejections;
+pub mod repair;
 pub mod reuse;
 mod verify;
 mod votes;

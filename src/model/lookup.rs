@@ -1,7 +1,7 @@
 //! Lookups by name after resolution (the CLI's `--body` and `--rule`, and resolution's own
 //! rule references), with errors that say what exists and suggest the closest name.
 
-use super::types::{Body, BodyId, Model, RuleId};
+use super::types::{Body, BodyId, Model, RuleId, TreatyId};
 use crate::diag::{did_you_mean, Diagnostic};
 
 /// "did you mean `x`? (known)" or just the known names.
@@ -51,6 +51,21 @@ impl Model {
             &names,
             "bodies",
             "the loaded files declare no body",
+        ))
+    }
+
+    /// The treaty `id`; otherwise an error (with no location) naming the treaties there are.
+    pub fn find_treaty(&self, id: &str) -> Result<TreatyId, Box<Diagnostic>> {
+        if let Some(t) = self.treaties.iter().position(|t| t.id == id) {
+            return Ok(TreatyId(t));
+        }
+        let names: Vec<&str> = self.treaties.iter().map(|t| t.id.as_str()).collect();
+        Err(not_found(
+            format!("no treaty `{id}` in the loaded files"),
+            id,
+            &names,
+            "treaties",
+            "the loaded files declare no treaty",
         ))
     }
 }

@@ -1823,6 +1823,54 @@ impl Resolver {
                     count: c? as usize,
                 }
             }
+            K::Repair {
+                items,
+                treaty,
+                expected,
+            } => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for it in items {
+                    match self.conflict_item(it) {
+                        Some(x) if !out.contains(&x) => out.push(x),
+                        Some(_) => {}
+                        None => ok = false,
+                    }
+                }
+                // The treaty: the one named, else that of the clauses, else the only one.
+                let of_clauses = out.iter().find_map(|x| match x {
+                    ConflictItem::Clause(c) => Some(c.treaty),
+                    ConflictItem::RedLine { .. } => None,
+                });
+                let t = match (treaty, of_clauses) {
+                    (None, Some(t)) => Some(t),
+                    (named, _) => self.treaty_ref(named.as_ref(), e.span),
+                };
+                let t = t?;
+                if out
+                    .iter()
+                    .any(|x| matches!(x, ConflictItem::Clause(c) if c.treaty != t))
+                {
+                    let d = self.error(
+                        format!(
+                            "a repair is of one treaty, and this one names clauses outside treaty `{}`",
+                            self.model.treaties[t].id
+                        ),
+                        e.span,
+                    );
+                    d.help = Some("name only clauses of that treaty".into());
+                    return None;
+                }
+                if !ok {
+                    return None;
+                }
+                out.sort();
+                Expectation::Repair {
+                    treaty: t,
+                    items: out,
+                    expected: *expected,
+                }
+            }
         };
         let text = self.model.files[self.file]
             .slice(e.span)

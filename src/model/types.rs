@@ -823,6 +823,13 @@ pub enum Expectation {
         treaty: TreatyId,
         expected: bool,
     },
+    /// A minimal correction set of `treaty` with exactly these items (sorted) exists
+    /// (`expected == false`: none has exactly these items).
+    Repair {
+        treaty: TreatyId,
+        items: Vec<ConflictItem>,
+        expected: bool,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -182,7 +182,7 @@ pub(super) struct SoftItem<'m> {
 }
 
 /// The soft items of `treaty`, in model order (which is `ConflictItem`'s order).
-fn soft_items(model: &Model, treaty: TreatyId) -> Vec<SoftItem<'_>> {
+pub(super) fn soft_items(model: &Model, treaty: TreatyId) -> Vec<SoftItem<'_>> {
     let mut items = Vec::new();
     for (c, clause) in model.treaties[treaty].clauses.iter().enumerate() {
         if clause.formulas.is_empty() {

@@ -3,6 +3,9 @@
 //! - `consistency`: which clauses of a treaty and which red lines cannot hold together,
 //!   as every minimal conflict (`check_consistency`); with `guarantee`, which `guaranteed`
 //!   red lines the treaty does not guarantee, each with a counterexample.
+//! - `repair`: every minimal correction set of a treaty's content (`minimal_repairs`): the
+//!   smallest sets of clauses and red lines whose dropping leaves no conflict of clauses, no
+//!   actor objecting and no guaranteed line open.
 //! - `precondition`: whether a decision's precondition can hold with the facts and the
 //!   clause (`precondition_holds`).
 //! - `voting`: voting questions posed to Z3 (one decision, and the joint feasibility of a
@@ -24,12 +27,14 @@ mod objections;
 mod precondition;
 mod query;
 mod reason;
+mod repair;
 mod standing;
 pub mod voting;
 
 pub use consistency::{check_consistency, Conflict, ConsistencyReport};
 pub use guarantee::ViolatedGuarantee;
 pub use precondition::{precondition_holds, PreconditionCheck};
+pub use repair::{minimal_repairs, RepairSets};
 pub use voting::{
     decision_can_pass, decision_min_blocking_size, decision_sole_passers, decision_summary,
     decision_veto_players, treaty_feasibility, ClauseOutcome, DecisionOutcome, DecisionSummary,

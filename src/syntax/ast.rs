@@ -463,6 +463,12 @@ pub enum ExpectKind {
         treaty: Option<Ident>,
         expected: bool,
     },
+    /// `expect repair { ITEMS } [TREATY]` (`expected == false`: `expect no repair`).
+    Repair {
+        items: Vec<ConflictItemAst>,
+        treaty: Option<Ident>,
+        expected: bool,
+    },
 }
 
 // ---------------------------------------------------------------- shared with the model

@@ -131,6 +131,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("votes", false, true),
     kw("yes", false, false),
     kw("abstain", false, true),
+    kw("repair", false, true),
 ];
 
 /// The keyword spelt `word`, if it is one.

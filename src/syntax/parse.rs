@@ -1144,6 +1144,27 @@ impl Builder<'_, '_> {
                     expected: rule == Rule::expect_guaranteed,
                 }
             }
+            Rule::expect_repair | Rule::expect_no_repair => {
+                let mut items = Vec::new();
+                let mut treaty = None;
+                for c in it {
+                    match c.as_rule() {
+                        Rule::ident => treaty = Some(self.ident(c)),
+                        Rule::clause_ref => items.push(ConflictItemAst::Clause(self.clause_ref(c))),
+                        _ => {
+                            let mut ri = c.kids();
+                            let position = self.ident(ri.next()?);
+                            let label = self.string(ri.next()?);
+                            items.push(ConflictItemAst::RedLine { position, label });
+                        }
+                    }
+                }
+                ExpectKind::Repair {
+                    items,
+                    treaty,
+                    expected: rule == Rule::expect_repair,
+                }
+            }
             _ => return None,
         })
     }
