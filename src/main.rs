@@ -272,9 +272,10 @@ fn analyse_all(model: &Model, budget: Budget, color: bool) -> Result<analysis::A
     Ok(analyses)
 }
 
-/// 3 when a treaty was not decided, else 1 for findings, else 0.
+/// 3 when a treaty was not decided (or a win-over search was cut), else 1 for findings, else 0.
 fn findings_code(analyses: &analysis::Analyses) -> ExitCode {
-    if !analyses.undecided.is_empty() {
+    // A win-over search stopped at its budget is "gave up" too, after the full report.
+    if !analyses.undecided.is_empty() || analyses.decided.iter().any(|a| a.win_over.cut()) {
         ExitCode::from(3)
     } else if analyses.decided.iter().any(|a| a.has_findings()) {
         ExitCode::from(1)
