@@ -147,6 +147,67 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
             op,
             value,
         } => power(model, *body, *rule, *actor, *index, *op, value),
+        Expectation::WinOver { actors, clause } => win_over(model, analyses, actors, *clause),
+    }
+}
+
+/// `expect win over A, B for clause C`: the clause is blocked and {A, B} is one of its
+/// smallest win-over sets.
+fn win_over(model: &Model, analyses: &Analyses, actors: &[ActorId], clause: ClauseRef) -> Outcome {
+    use crate::analysis::win_over::{passes_when_won_over, WinOverResult};
+    let Some(a) = analyses.get(&clause.treaty) else {
+        return fail("the treaty was not analysed".into());
+    };
+    let Some(i) = a.clauses.iter().position(|s| s.clause == clause) else {
+        return fail("the clause was not analysed".into());
+    };
+    let name = clause_name(model, clause);
+    let w = match a.win_over.clauses.get(i) {
+        Some(Some(WinOverResult::Sets(w))) => w,
+        Some(Some(WinOverResult::Cannot(_))) => {
+            return fail(format!(
+                "clause {name} cannot pass whatever the votes: nobody need be won over"
+            ))
+        }
+        _ => {
+            return fail(format!(
+                "clause {name} is adoptable: nobody need be won over"
+            ))
+        }
+    };
+    let works = match passes_when_won_over(model, a, clause, actors) {
+        Ok(b) => b,
+        Err(e) => return fail(e.to_string()),
+    };
+    match w.is_smallest(actors, works) {
+        Some(true) => pass(),
+        verdict => {
+            let mut why = if !works {
+                format!(
+                    "winning over {} does not pass clause {name}",
+                    actor_ids(model, actors).join(", ")
+                )
+            } else {
+                format!(
+                    "winning over {} passes clause {name}, but not with the fewest",
+                    actor_ids(model, actors).join(", ")
+                )
+            };
+            if verdict.is_none() {
+                why = format!("{why}; the search stopped at its budget, so this is not decided");
+            }
+            let sets: Vec<String> = w
+                .sets
+                .iter()
+                .map(|s| actor_ids(model, s).join(", "))
+                .collect();
+            let smallest = if w.at_least {
+                format!("at least {}", w.size)
+            } else {
+                format!("{} ({})", w.size, sets.join(" | "))
+            };
+            fail(format!("{why}; the smallest sets to win over: {smallest}"))
+        }
     }
 }
 

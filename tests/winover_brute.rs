@@ -92,7 +92,11 @@ fn agrees<T: Copy + Ord + std::fmt::Debug>(w: &WinOver<T>, brute: Option<BTreeSe
     assert_eq!(tool_always, always, "always");
     // "any k of S": exactly the sets `always` + a k-subset of S, and only when that is so.
     let union: BTreeSet<T> = sets.iter().flatten().copied().collect();
-    let rest: Vec<T> = union.iter().copied().filter(|x| !always.contains(x)).collect();
+    let rest: Vec<T> = union
+        .iter()
+        .copied()
+        .filter(|x| !always.contains(x))
+        .collect();
     let k = size - always.len();
     let all_k = k_subsets(&rest, k)
         .into_iter()

@@ -820,6 +820,12 @@ pub enum Expectation {
         treaty: TreatyId,
         expected: bool,
     },
+    /// `actors` (sorted, distinct) is one of the smallest sets of actors to win over to
+    /// pass `clause` (docs/semantics.md, "Winning over").
+    WinOver {
+        actors: Vec<ActorId>,
+        clause: ClauseRef,
+    },
 }
 
 #[derive(Clone, Debug)]

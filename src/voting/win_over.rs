@@ -63,13 +63,14 @@ impl<T: Copy + Ord> WinOver<T> {
         }
     }
 
-    /// Is `set` (in any order) one of the smallest sets? `None` when the result cannot
-    /// tell: not complete and the set is not among those kept. `works` checks the set.
+    /// Is `set` (in any order) one of the smallest sets? `works`: winning it over does it
+    /// (checked by the caller). `None` when the result cannot tell: the search was cut and
+    /// the set, which works and has the size reached, is not among those found.
     pub fn is_smallest(&self, set: &[T], works: bool) -> Option<bool> {
         let mut sorted = set.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
-        if !self.possible {
+        if !self.possible || !works {
             return Some(false);
         }
         if self.sets.contains(&sorted) {
