@@ -182,20 +182,16 @@ fn win_over(model: &Model, analyses: &Analyses, actors: &[ActorId], clause: Clau
     match w.is_smallest(actors, works) {
         Some(true) => pass(),
         verdict => {
-            let mut why = if !works {
-                format!(
-                    "winning over {} does not pass clause {name}",
-                    actor_ids(model, actors).join(", ")
-                )
-            } else {
-                format!(
-                    "winning over {} passes clause {name}, but not with the fewest",
-                    actor_ids(model, actors).join(", ")
-                )
+            let who = actor_ids(model, actors).join(", ");
+            let why = match (works, verdict) {
+                (false, _) => format!("winning over {who} does not pass clause {name}"),
+                (true, None) => format!(
+                    "winning over {who} passes clause {name}; whether with the fewest is not decided: the search stopped at its budget"
+                ),
+                (true, _) => {
+                    format!("winning over {who} passes clause {name}, but not with the fewest")
+                }
             };
-            if verdict.is_none() {
-                why = format!("{why}; the search stopped at its budget, so this is not decided");
-            }
             let sets: Vec<String> = w
                 .sets
                 .iter()
@@ -204,7 +200,12 @@ fn win_over(model: &Model, analyses: &Analyses, actors: &[ActorId], clause: Clau
             let smallest = if w.at_least {
                 format!("at least {}", w.size)
             } else {
-                format!("{} ({})", w.size, sets.join(" | "))
+                let more = if w.count > w.sets.len() as u64 {
+                    format!(" | ...: {} sets in all", w.count)
+                } else {
+                    String::new()
+                };
+                format!("{} ({}{more})", w.size, sets.join(" | "))
             };
             fail(format!("{why}; the smallest sets to win over: {smallest}"))
         }

@@ -158,7 +158,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
                 Format::Human => report::check::vetoes_human(&doc),
                 Format::Json => json(&doc),
             })?;
-            Ok(findings_code(&analyses))
+            Ok(findings_code(&model, &analyses, color))
         }
         Command::Power {
             file,
@@ -217,7 +217,7 @@ fn check(
         Format::Human => report::check::human(&doc),
         Format::Json => json(&doc),
     })?;
-    Ok(findings_code(&analyses))
+    Ok(findings_code(&model, &analyses, color))
 }
 
 /// `treaty test`: each file on its own; a file that does not load is counted, not fatal.
@@ -272,10 +272,24 @@ fn analyse_all(model: &Model, budget: Budget, color: bool) -> Result<analysis::A
     Ok(analyses)
 }
 
-/// 3 when a treaty was not decided (or a win-over search was cut), else 1 for findings, else 0.
-fn findings_code(analyses: &analysis::Analyses) -> ExitCode {
+/// 3 when a treaty was not decided (or a win-over search was cut, said on stderr), else 1
+/// for findings, else 0.
+fn findings_code(model: &Model, analyses: &analysis::Analyses, color: bool) -> ExitCode {
     // A win-over search stopped at its budget is "gave up" too, after the full report.
-    if !analyses.undecided.is_empty() || analyses.decided.iter().any(|a| a.win_over.cut()) {
+    let cut: Vec<&str> = analyses
+        .decided
+        .iter()
+        .filter(|a| a.win_over.cut())
+        .map(|a| model.treaties[a.treaty].id.as_str())
+        .collect();
+    for id in &cut {
+        let d = Diagnostic::bare(format!(
+            "the search for who must be won over stopped at its budget in treaty {id}"
+        ))
+        .with_help("the report gives what was found: a smallest size as \"at least\", or the sets found so far");
+        print_diagnostic(&d, color);
+    }
+    if !analyses.undecided.is_empty() || !cut.is_empty() {
         ExitCode::from(3)
     } else if analyses.decided.iter().any(|a| a.has_findings()) {
         ExitCode::from(1)
