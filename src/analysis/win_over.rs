@@ -153,10 +153,9 @@ struct Games(BTreeMap<(BodyId, RuleId), DecisionGame>);
 
 impl Games {
     fn prepare(&mut self, model: &Model, body: BodyId, rule: RuleId) -> Result<(), VotingError> {
-        if !self.0.contains_key(&(body, rule)) {
+        if let std::collections::btree_map::Entry::Vacant(e) = self.0.entry((body, rule)) {
             let b = &model.bodies[body];
-            self.0
-                .insert((body, rule), DecisionGame::new(b, &b.rule(rule).rule)?);
+            e.insert(DecisionGame::new(b, &b.rule(rule).rule)?);
         }
         Ok(())
     }
