@@ -658,7 +658,7 @@ fn decision(o: &mut String, d: &DecisionOut) {
 }
 
 /// Who must be won over, in words: "win over HUN", "win over any 2 of DEU, FRA, ITA",
-/// "win over HUN and any 2 of ...", "win over one of (3 ways): A, B | A, C | B, D",
+/// "win over HUN and any 2 of ...", "win over 2, in one of 3 ways: A, B | A, C | B, D",
 /// "cannot pass whatever the votes (a precondition cannot hold)".
 fn win_over_text(w: &WinOverOut) -> String {
     if !w.can_pass {
@@ -689,7 +689,7 @@ fn win_over_text(w: &WinOverOut) -> String {
             let ways = if w.complete {
                 format!("{} ways", w.count)
             } else {
-                format!("at least {} ways; {stopped}", w.count)
+                format!("at least {} ways ({stopped})", w.count)
             };
             let more = if (w.count as usize) > sets.len() {
                 format!(", the first {} shown", sets.len())
@@ -697,7 +697,7 @@ fn win_over_text(w: &WinOverOut) -> String {
                 String::new()
             };
             format!(
-                "win over {} of them, one of ({ways}{more}): {}",
+                "win over {}, in one of {ways}{more}: {}",
                 w.size,
                 shown.join(" | ")
             )
