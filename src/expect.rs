@@ -149,6 +149,68 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
         } => power(model, *body, *rule, *actor, *index, *op, value),
         // Needs the repairs, which `check_file` computes (under the run's budget).
         Expectation::Repair { .. } => fail("the repairs of the treaty were not computed".into()),
+        Expectation::WinOver { actors, clause } => win_over(model, analyses, actors, *clause),
+    }
+}
+
+/// `expect win over A, B for clause C`: the clause is blocked and {A, B} is one of its
+/// smallest win-over sets.
+fn win_over(model: &Model, analyses: &Analyses, actors: &[ActorId], clause: ClauseRef) -> Outcome {
+    use crate::analysis::win_over::{passes_when_won_over, WinOverResult};
+    let Some(a) = analyses.get(&clause.treaty) else {
+        return fail("the treaty was not analysed".into());
+    };
+    let Some(i) = a.clauses.iter().position(|s| s.clause == clause) else {
+        return fail("the clause was not analysed".into());
+    };
+    let name = clause_name(model, clause);
+    let w = match a.win_over.clauses.get(i) {
+        Some(Some(WinOverResult::Sets(w))) => w,
+        Some(Some(WinOverResult::Cannot(_))) => {
+            return fail(format!(
+                "clause {name} cannot pass whatever the votes: nobody need be won over"
+            ))
+        }
+        _ => {
+            return fail(format!(
+                "clause {name} is adoptable: nobody need be won over"
+            ))
+        }
+    };
+    let works = match passes_when_won_over(model, a, clause, actors) {
+        Ok(b) => b,
+        Err(e) => return fail(e.to_string()),
+    };
+    match w.is_smallest(actors, works) {
+        Some(true) => pass(),
+        verdict => {
+            let who = actor_ids(model, actors).join(", ");
+            let why = match (works, verdict) {
+                (false, _) => format!("winning over {who} does not pass clause {name}"),
+                (true, None) => format!(
+                    "winning over {who} passes clause {name}; whether with the fewest is not decided: the search stopped at its budget"
+                ),
+                (true, _) => {
+                    format!("winning over {who} passes clause {name}, but not with the fewest")
+                }
+            };
+            let sets: Vec<String> = w
+                .sets
+                .iter()
+                .map(|s| actor_ids(model, s).join(", "))
+                .collect();
+            let smallest = if w.at_least {
+                format!("at least {}", w.size)
+            } else {
+                let more = if w.count > w.sets.len() as u64 {
+                    format!(" | ...: {} sets in all", w.count)
+                } else {
+                    String::new()
+                };
+                format!("{} ({}{more})", w.size, sets.join(" | "))
+            };
+            fail(format!("{why}; the smallest sets to win over: {smallest}"))
+        }
     }
 }
 

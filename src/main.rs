@@ -229,7 +229,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
                 ),
                 Format::Json => json(&doc),
             })?;
-            Ok(findings_code(&analyses))
+            Ok(findings_code(&model, &analyses, color))
         }
         Command::Scenarios {
             files,
@@ -259,7 +259,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             Ok(if undecided {
                 ExitCode::from(3)
             } else {
-                findings_code(&base)
+                findings_code(&model, &base, color)
             })
         }
         Command::Power {
@@ -401,7 +401,7 @@ fn check(
         Format::Human => format!("{preface}{}", report::check::human(&doc)),
         Format::Json => json(&doc),
     })?;
-    Ok(findings_code(&analyses))
+    Ok(findings_code(&model, &analyses, color))
 }
 
 /// `treaty repair`: the repairs of every treaty (or the one named), ranked and re-checked.
@@ -565,9 +565,24 @@ fn analyse_all(model: &Model, budget: Budget, color: bool) -> Result<analysis::A
     Ok(analyses)
 }
 
-/// 3 when a treaty was not decided, else 1 for findings, else 0.
-fn findings_code(analyses: &analysis::Analyses) -> ExitCode {
-    if !analyses.undecided.is_empty() {
+/// 3 when a treaty was not decided (or a win-over search was cut, said on stderr), else 1
+/// for findings, else 0.
+fn findings_code(model: &Model, analyses: &analysis::Analyses, color: bool) -> ExitCode {
+    // A win-over search stopped at its budget is "gave up" too, after the full report.
+    let cut: Vec<&str> = analyses
+        .decided
+        .iter()
+        .filter(|a| a.win_over.cut())
+        .map(|a| model.treaties[a.treaty].id.as_str())
+        .collect();
+    for id in &cut {
+        let d = Diagnostic::bare(format!(
+            "the search for who must be won over stopped at its budget in treaty {id}"
+        ))
+        .with_help("the report gives what was found: a smallest size as \"at least\", or the sets found so far");
+        print_diagnostic(&d, color);
+    }
+    if !analyses.undecided.is_empty() || !cut.is_empty() {
         ExitCode::from(3)
     } else if analyses.decided.iter().any(|a| a.has_findings()) {
         ExitCode::from(1)

@@ -14,7 +14,8 @@
 //!
 //! Read off the finished analysis, changing no verdict: `counts` (clauses and points that
 //! need non-parties or a `group`) and `caveats` (the dates of the bodies' data, and the
-//! conclusions that name an `aggregate` actor).
+//! conclusions that name an `aggregate` actor); and, from the decisions and clause
+//! statuses, `win_over` (who must be won over to pass each blocked decision and clause).
 //!
 //! Semantics (docs/semantics.md, "Votes: objections, stances and decisions"):
 //! - a minimal conflict made of clauses and red lines of one actor only violates that
@@ -51,6 +52,7 @@ pub mod repair;
 pub mod reuse;
 mod verify;
 mod votes;
+pub mod win_over;
 
 use std::collections::BTreeMap;
 
@@ -79,6 +81,8 @@ pub struct TreatyAnalysis {
     /// Some conflict involves clauses only: the text contradicts itself.
     pub self_contradictory: bool,
     pub feasible: bool,
+    /// Who must be won over to pass each blocked decision and clause (`win_over`).
+    pub win_over: win_over::WinOverAnalysis,
 }
 
 /// Why an analysis has no answer.
@@ -186,6 +190,13 @@ fn analyse_after(
     let votes = votes::VoteTable::new(model, &objections);
     let decisions = decisions::all(model, treaty, &votes, options, known)?;
     let clauses = decisions::clause_statuses(model, treaty, &decisions, &consistency)?;
+    let win_over = win_over::all(
+        model,
+        &votes,
+        &decisions,
+        &clauses,
+        consistency.facts_contradiction.is_some(),
+    )?;
     let parties = &model.treaties[treaty].parties;
     // Signing is an act on the whole text: a party whose red lines are violated does not
     // sign, whether or not it rejects the package; nor does one whose guaranteed red line
@@ -209,6 +220,7 @@ fn analyse_after(
         clauses,
         refusing_parties,
         feasible,
+        win_over,
     })
 }
 

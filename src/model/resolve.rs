@@ -1871,6 +1871,15 @@ impl Resolver {
                     expected: *expected,
                 }
             }
+            K::WinOver { actors, clause } => {
+                let found: Vec<Option<ActorId>> =
+                    actors.iter().map(|a| self.lookup_actor(a)).collect();
+                let c = self.clause_ref(clause);
+                let mut actors: Vec<ActorId> = found.into_iter().collect::<Option<_>>()?;
+                actors.sort_unstable();
+                actors.dedup();
+                Expectation::WinOver { actors, clause: c? }
+            }
         };
         let text = self.model.files[self.file]
             .slice(e.span)

@@ -830,6 +830,12 @@ pub enum Expectation {
         items: Vec<ConflictItem>,
         expected: bool,
     },
+    /// `actors` (sorted, distinct) is one of the smallest sets of actors to win over to
+    /// pass `clause` (docs/semantics.md, "Winning over").
+    WinOver {
+        actors: Vec<ActorId>,
+        clause: ClauseRef,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use super::loaded::RouteOut;
 use super::wire::{
     CheckDoc, ConflictOut, DataOut, DecisionOut, GuaranteeOut, ItemOut, ReasonOut, SourceLine,
-    TreatyOut, UndecidedOut, VetoesDoc,
+    TreatyOut, UndecidedOut, VetoesDoc, WinOverOut,
 };
 use crate::model::names::red_line_name;
 use crate::model::Ballot;
@@ -44,6 +44,7 @@ pub fn human(doc: &CheckDoc) -> String {
             }
         }
         routes(&mut o, t);
+        win_over_clauses(&mut o, t);
         if !t.vetoes_by_actor.is_empty() {
             let _ = writeln!(o, "\nsingle-actor vetoes");
             for v in &t.vetoes_by_actor {
@@ -655,8 +656,80 @@ fn decision(o: &mut String, d: &DecisionOut) {
             "      ({withholding} members withhold support; shown is a smallest group of them that blocks on its own)"
         );
     }
+    if let Some(w) = &d.win_over {
+        let goal = if d.lapse {
+            "to let it lapse"
+        } else {
+            "to pass"
+        };
+        let _ = writeln!(o, "      {goal}: {}", win_over_text(w));
+    }
     if !consent {
         let _ = writeln!(o, "      {}", vetoes_line(d));
+    }
+}
+
+/// Who must be won over, in words: "win over HUN", "win over any 2 of DEU, FRA, ITA",
+/// "win over HUN and any 2 of ...", "win over 2, in one of 3 ways: A, B | A, C | B, D",
+/// "cannot pass whatever the votes (a precondition cannot hold)".
+fn win_over_text(w: &WinOverOut) -> String {
+    if !w.can_pass {
+        let why = match w.cannot_pass_because {
+            Some("precondition") => "a precondition cannot hold",
+            Some("contradictory") => "its content contradicts the facts",
+            Some("facts") => "the facts contradict each other",
+            _ => "not even with every vote won over",
+        };
+        return format!("cannot pass whatever the votes ({why})");
+    }
+    let stopped = "the search stopped at its budget";
+    if w.at_least {
+        return format!("win over at least {} actors ({stopped})", w.size);
+    }
+    if let Some(any) = &w.any_of {
+        let always = if w.always.is_empty() {
+            String::new()
+        } else {
+            format!("{} and ", w.always.join(", "))
+        };
+        return format!("win over {always}any {} of {}", any.k, any.of.join(", "));
+    }
+    match w.sets.as_slice() {
+        [one] if w.complete => format!("win over {}", one.join(", ")),
+        sets => {
+            let shown: Vec<String> = sets.iter().map(|s| s.join(", ")).collect();
+            let ways = if w.complete {
+                format!("{} ways", w.count)
+            } else {
+                format!("at least {} ways ({stopped})", w.count)
+            };
+            let more = if (w.count as usize) > sets.len() {
+                format!(", the first {} shown", sets.len())
+            } else {
+                String::new()
+            };
+            format!(
+                "win over {}, in one of {ways}{more}: {}",
+                w.size,
+                shown.join(" | ")
+            )
+        }
+    }
+}
+
+/// One line per blocked clause: who must be won over to pass it.
+fn win_over_clauses(o: &mut String, t: &TreatyOut) {
+    let blocked: Vec<_> = t
+        .clauses
+        .iter()
+        .filter_map(|c| c.win_over.as_ref().map(|w| (c, w)))
+        .collect();
+    if blocked.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\nto pass the blocked clauses");
+    for (c, w) in blocked {
+        let _ = writeln!(o, "  clause {}: {}", c.clause, win_over_text(w));
     }
 }
 

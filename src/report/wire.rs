@@ -12,13 +12,14 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::loaded::{place, requirement, LoadedOut, Place, RequirementOut};
+use crate::analysis::win_over::{CannotPass, WinOverResult};
 use crate::analysis::{
     caveats, counts, Analyses, Decider, Decision, NoReason, Objection, TreatyAnalysis,
 };
 use crate::model::display::rule_text;
 use crate::model::eval::Value;
 use crate::model::names::{actor_ids, clause_name, member_name, red_line_name, target_text};
-use crate::model::{Ballot, ConflictItem, Loc, Model, PositionId, RedLineKind, VarId};
+use crate::model::{ActorId, Ballot, ConflictItem, Loc, Model, PositionId, RedLineKind, VarId};
 use crate::solve::{Conflict, ViolatedGuarantee};
 use crate::voting::Vote;
 
@@ -352,6 +353,9 @@ pub struct DecisionOut {
     /// Every voter against the clause, in member order, with reasons: a fixed no (for a
     /// lapse, a vote to renew).
     pub no_votes: Vec<BlockerOut>,
+    /// When it cannot go the clause's way: who must be won over (absent when it can).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub win_over: Option<WinOverOut>,
     /// The rule in words (empty for a consent).
     #[serde(skip)]
     pub rule_text: String,
@@ -402,9 +406,44 @@ pub struct ClauseOut {
     pub can_force_alone: Vec<String>,
     pub requirements: Vec<RequirementStatusOut>,
     pub non_parties: Vec<String>,
+    /// When it is not adoptable: who must be won over to pass it (absent when adoptable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub win_over: Option<WinOverOut>,
     /// What it requires, in source order.
     #[serde(skip)]
     pub requires: Vec<RequirementOut>,
+}
+
+/// Who must be won over to pass a blocked decision or clause (docs/semantics.md, "Winning
+/// over").
+#[derive(Serialize)]
+pub struct WinOverOut {
+    /// False: it cannot pass whatever the votes, for the reason `cannot_pass_because`.
+    pub can_pass: bool,
+    /// `precondition`, `contradictory` (the clause's content contradicts the facts),
+    /// `facts` (the facts contradict each other) or `votes`; null when `can_pass`.
+    pub cannot_pass_because: Option<&'static str>,
+    /// The fewest actors to win over; a lower bound when `at_least`.
+    pub size: usize,
+    /// The search stopped at its budget before finding a set of `size`.
+    pub at_least: bool,
+    /// In every smallest set.
+    pub always: Vec<String>,
+    /// The smallest sets are exactly `always` with any `k` of `of` (null when they are not,
+    /// or when there is one set).
+    pub any_of: Option<AnyOfOut>,
+    /// The smallest sets, the first 20.
+    pub sets: Vec<Vec<String>>,
+    /// How many smallest sets there are (a lower bound when not `complete`).
+    pub count: u64,
+    /// False: the search stopped at its budget (the run exits 3).
+    pub complete: bool,
+}
+
+#[derive(Serialize)]
+pub struct AnyOfOut {
+    pub k: usize,
+    pub of: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -448,7 +487,12 @@ pub fn vetoes(model: &Model, analyses: &Analyses) -> VetoesDoc {
             .iter()
             .map(|a| TreatyDecisionsOut {
                 treaty: model.treaties[a.treaty].id.clone(),
-                decisions: a.decisions.iter().map(|d| decision(model, a, d)).collect(),
+                decisions: a
+                    .decisions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| decision(model, a, i, d))
+                    .collect(),
             })
             .collect(),
         undecided: undecided(model, analyses),
@@ -508,11 +552,17 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
             .map(|o| objection(model, &c.conflicts, o))
             .collect(),
         refusing_parties: actor_ids(model, &a.refusing_parties),
-        decisions: a.decisions.iter().map(|d| decision(model, a, d)).collect(),
+        decisions: a
+            .decisions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| decision(model, a, i, d))
+            .collect(),
         clauses: a
             .clauses
             .iter()
-            .map(|s| ClauseOut {
+            .zip(&a.win_over.clauses)
+            .map(|(s, w)| ClauseOut {
                 clause: clause_name(model, s.clause),
                 point: model.clause(s.clause).point().to_string(),
                 adoptable: s.adoptable,
@@ -549,6 +599,7 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
                     })
                     .collect(),
                 non_parties: actor_ids(model, &s.non_parties),
+                win_over: w.as_ref().map(|w| win_over(model, w)),
                 requires: model
                     .clause(s.clause)
                     .requires
@@ -784,7 +835,7 @@ fn reason(model: &Model, conflicts: &[Conflict], r: &NoReason) -> ReasonOut {
     }
 }
 
-fn decision(model: &Model, a: &TreatyAnalysis, d: &Decision) -> DecisionOut {
+fn decision(model: &Model, a: &TreatyAnalysis, index: usize, d: &Decision) -> DecisionOut {
     let no_vote = |voter| {
         let why = d.no_reasons.get(&voter).map_or(&[][..], |rs| rs.as_slice());
         BlockerOut {
@@ -882,8 +933,50 @@ fn decision(model: &Model, a: &TreatyAnalysis, d: &Decision) -> DecisionOut {
             .filter(|v| d.no_reasons.contains_key(v))
             .map(|&v| no_vote(v))
             .collect(),
+        win_over: a
+            .win_over
+            .decisions
+            .get(index)
+            .and_then(|w| w.as_ref())
+            .map(|w| win_over(model, w)),
         rule_text: rule_words,
         voters: d.voters.len(),
+    }
+}
+
+fn win_over(model: &Model, w: &WinOverResult) -> WinOverOut {
+    let ids = |xs: &[ActorId]| actor_ids(model, xs);
+    match w {
+        WinOverResult::Cannot(why) => WinOverOut {
+            can_pass: false,
+            cannot_pass_because: Some(match why {
+                CannotPass::Precondition => "precondition",
+                CannotPass::Contradictory => "contradictory",
+                CannotPass::Facts => "facts",
+                CannotPass::Votes => "votes",
+            }),
+            size: 0,
+            at_least: false,
+            always: Vec::new(),
+            any_of: None,
+            sets: Vec::new(),
+            count: 0,
+            complete: true,
+        },
+        WinOverResult::Sets(w) => WinOverOut {
+            can_pass: true,
+            cannot_pass_because: None,
+            size: w.size,
+            at_least: w.at_least,
+            always: ids(&w.always),
+            any_of: w
+                .any_of
+                .as_ref()
+                .map(|(k, of)| AnyOfOut { k: *k, of: ids(of) }),
+            sets: w.sets.iter().map(|s| ids(s)).collect(),
+            count: w.count,
+            complete: w.complete,
+        },
     }
 }
 

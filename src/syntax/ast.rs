@@ -469,6 +469,12 @@ pub enum ExpectKind {
         treaty: Option<Ident>,
         expected: bool,
     },
+    /// `expect win over A, B for clause C`: {A, B} is one of the smallest sets of actors to
+    /// win over to pass C.
+    WinOver {
+        actors: Vec<Ident>,
+        clause: ClauseRefAst,
+    },
 }
 
 // ---------------------------------------------------------------- shared with the model

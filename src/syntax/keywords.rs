@@ -132,6 +132,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("yes", false, false),
     kw("abstain", false, true),
     kw("repair", false, true),
+    kw("win", false, false),
 ];
 
 /// The keyword spelt `word`, if it is one.

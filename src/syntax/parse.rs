@@ -1165,6 +1165,21 @@ impl Builder<'_, '_> {
                     expected: rule == Rule::expect_repair,
                 }
             }
+            Rule::expect_win_over => {
+                let mut actors = Vec::new();
+                let mut clause = None;
+                for c in it {
+                    match c.as_rule() {
+                        Rule::ident => actors.push(self.ident(c)),
+                        Rule::clause_ref => clause = Some(self.clause_ref(c)),
+                        _ => {}
+                    }
+                }
+                ExpectKind::WinOver {
+                    actors,
+                    clause: clause?,
+                }
+            }
             _ => return None,
         })
     }

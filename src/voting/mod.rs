@@ -24,6 +24,7 @@ mod modular;
 mod power;
 #[cfg(test)]
 pub(crate) mod tests;
+mod win_over;
 
 pub use crate::model::eval::{passes, passes_ballots};
 pub use decision::{
@@ -35,6 +36,10 @@ pub use power::{
     power, power_within, GameSummary, MemberPower, PowerBudget, PowerError, PowerIndices,
     PowerMethod, DEFAULT_MAX_MEMORY, ENUMERATION_LIMIT, MEET_IN_THE_MIDDLE_LIMIT,
     TABLE_WORDS_LIMIT,
+};
+pub use win_over::{
+    can_win_over, consent_goes, smallest_sets, win_over, win_over_consent, won_over, DecisionGame,
+    WinOver, SETS_KEPT, WIN_OVER_CHECKS,
 };
 
 use thiserror::Error;

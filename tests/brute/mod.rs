@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod random;
+
 use treaty::model::{Ballot, Body, Rule};
 use treaty::voting::{passes_ballots, Vote};
 
