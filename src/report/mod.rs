@@ -5,6 +5,7 @@
 pub mod check;
 pub mod diagnostics;
 pub mod loaded;
+pub mod margins;
 pub mod power;
 pub mod test;
 pub mod wire;

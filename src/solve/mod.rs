@@ -7,6 +7,8 @@
 //!   clause (`precondition_holds`).
 //! - `voting`: voting questions posed to Z3 (one decision, and the joint feasibility of a
 //!   treaty), an independent check on the solver-free `crate::voting`.
+//! - `margins`: for each listed conflict, the values of each integer literal of its items
+//!   and facts that resolve it (Z3's optimiser, re-checked), and joint moves of two.
 //! - Shared machinery: `lower` (model formulas to Z3 terms), `query` (budgets, and `unknown`
 //!   as an answer of its own), `marco` (minimal unsatisfiable subset enumeration), `reason`
 //!   (one-sentence explanations of a conflict).
@@ -20,6 +22,7 @@ mod consistency;
 mod guarantee;
 mod lower;
 mod marco;
+pub mod margins;
 mod objections;
 mod precondition;
 mod query;

@@ -384,6 +384,15 @@ pub enum ExpectKind {
         treaty: Option<Ident>,
         expected: bool,
     },
+    /// `expect margin clause C VAR OP [-]N`: the values of the clause's bound on VAR that
+    /// resolve its conflicts are exactly those `OP N`.
+    Margin {
+        clause: ClauseRefAst,
+        var: Ident,
+        op: CmpOp,
+        negative: bool,
+        value: Lit,
+    },
 }
 
 // ---------------------------------------------------------------- shared with the model

@@ -333,7 +333,8 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::expect_not_guaranteed
             | Rule::expect_objection
             | Rule::expect_no_objection
-            | Rule::expect_group => "an expectation",
+            | Rule::expect_group
+            | Rule::expect_margin => "an expectation",
             Rule::veto_mode => "`by no`, `by abstaining` or `by absence`",
             Rule::red_line_ref => "a red line (`POSITION.\"label\"`)",
             Rule::power_index => "`swings`, `banzhaf`, `banzhaf_absolute` or `shapley_shubik`",

@@ -123,6 +123,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("absence", false, false),
     kw("objection", false, true),
     kw("to", false, false),
+    kw("margin", false, true),
 ];
 
 /// The keyword spelt `word`, if it is one.
