@@ -17,10 +17,10 @@ pub struct MarginOut {
     pub owner: String,
     /// The formula the literal is in, as written (whitespace normalised).
     pub formula: String,
-    /// The literal's value as written.
-    pub literal: i64,
+    /// The literal's value as written (a decimal string, as integers of formulas are).
+    pub literal: String,
     /// Where the literal is written; absent only if its text could not be read again.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub at: Option<Place>,
     /// `up` (raising it weakens its formula), `down`, or `none` (`==`, `!=`, under `iff`).
     pub weakens: &'static str,
@@ -32,16 +32,16 @@ pub struct MarginOut {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ResolvesOut {
     /// Exactly the values `>= value`.
-    AtLeast { value: i64 },
+    AtLeast { value: String },
     /// Exactly the values `<= value`.
-    AtMost { value: i64 },
+    AtMost { value: String },
     /// No range: the nearest resolving values below and above the literal (absent on a
     /// side where none resolves); none between them and the literal does.
     Nearest {
         #[serde(skip_serializing_if = "Option::is_none")]
-        below: Option<i64>,
+        below: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        above: Option<i64>,
+        above: Option<String>,
     },
     /// No value of this literal resolves the conflict.
     Never,
@@ -56,7 +56,7 @@ pub struct JointMarginOut {
     pub first: usize,
     pub second: usize,
     /// New values (first, second), the first literal's move ascending.
-    pub moves: Vec<[i64; 2]>,
+    pub moves: Vec<[String; 2]>,
     /// The Pareto front has other points than `moves`.
     pub more: bool,
 }
@@ -80,7 +80,11 @@ pub fn margins(
             .map(|j| JointMarginOut {
                 first: j.first,
                 second: j.second,
-                moves: j.moves.iter().map(|&(a, b)| [a, b]).collect(),
+                moves: j
+                    .moves
+                    .iter()
+                    .map(|&(a, b)| [a.to_string(), b.to_string()])
+                    .collect(),
                 more: j.more,
             })
             .collect(),
@@ -114,7 +118,7 @@ fn margin(model: &Model, m: &Margin) -> MarginOut {
     MarginOut {
         owner,
         formula,
-        literal: l.value,
+        literal: l.value.to_string(),
         at: l.loc.map(|loc| place(model, loc)),
         weakens: match l.weakens {
             Weakens::Up => "up",
@@ -122,11 +126,15 @@ fn margin(model: &Model, m: &Margin) -> MarginOut {
             Weakens::Neither => "none",
         },
         resolves: match &m.outcome {
-            Outcome::AtLeast(v) => ResolvesOut::AtLeast { value: *v },
-            Outcome::AtMost(v) => ResolvesOut::AtMost { value: *v },
+            Outcome::AtLeast(v) => ResolvesOut::AtLeast {
+                value: v.to_string(),
+            },
+            Outcome::AtMost(v) => ResolvesOut::AtMost {
+                value: v.to_string(),
+            },
             Outcome::Nearest { below, above } => ResolvesOut::Nearest {
-                below: *below,
-                above: *above,
+                below: below.map(|v| v.to_string()),
+                above: above.map(|v| v.to_string()),
             },
             Outcome::Never => ResolvesOut::Never,
             Outcome::Unknown(r) => ResolvesOut::Unknown { reason: r.clone() },
@@ -166,7 +174,7 @@ pub fn human(
                 format!("resolves {id} at <= {value} (and at no larger value)")
             }
             ResolvesOut::Nearest { below, above } => {
-                let side = |v: &Option<i64>, word: &str| match v {
+                let side = |v: &Option<String>, word: &str| match v {
                     Some(v) => format!("{v} {word}"),
                     None => format!("none {word}"),
                 };
