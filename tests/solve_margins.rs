@@ -163,8 +163,12 @@ fn holds(
 fn check_seed(seed: u64, tally: &mut [usize; 6]) {
     let model = random_treaty(seed);
     let what = format!("seed {seed}");
-    let report = check_consistency(&model, TreatyId(0), &Options::default())
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let options = Options {
+        margins: true,
+        ..Options::default()
+    };
+    let report =
+        check_consistency(&model, TreatyId(0), &options).unwrap_or_else(|e| panic!("{what}: {e}"));
     let all = assignments();
     for c in &report.conflicts {
         let formulas: Tagged = c

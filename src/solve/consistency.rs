@@ -58,7 +58,8 @@ pub struct Conflict {
     /// whole chain of reasoning.
     pub facts: Vec<usize>,
     /// How far each integer literal of its items and facts would have to move to resolve
-    /// it (`margins`), filled once every conflict is listed.
+    /// it (`margins`), filled once every conflict is listed; empty unless
+    /// `Options::margins` asks for them.
     pub margins: Margins,
 }
 
@@ -134,7 +135,7 @@ pub fn check_consistency(
         r.map_err(|e| SolveError::from(with_listed(model, &report, &found, e)))?;
         report.violated_guarantees = found;
     }
-    if !report.conflicts.is_empty() {
+    if options.margins && !report.conflicts.is_empty() {
         // Last, in a fresh context of its own: a margin the budget does not cover is
         // `Unknown`, and the verdict above never waits on one.
         z3::with_z3_config(&Config::new(), || {

@@ -120,7 +120,7 @@ pub struct Margins {
     pub joint_gave_up: Option<String>,
 }
 
-/// Fills `margins` of every conflict of `conflicts`.
+/// Fills `margins` of every conflict of `conflicts` (when `Options::margins` asks for them).
 pub(super) fn fill(
     model: &Model,
     budget: &Budget,

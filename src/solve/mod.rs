@@ -62,6 +62,9 @@ pub struct Options {
     /// Z3's deterministic resource limit (`rlimit`) on each query, for tests; the budget
     /// does not grow with the number of queries. Values past `u32::MAX` are clamped.
     pub rlimit: Option<u64>,
+    /// Compute the margins of the listed conflicts (`margins`; the CLI always does). Off by
+    /// default so that callers that only need verdicts (the random-treaty tests) skip them.
+    pub margins: bool,
 }
 
 /// Why the consistency analysis has no answer.
