@@ -647,10 +647,7 @@ impl Problem<'_> {
             opt.assert(da.ge(&zero));
             opt.assert(db.ge(&zero));
             for &(x, y) in &points {
-                let dominated = Bool::and(&[
-                    da.ge(Int::from_i64(i64::try_from(x).unwrap_or(i64::MAX))),
-                    db.ge(Int::from_i64(i64::try_from(y).unwrap_or(i64::MAX))),
-                ]);
+                let dominated = Bool::and(&[da.ge(Int::from_i128(x)), db.ge(Int::from_i128(y))]);
                 opt.assert(dominated.not());
             }
             self.run(&opt, &what)?.is_some()
@@ -671,10 +668,7 @@ impl Problem<'_> {
             let (opt, t) = self.optimiser(&[a, b])?;
             let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
             let zero = Int::from_i64(0);
-            let (xi, yi) = (
-                Int::from_i64(i64::try_from(x).unwrap_or(i64::MAX)),
-                Int::from_i64(i64::try_from(y).unwrap_or(i64::MAX)),
-            );
+            let (xi, yi) = (Int::from_i128(x), Int::from_i128(y));
             opt.assert(da.ge(&zero));
             opt.assert(db.ge(&zero));
             opt.assert(da.le(&xi));
