@@ -150,6 +150,72 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
         // Needs the repairs, which `check_file` computes (under the run's budget).
         Expectation::Repair { .. } => fail("the repairs of the treaty were not computed".into()),
         Expectation::WinOver { actors, clause } => win_over(model, analyses, actors, *clause),
+        Expectation::Margin {
+            clause,
+            formula,
+            literal,
+            at_least,
+            bound,
+        } => margin(
+            model, analyses, *clause, *formula, *literal, *at_least, *bound,
+        ),
+    }
+}
+
+/// `expect margin`: in every listed conflict with the clause, the values of its literal
+/// that resolve the conflict are exactly the range written.
+fn margin(
+    model: &Model,
+    analyses: &Analyses,
+    clause: ClauseRef,
+    formula: usize,
+    literal: usize,
+    at_least: bool,
+    bound: i64,
+) -> Outcome {
+    use solve::margins::{Outcome as M, Owner};
+    let Some(a) = analyses.get(&clause.treaty) else {
+        return fail("the treaty was not analysed".into());
+    };
+    let item = ConflictItem::Clause(clause);
+    let owner = Owner::Item(item.clone());
+    let mut seen = 0;
+    let mut wrong = Vec::new();
+    for c in a
+        .consistency
+        .conflicts
+        .iter()
+        .filter(|c| c.items.contains(&item))
+    {
+        seen += 1;
+        let found = c.margins.literals.iter().find(|m| {
+            m.literal.owner == owner && m.literal.formula == formula && m.literal.index == literal
+        });
+        let got = match found.map(|m| &m.outcome) {
+            Some(M::AtLeast(v)) if at_least && *v == bound => continue,
+            Some(M::AtMost(v)) if !at_least && *v == bound => continue,
+            Some(M::AtLeast(v)) => format!("exactly the values >= {v}"),
+            Some(M::AtMost(v)) => format!("exactly the values <= {v}"),
+            Some(M::Nearest { below, above }) => format!(
+                "no range (nearest values {} below, {} above)",
+                below.map_or("none".into(), |v| v.to_string()),
+                above.map_or("none".into(), |v| v.to_string())
+            ),
+            Some(M::Never) => "no value".into(),
+            Some(M::Unknown(why)) => format!("unknown ({why})"),
+            None => "not computed (the conflict has more literals than get margins)".into(),
+        };
+        wrong.push(format!("{} is resolved by {got}", c.id));
+    }
+    if seen == 0 {
+        fail(format!(
+            "clause {} is in no listed conflict",
+            clause_name(model, clause)
+        ))
+    } else if wrong.is_empty() {
+        pass()
+    } else {
+        fail(wrong.join("; "))
     }
 }
 

@@ -174,6 +174,7 @@ impl Budget {
             max_conflicts: Some(self.max_conflicts),
             timeout_ms: (self.timeout > 0).then(|| self.timeout.saturating_mul(1000)),
             rlimit: self.rlimit,
+            margins: true,
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod display;
 pub mod eval;
+pub mod literals;
 mod load;
 mod lookup;
 pub mod names;

@@ -879,6 +879,96 @@ impl Resolver {
         })
     }
 
+    /// `expect margin clause C VAR OP [-]N`: the clause's one literal in a comparison with
+    /// VAR, and the range `OP N` as `>= bound` or `<= bound`.
+    fn margin_expectation(
+        &mut self,
+        clause: &ast::ClauseRefAst,
+        var: &ast::Ident,
+        op: CmpOp,
+        negative: bool,
+        value: &ast::Lit,
+    ) -> Option<Expectation> {
+        let c = self.clause_ref(clause);
+        let v = self.var_of(&var.text, var.span);
+        let n = self.unsigned(value);
+        let (c, (v, ty), n) = (c?, v?, n?);
+        if ty != VarType::Int {
+            let e = self.error(
+                format!(
+                    "`{}` is true/false, but a margin is a bound on a number",
+                    var.text
+                ),
+                var.span,
+            );
+            e.label = Some("bool variable".into());
+            return None;
+        }
+        // `unsigned` keeps `n` within i64, so it converts and negates.
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        let n = if negative { -n } else { n };
+        let (at_least, bound) = match op {
+            CmpOp::Ge => (true, Some(n)),
+            CmpOp::Gt => (true, n.checked_add(1)),
+            CmpOp::Le => (false, Some(n)),
+            CmpOp::Lt => (false, n.checked_sub(1)),
+            CmpOp::Eq | CmpOp::Ne => {
+                let e = self.error("a margin is a range of values", value.span);
+                e.label = Some("not a range".into());
+                e.help = Some("write `>= N`, `> N`, `<= N` or `< N`".into());
+                return None;
+            }
+        };
+        let Some(bound) = bound else {
+            let e = self.error("this bound is past the 64-bit range", value.span);
+            e.label = Some("out of range".into());
+            return None;
+        };
+        let mut found = Vec::new();
+        for (fi, f) in self.model.clause(c).formulas.iter().enumerate() {
+            for (li, l) in crate::model::literals::literals(&f.expr).iter().enumerate() {
+                if l.vars.contains(&v) {
+                    found.push((fi, li));
+                }
+            }
+        }
+        let id = self.model.clause(c).id.clone();
+        match found.as_slice() {
+            [(formula, literal)] => Some(Expectation::Margin {
+                clause: c,
+                formula: *formula,
+                literal: *literal,
+                at_least,
+                bound,
+            }),
+            [] => {
+                let e = self.error(
+                    format!(
+                        "clause {id} has no number in a comparison with `{}`",
+                        var.text
+                    ),
+                    var.span,
+                );
+                e.label = Some("no bound on this variable".into());
+                e.help =
+                    Some("a margin is about a literal such as `600_000` in `x <= 600_000`".into());
+                None
+            }
+            _ => {
+                let e = self.error(
+                    format!(
+                        "clause {id} has {} numbers in comparisons with `{}`; a margin needs exactly one",
+                        found.len(),
+                        var.text
+                    ),
+                    var.span,
+                );
+                e.label = Some("ambiguous bound".into());
+                None
+            }
+        }
+    }
+
     fn var_of(&mut self, name: &str, span: Span) -> Option<(VarId, VarType)> {
         if let Some(&i) = self.names.vars.get(name) {
             return Some((i, self.model.vars[i].ty));
@@ -1880,6 +1970,13 @@ impl Resolver {
                 actors.dedup();
                 Expectation::WinOver { actors, clause: c? }
             }
+            K::Margin {
+                clause,
+                var,
+                op,
+                negative,
+                value,
+            } => self.margin_expectation(clause, var, *op, *negative, value)?,
         };
         let text = self.model.files[self.file]
             .slice(e.span)

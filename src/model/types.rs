@@ -836,6 +836,16 @@ pub enum Expectation {
         actors: Vec<ActorId>,
         clause: ClauseRef,
     },
+    /// The values of literal `literal` of formula `formula` of `clause` (its bound on a
+    /// variable) that resolve each listed conflict the clause is in are exactly those
+    /// `>= bound` (`at_least`) or `<= bound`.
+    Margin {
+        clause: ClauseRef,
+        formula: usize,
+        literal: usize,
+        at_least: bool,
+        bound: i64,
+    },
 }
 
 #[derive(Clone, Debug)]

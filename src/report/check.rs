@@ -318,6 +318,15 @@ fn conflict(o: &mut String, c: &ConflictOut) {
     for f in &c.facts {
         let _ = writeln!(o, "    given fact {}  {}", f.formula, f.at);
     }
+    super::margins::human(
+        o,
+        &c.id,
+        &c.margins,
+        &c.joint_margins,
+        c.margins_cut,
+        c.joint_margins_cut,
+        c.joint_margins_gave_up.as_deref(),
+    );
 }
 
 impl ItemOut {

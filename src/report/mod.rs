@@ -6,6 +6,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod diff;
 pub mod loaded;
+pub mod margins;
 pub mod power;
 pub mod repair;
 pub mod scenarios;

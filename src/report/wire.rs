@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::loaded::{place, requirement, LoadedOut, Place, RequirementOut};
+use super::margins::{margins, JointMarginOut, MarginOut};
 use crate::analysis::win_over::{CannotPass, WinOverResult};
 use crate::analysis::{
     caveats, counts, Analyses, Decider, Decision, NoReason, Objection, TreatyAnalysis,
@@ -158,6 +159,18 @@ pub struct ConflictOut {
     pub items: Vec<ItemOut>,
     /// A minimal set of facts the conflict relies on.
     pub facts: Vec<FactOut>,
+    /// Each integer literal of the items and facts, with the values of it that resolve the
+    /// conflict (docs/semantics.md, "Margins").
+    pub margins: Vec<MarginOut>,
+    /// Pareto-optimal joint moves of two literals that interact.
+    pub joint_margins: Vec<JointMarginOut>,
+    /// The conflict has more literals than have margins.
+    pub margins_cut: bool,
+    /// Not every pair of literals was examined for joint moves.
+    pub joint_margins_cut: bool,
+    /// Why, when the solver gave up on a pair.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joint_margins_gave_up: Option<String>,
 }
 
 /// One line of a source file, as quoted under a conflict's item.
@@ -532,11 +545,20 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
         conflicts: c
             .conflicts
             .iter()
-            .map(|x| ConflictOut {
-                id: x.id.clone(),
-                reason: x.reason.clone(),
-                items: x.items.iter().map(|i| item(model, i)).collect(),
-                facts: x.facts.iter().map(|&f| fact(model, f)).collect(),
+            .map(|x| {
+                let (margins, joint_margins, margins_cut, joint_margins_cut, gave_up) =
+                    margins(model, &x.margins);
+                ConflictOut {
+                    id: x.id.clone(),
+                    reason: x.reason.clone(),
+                    items: x.items.iter().map(|i| item(model, i)).collect(),
+                    facts: x.facts.iter().map(|&f| fact(model, f)).collect(),
+                    margins,
+                    joint_margins,
+                    margins_cut,
+                    joint_margins_cut,
+                    joint_margins_gave_up: gave_up,
+                }
             })
             .collect(),
         conflicts_truncated: c.truncated,

@@ -33,6 +33,7 @@ use z3::{Config, Solver};
 use super::guarantee::{self, ViolatedGuarantee};
 use super::lower::Lowering;
 use super::marco::{Component, Marco, Sink};
+use super::margins::{self, Margins};
 use super::objections;
 use super::query::{shrink_by_deletion, Abort, Answer, Budget, ItemSolver};
 use super::reason;
@@ -56,6 +57,10 @@ pub struct Conflict {
     /// when the items contradict each other on their own), so that a report can show the
     /// whole chain of reasoning.
     pub facts: Vec<usize>,
+    /// How far each integer literal of its items and facts would have to move to resolve
+    /// it (`margins`), filled once every conflict is listed; empty unless
+    /// `Options::margins` asks for them.
+    pub margins: Margins,
 }
 
 /// The answer of the consistency analysis of one treaty.
@@ -129,6 +134,14 @@ pub fn check_consistency(
         });
         r.map_err(|e| SolveError::from(with_listed(model, &report, &found, e)))?;
         report.violated_guarantees = found;
+    }
+    if options.margins && !report.conflicts.is_empty() {
+        // Last, in a fresh context of its own: a margin the budget does not cover is
+        // `Unknown`, and the verdict above never waits on one.
+        z3::with_z3_config(&Config::new(), || {
+            margins::fill(model, &budget, &mut report.conflicts)
+        })
+        .map_err(SolveError::from)?;
     }
     Ok(report)
 }
@@ -464,6 +477,7 @@ fn analyse(
             reason: reason::explain(model, &formulas, &fact_exprs),
             items: members,
             facts,
+            margins: Margins::default(),
         });
     }
 

@@ -121,6 +121,13 @@ impl Lowering {
         })
     }
 
+    /// One more integer constant, outside the model's variables (a literal turned into an
+    /// unknown by `margins`); `Expr::Var` of the returned id lowers to it.
+    pub(crate) fn push_int(&mut self, name: &str) -> VarId {
+        self.vars.push(VarTerm::Int(Int::new_const(name)));
+        self.vars.len() - 1
+    }
+
     /// The value of variable `v` in a Z3 model (completed: an unconstrained variable gets
     /// Z3's default). `None` when Z3 gives no numeral or it does not fit an `i128`.
     pub(crate) fn value_in(&self, m: &z3::Model, v: VarId) -> Option<Value> {

@@ -10,6 +10,8 @@
 //!   clause (`precondition_holds`).
 //! - `voting`: voting questions posed to Z3 (one decision, and the joint feasibility of a
 //!   treaty), an independent check on the solver-free `crate::voting`.
+//! - `margins`: for each listed conflict, the values of each integer literal of its items
+//!   and facts that resolve it (Z3's optimiser, re-checked), and joint moves of two.
 //! - Shared machinery: `lower` (model formulas to Z3 terms), `query` (budgets, and `unknown`
 //!   as an answer of its own), `marco` (minimal unsatisfiable subset enumeration), `reason`
 //!   (one-sentence explanations of a conflict).
@@ -23,6 +25,7 @@ mod consistency;
 mod guarantee;
 mod lower;
 mod marco;
+pub mod margins;
 mod objections;
 mod precondition;
 mod query;
@@ -64,6 +67,9 @@ pub struct Options {
     /// Z3's deterministic resource limit (`rlimit`) on each query, for tests; the budget
     /// does not grow with the number of queries. Values past `u32::MAX` are clamped.
     pub rlimit: Option<u64>,
+    /// Compute the margins of the listed conflicts (`margins`; the CLI always does). Off by
+    /// default so that callers that only need verdicts (the random-treaty tests) skip them.
+    pub margins: bool,
 }
 
 /// Why the consistency analysis has no answer.

@@ -48,6 +48,16 @@ impl Budget {
         }
     }
 
+    /// What is left of the wall-clock budget, in milliseconds (`None`: no deadline), and
+    /// the per-query resource limit: for an `Optimize`, which `check` does not take.
+    pub(crate) fn limits(&self) -> (Option<u64>, Option<u64>) {
+        let left = self.deadline.map(|d| {
+            u64::try_from(d.saturating_duration_since(Instant::now()).as_millis())
+                .unwrap_or(u64::MAX)
+        });
+        (left, self.rlimit)
+    }
+
     /// Checks `solver` under `assumptions`. `query` names the question for a report.
     pub(crate) fn check(
         &self,

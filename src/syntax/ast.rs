@@ -475,6 +475,15 @@ pub enum ExpectKind {
         actors: Vec<Ident>,
         clause: ClauseRefAst,
     },
+    /// `expect margin clause C VAR OP [-]N`: the values of the clause's bound on VAR that
+    /// resolve its conflicts are exactly those `OP N`.
+    Margin {
+        clause: ClauseRefAst,
+        var: Ident,
+        op: CmpOp,
+        negative: bool,
+        value: Lit,
+    },
 }
 
 // ---------------------------------------------------------------- shared with the model

@@ -338,7 +338,8 @@ fn describe_rule(r: Rule) -> Option<String> {
             | Rule::expect_group
             | Rule::expect_repair
             | Rule::expect_no_repair
-            | Rule::expect_win_over => "an expectation",
+            | Rule::expect_win_over
+            | Rule::expect_margin => "an expectation",
             Rule::veto_mode => "`by no`, `by abstaining` or `by absence`",
             Rule::red_line_ref => "a red line (`POSITION.\"label\"`)",
             Rule::power_index => "`swings`, `banzhaf`, `banzhaf_absolute` or `shapley_shubik`",

@@ -133,6 +133,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("abstain", false, true),
     kw("repair", false, true),
     kw("win", false, false),
+    kw("margin", false, true),
 ];
 
 /// The keyword spelt `word`, if it is one.

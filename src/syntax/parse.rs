@@ -1180,6 +1180,23 @@ impl Builder<'_, '_> {
                     clause: clause?,
                 }
             }
+            Rule::expect_margin => {
+                let clause = self.clause_ref(it.next()?);
+                let var = self.ident(it.next()?);
+                let op = cmp_op(it.next()?.as_str());
+                let mut next = it.next()?;
+                let negative = next.as_rule() == Rule::neg_op;
+                if negative {
+                    next = it.next()?;
+                }
+                ExpectKind::Margin {
+                    clause,
+                    var,
+                    op,
+                    negative,
+                    value: self.lit(next),
+                }
+            }
             _ => return None,
         })
     }

@@ -1,0 +1,687 @@
+//! Margins: for each listed conflict, how far each integer literal of its items (and of the
+//! facts it relies on) would have to move for the conflict to go away, found with Z3's
+//! optimiser and re-checked (docs/semantics.md, "Margins").
+//!
+//! Its job and invariants:
+//! - A literal is an integer constant in a comparison of a clause's formula, a red line or a
+//!   fact (`600_000` in `UKR.armed_forces <= 600_000`; `-5` counts as one literal with its
+//!   sign); a coefficient (`2` in `2 * x`) is not one: it is not a bound.
+//! - A value `v` of a literal resolves a conflict when the conflict's items, with the literal
+//!   set to `v`, hold together with the facts (with the literal set to `v` when it is in a
+//!   fact). The facts used are those of the conflict's variable component: the others share
+//!   no variable with it and hold on their own.
+//! - A literal whose increase (or decrease) only weakens its formula, as its place in the
+//!   formula shows (a bound of `<=`/`<`/`>=`/`>`, under `and`/`or`/`not`/the two sides of
+//!   `implies`, never under `iff`, `==` or `!=`), has an exact range: every value from the
+//!   optimiser's boundary on resolves the conflict and none before it. Any other literal gets
+//!   the nearest resolving values on either side, with the values between them and the
+//!   literal checked not to resolve it.
+//! - Every boundary is re-checked: the conflict's items with the boundary substituted hold
+//!   (the solver's model is checked by `model::eval`), and one step beyond the boundary they
+//!   do not. A failed re-check is an internal error, never a margin.
+//! - Two monotone literals of different items may interact: for each such pair the report
+//!   gives up to three Pareto-optimal pairs of moves (the two extremes and the most balanced
+//!   one) and says whether the front has other points. Pairs where only one literal moves at
+//!   a time add nothing to the single margins and are left out.
+//! - A query Z3 answers `unknown` (budget) makes that literal's margin `Unknown`, never a
+//!   range; the pairs stop there and say so. Every cut of a list is said (`literals_cut`,
+//!   `joint_cut`).
+
+use std::collections::BTreeSet;
+
+use z3::ast::{Bool, Int};
+use z3::{Optimize, Params, SatResult, Solver};
+
+use super::consistency::{vars_of, Conflict};
+use super::lower::Lowering;
+use super::query::{Abort, Answer, Budget};
+use crate::budget::GaveUp;
+use crate::model::eval::{eval_bool, Value};
+pub use crate::model::literals::Weakens;
+use crate::model::literals::{literals, substitute};
+use crate::model::{ConflictItem, Expr, Formula, IntExpr, Loc, Model, Span};
+use crate::syntax::ast::{FormulaAst, FormulaKind, Item};
+
+/// At most this many literals per conflict get a margin (the rest is said to be cut).
+pub const MAX_LITERALS: usize = 32;
+/// At most this many pairs of literals per conflict are examined for joint moves.
+pub const MAX_PAIRS: usize = 15;
+
+/// What holds a literal: an item of the conflict or one of the facts it relies on.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Owner {
+    Item(ConflictItem),
+    /// An index into `Model::facts`.
+    Fact(usize),
+}
+
+/// One integer literal of a conflict.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Literal {
+    pub owner: Owner,
+    /// Index into the owner's formulas (a clause may have several; others have one).
+    pub formula: usize,
+    /// Its number among the literals of that formula (`model::literals` order).
+    pub index: usize,
+    /// Its value as written (with its sign when written `-N`).
+    pub value: i64,
+    /// Where it is written (`None` only if the formula's text could not be read again).
+    pub loc: Option<Loc>,
+    pub weakens: Weakens,
+}
+
+/// The values of one literal that resolve the conflict (64-bit values only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exactly the values `>= v`.
+    AtLeast(i64),
+    /// Exactly the values `<= v`.
+    AtMost(i64),
+    /// A literal with no direction: the nearest resolving values below and above it (none
+    /// between them and the literal resolves); `None` on a side where none does.
+    Nearest {
+        below: Option<i64>,
+        above: Option<i64>,
+    },
+    /// No value of this literal resolves the conflict.
+    Never,
+    /// The solver gave up (budget): nothing is concluded. The question, in words.
+    Unknown(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Margin {
+    pub literal: Literal,
+    pub outcome: Outcome,
+}
+
+/// Pareto-optimal joint moves of two literals (indices into `Margins::literals`), each a
+/// pair of new values, the first literal's move ascending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JointMargin {
+    pub first: usize,
+    pub second: usize,
+    pub moves: Vec<(i64, i64)>,
+    /// The Pareto front has points other than `moves`.
+    pub more: bool,
+}
+
+/// The margins of one conflict.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Margins {
+    /// Items in conflict order, then facts; formulas and literals in source order.
+    pub literals: Vec<Margin>,
+    pub joint: Vec<JointMargin>,
+    /// The conflict has more than `MAX_LITERALS` literals: only the first have margins.
+    pub literals_cut: bool,
+    /// Not every pair was examined: more than `MAX_PAIRS` pairs, or the solver gave up
+    /// (then `joint_gave_up` says on what).
+    pub joint_cut: bool,
+    pub joint_gave_up: Option<String>,
+}
+
+/// Fills `margins` of every conflict of `conflicts` (when `Options::margins` asks for them).
+pub(super) fn fill(
+    model: &Model,
+    budget: &Budget,
+    conflicts: &mut [Conflict],
+) -> Result<(), Abort> {
+    let mut lowering = Lowering::new(model);
+    let holes = [lowering.push_int("margin/p"), lowering.push_int("margin/q")];
+    for c in conflicts.iter_mut() {
+        c.margins = of_conflict(model, &lowering, holes, budget, c)?;
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------ where literals are written
+
+/// Where the literals of `f` are written, in the order of `sites`: its text is parsed
+/// again, and the literals are read off the syntax tree as resolution reads them (the
+/// constant side of a product is a coefficient, not a literal). `None` when the text does
+/// not parse or the count differs.
+fn literal_locs(model: &Model, f: &Formula, count: usize) -> Option<Vec<Loc>> {
+    const PREFIX: &str = "fact ";
+    let file = model.files.get(f.loc.file)?;
+    let text = format!("{PREFIX}{}", file.slice(f.loc.span));
+    let (ast, _) = crate::syntax::parse_source(&text, f.loc.file);
+    let ast = ast?;
+    let [Item::Fact(fact)] = ast.items.as_slice() else {
+        return None;
+    };
+    let mut spans = Vec::new();
+    ast_literals(&fact.formula, &mut spans);
+    if spans.len() != count {
+        return None;
+    }
+    let base = f.loc.span.start;
+    spans
+        .into_iter()
+        .map(|s| {
+            let start = (s.start + base).checked_sub(PREFIX.len())?;
+            let end = (s.end + base).checked_sub(PREFIX.len())?;
+            Some(Loc {
+                file: f.loc.file,
+                span: Span { start, end },
+            })
+        })
+        .collect()
+}
+
+fn ast_literals(f: &FormulaAst, out: &mut Vec<Span>) {
+    match &f.kind {
+        FormulaKind::Int(_) => out.push(f.span),
+        FormulaKind::Neg(a) if matches!(a.kind, FormulaKind::Int(_)) => out.push(f.span),
+        FormulaKind::Bool(_) | FormulaKind::Name(_) => {}
+        FormulaKind::Not(a) | FormulaKind::Neg(a) => ast_literals(a, out),
+        FormulaKind::And(xs) | FormulaKind::Or(xs) => xs.iter().for_each(|x| ast_literals(x, out)),
+        FormulaKind::Implies(a, b)
+        | FormulaKind::Iff(a, b)
+        | FormulaKind::Cmp(_, a, b)
+        | FormulaKind::Add(a, b)
+        | FormulaKind::Sub(a, b) => {
+            ast_literals(a, out);
+            ast_literals(b, out);
+        }
+        // As resolution does: a variable-free left side is the coefficient, else the right.
+        FormulaKind::Mul(a, b) => {
+            if has_name(a) {
+                ast_literals(a, out);
+            } else {
+                ast_literals(b, out);
+            }
+        }
+    }
+}
+
+fn has_name(f: &FormulaAst) -> bool {
+    match &f.kind {
+        FormulaKind::Name(_) => true,
+        FormulaKind::Int(_) | FormulaKind::Bool(_) => false,
+        FormulaKind::Not(a) | FormulaKind::Neg(a) => has_name(a),
+        FormulaKind::And(xs) | FormulaKind::Or(xs) => xs.iter().any(has_name),
+        FormulaKind::Implies(a, b)
+        | FormulaKind::Iff(a, b)
+        | FormulaKind::Cmp(_, a, b)
+        | FormulaKind::Add(a, b)
+        | FormulaKind::Sub(a, b)
+        | FormulaKind::Mul(a, b) => has_name(a) || has_name(b),
+    }
+}
+
+// ------------------------------------------------------------------ one conflict
+
+/// One literal of the conflict: its formula (index into `Problem::formulas`) and its
+/// number among that formula's literals.
+struct Site {
+    formula: usize,
+    index: usize,
+    literal: Literal,
+}
+
+struct Problem<'a> {
+    lowering: &'a Lowering,
+    budget: &'a Budget,
+    /// The conflict's formulas (items, then its facts), then the other facts of its
+    /// component.
+    formulas: Vec<&'a Expr>,
+    holes: [usize; 2],
+    id: String,
+}
+
+fn formulas_of<'m>(model: &'m Model, owner: &Owner) -> Vec<&'m Formula> {
+    match owner {
+        Owner::Item(ConflictItem::Clause(c)) => model.clause(*c).formulas.iter().collect(),
+        Owner::Item(ConflictItem::RedLine { position, index }) => {
+            vec![&model.positions[*position].red_lines[*index].formula]
+        }
+        Owner::Fact(f) => vec![&model.facts[*f].formula],
+    }
+}
+
+fn of_conflict(
+    model: &Model,
+    lowering: &Lowering,
+    holes: [usize; 2],
+    budget: &Budget,
+    conflict: &Conflict,
+) -> Result<Margins, Abort> {
+    let owners: Vec<Owner> = conflict
+        .items
+        .iter()
+        .cloned()
+        .map(Owner::Item)
+        .chain(conflict.facts.iter().map(|&f| Owner::Fact(f)))
+        .collect();
+    let mut formulas: Vec<&Expr> = Vec::new();
+    let mut sites: Vec<Site> = Vec::new();
+    let mut literals_cut = false;
+    for owner in &owners {
+        for (fi, f) in formulas_of(model, owner).into_iter().enumerate() {
+            let found = literals(&f.expr);
+            let locs = literal_locs(model, f, found.len());
+            for (index, site) in found.into_iter().enumerate() {
+                if sites.len() == MAX_LITERALS {
+                    literals_cut = true;
+                    break;
+                }
+                sites.push(Site {
+                    formula: formulas.len(),
+                    index,
+                    literal: Literal {
+                        owner: owner.clone(),
+                        formula: fi,
+                        index,
+                        value: site.value,
+                        loc: locs.as_ref().and_then(|l| l.get(index).copied()),
+                        weakens: site.weakens,
+                    },
+                });
+            }
+            formulas.push(&f.expr);
+        }
+    }
+    // The other facts of the conflict's variable component (to a fixed point).
+    let mut vars: BTreeSet<usize> = vars_of(&formulas).into_iter().collect();
+    let mut taken: BTreeSet<usize> = conflict.facts.iter().copied().collect();
+    loop {
+        let mut grew = false;
+        for (i, fact) in model.facts.iter().enumerate() {
+            if taken.contains(&i) {
+                continue;
+            }
+            let fv = vars_of(&[&fact.formula.expr]);
+            if fv.iter().any(|v| vars.contains(v)) {
+                taken.insert(i);
+                vars.extend(fv);
+                formulas.push(&fact.formula.expr);
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    let problem = Problem {
+        lowering,
+        budget,
+        formulas,
+        holes,
+        id: conflict.id.clone(),
+    };
+    let mut literals = Vec::with_capacity(sites.len());
+    for site in &sites {
+        let outcome = match problem.single(site) {
+            Ok(o) => o,
+            Err(Abort::GaveUp(g)) => Outcome::Unknown(g.to_string()),
+            Err(e) => return Err(e),
+        };
+        literals.push(Margin {
+            literal: site.literal.clone(),
+            outcome,
+        });
+    }
+    let mut out = Margins {
+        literals,
+        joint: Vec::new(),
+        literals_cut,
+        joint_cut: false,
+        joint_gave_up: None,
+    };
+    let mut examined = 0;
+    'pairs: for a in 0..sites.len() {
+        for b in a + 1..sites.len() {
+            let (sa, sb) = (&sites[a], &sites[b]);
+            if sa.literal.owner == sb.literal.owner
+                || sa.literal.weakens == Weakens::Neither
+                || sb.literal.weakens == Weakens::Neither
+            {
+                continue;
+            }
+            if examined == MAX_PAIRS {
+                out.joint_cut = true;
+                break 'pairs;
+            }
+            examined += 1;
+            match problem.joint(sa, sb) {
+                Ok(Some((moves, more))) => out.joint.push(JointMargin {
+                    first: a,
+                    second: b,
+                    moves,
+                    more,
+                }),
+                Ok(None) => {}
+                Err(Abort::GaveUp(g)) => {
+                    out.joint_cut = true;
+                    out.joint_gave_up = Some(g.to_string());
+                    break 'pairs;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Problem<'_> {
+    fn lower_err(e: super::SolveError) -> Abort {
+        Abort::Internal(e.to_string())
+    }
+
+    /// The formulas with the literals given replaced.
+    fn with(&self, subs: &[(&Site, IntExpr)]) -> Vec<Expr> {
+        self.formulas
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let here: Vec<(usize, IntExpr)> = subs
+                    .iter()
+                    .filter(|(s, _)| s.formula == i)
+                    .map(|(s, t)| (s.index, t.clone()))
+                    .collect();
+                if here.is_empty() {
+                    (*e).clone()
+                } else {
+                    substitute(e, &here)
+                }
+            })
+            .collect()
+    }
+
+    fn hole(&self, k: usize) -> Result<Int, Abort> {
+        match self.lowering.var(self.holes[k]).map_err(Self::lower_err)? {
+            super::lower::VarTerm::Int(i) => Ok(i.clone()),
+            super::lower::VarTerm::Bool(_) => Err(Abort::Internal("a margin hole is bool".into())),
+        }
+    }
+
+    /// Whether the formulas with these literal values hold together; when they do, the
+    /// solver's model is re-checked by `model::eval`.
+    fn holds_at(&self, values: &[(&Site, i64)]) -> Result<bool, Abort> {
+        let subs: Vec<(&Site, IntExpr)> = values
+            .iter()
+            .map(|(s, v)| (*s, IntExpr::Const(*v)))
+            .collect();
+        let exprs = self.with(&subs);
+        let solver = Solver::new();
+        self.budget.configure(&solver);
+        for e in &exprs {
+            solver.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
+        }
+        let q = || format!("whether a margin resolves {}", self.id);
+        if self.budget.check(&solver, &[], &q)? == Answer::Unsat {
+            return Ok(false);
+        }
+        let z = solver
+            .get_model()
+            .ok_or_else(|| Abort::Internal("Z3 gave no model".into()))?;
+        let refs: Vec<&Expr> = exprs.iter().collect();
+        let mut vals = std::collections::BTreeMap::new();
+        for v in vars_of(&refs) {
+            let x = self
+                .lowering
+                .value_in(&z, v)
+                .ok_or_else(|| Abort::Internal("Z3's model has no usable value".into()))?;
+            vals.insert(v, x);
+        }
+        let lookup = |v: usize| -> Option<Value> { vals.get(&v).copied() };
+        if exprs.iter().all(|e| eval_bool(e, &lookup) == Some(true)) {
+            Ok(true)
+        } else {
+            Err(Abort::Internal(format!(
+                "a margin of {} fails the plain re-check of its witness",
+                self.id
+            )))
+        }
+    }
+
+    /// Asserts the formulas with holes for `sites`, each hole within 64 bits, on a new
+    /// optimiser; `extra` adds constraints over the holes.
+    fn optimiser(&self, sites: &[&Site]) -> Result<(Optimize, Vec<Int>), Abort> {
+        let opt = Optimize::new();
+        let mut terms = Vec::new();
+        let mut subs = Vec::new();
+        for (k, s) in sites.iter().enumerate() {
+            let t = self.hole(k)?;
+            opt.assert(t.ge(Int::from_i64(i64::MIN)));
+            opt.assert(t.le(Int::from_i64(i64::MAX)));
+            terms.push(t);
+            subs.push((*s, IntExpr::Var(self.holes[k])));
+        }
+        for e in self.with(&subs) {
+            opt.assert(self.lowering.bool(&e).map_err(Self::lower_err)?);
+        }
+        Ok((opt, terms))
+    }
+
+    fn run(&self, opt: &Optimize, what: &dyn Fn() -> String) -> Result<Option<z3::Model>, Abort> {
+        let (left, rlimit) = self.budget.limits();
+        let mut p = Params::new();
+        if let Some(ms) = left {
+            if ms == 0 {
+                return Err(Abort::GaveUp(GaveUp::new(what(), "timeout")));
+            }
+            p.set_u32("timeout", u32::try_from(ms).unwrap_or(u32::MAX));
+        }
+        if let Some(r) = rlimit {
+            p.set_u32("rlimit", u32::try_from(r.max(1)).unwrap_or(u32::MAX));
+        }
+        opt.set_params(&p);
+        match opt.check(&[]) {
+            SatResult::Sat => opt
+                .get_model()
+                .map(Some)
+                .ok_or_else(|| Abort::Internal("Z3 gave no model".into())),
+            SatResult::Unsat => Ok(None),
+            SatResult::Unknown => Err(Abort::GaveUp(GaveUp::new(
+                what(),
+                opt.get_reason_unknown().unwrap_or_else(|| "unknown".into()),
+            ))),
+        }
+    }
+
+    fn value(m: &z3::Model, t: &Int) -> Result<i64, Abort> {
+        m.eval(t, true)
+            .and_then(|v| v.as_i64())
+            .ok_or_else(|| Abort::Internal("Z3's optimum is not a 64-bit integer".into()))
+    }
+
+    /// The value of the hole nearest to the literal on one side (`above`), if any.
+    fn nearest(&self, site: &Site, above: bool) -> Result<Option<i64>, Abort> {
+        let (opt, t) = self.optimiser(&[site])?;
+        let c = Int::from_i64(site.literal.value);
+        if above {
+            opt.assert(t[0].gt(&c));
+            opt.minimize(&t[0]);
+        } else {
+            opt.assert(t[0].lt(&c));
+            opt.maximize(&t[0]);
+        }
+        let what = || format!("the margin of a literal of {}", self.id);
+        match self.run(&opt, &what)? {
+            None => Ok(None),
+            Some(m) => Self::value(&m, &t[0]).map(Some),
+        }
+    }
+
+    /// Whether some value strictly between `lo` and `hi` resolves the conflict.
+    fn any_between(&self, site: &Site, lo: i64, hi: i64) -> Result<bool, Abort> {
+        if lo.checked_add(1).is_none_or(|l| l >= hi) {
+            return Ok(false);
+        }
+        let (opt, t) = self.optimiser(&[site])?;
+        opt.assert(t[0].gt(Int::from_i64(lo)));
+        opt.assert(t[0].lt(Int::from_i64(hi)));
+        let what = || format!("the re-check of a margin of {}", self.id);
+        Ok(self.run(&opt, &what)?.is_some())
+    }
+
+    fn single(&self, site: &Site) -> Result<Outcome, Abort> {
+        let c = site.literal.value;
+        let bad = |what: &str| {
+            Err(Abort::Internal(format!(
+                "the margin of {} fails its re-check ({what})",
+                self.id
+            )))
+        };
+        match site.literal.weakens {
+            Weakens::Up | Weakens::Down => {
+                let up = site.literal.weakens == Weakens::Up;
+                let Some(m) = self.nearest(site, up)? else {
+                    return Ok(Outcome::Never);
+                };
+                // One step beyond the boundary (towards the literal) must not resolve it.
+                let beyond = if up {
+                    m.checked_sub(1)
+                } else {
+                    m.checked_add(1)
+                };
+                if !self.holds_at(&[(site, m)])? {
+                    return bad("the boundary");
+                }
+                if let Some(b) = beyond {
+                    if self.holds_at(&[(site, b)])? {
+                        return bad("one step beyond the boundary");
+                    }
+                }
+                Ok(if up {
+                    Outcome::AtLeast(m)
+                } else {
+                    Outcome::AtMost(m)
+                })
+            }
+            Weakens::Neither => {
+                let above = self.nearest(site, true)?;
+                let below = self.nearest(site, false)?;
+                for (v, lo, hi) in [(above, Some(c), above), (below, below, Some(c))] {
+                    if let (Some(v), Some(lo), Some(hi)) = (v, lo, hi) {
+                        if !self.holds_at(&[(site, v)])? || self.any_between(site, lo, hi)? {
+                            return bad("a nearest value");
+                        }
+                    }
+                }
+                Ok(if above.is_none() && below.is_none() {
+                    Outcome::Never
+                } else {
+                    Outcome::Nearest { below, above }
+                })
+            }
+        }
+    }
+
+    /// The move of a hole from the literal, in the direction that weakens it.
+    fn delta(site: &Site, t: &Int) -> Int {
+        let c = Int::from_i64(site.literal.value);
+        if site.literal.weakens == Weakens::Up {
+            Int::sub(&[t.clone(), c])
+        } else {
+            Int::sub(&[c, t.clone()])
+        }
+    }
+
+    fn to_value(site: &Site, delta: i128) -> Result<i64, Abort> {
+        let c = i128::from(site.literal.value);
+        let v = if site.literal.weakens == Weakens::Up {
+            c + delta
+        } else {
+            c - delta
+        };
+        i64::try_from(v).map_err(|_| Abort::Internal("a joint move out of range".into()))
+    }
+
+    /// The Pareto-optimal joint moves of two monotone literals, when some of them moves
+    /// both; with whether the front has other points.
+    #[allow(clippy::type_complexity)]
+    fn joint(&self, a: &Site, b: &Site) -> Result<Option<(Vec<(i64, i64)>, bool)>, Abort> {
+        let what = || format!("the joint margins of two literals of {}", self.id);
+        // (delta_a, delta_b) of an optimum under the objectives `pick` sets.
+        let solve = |pick: &dyn Fn(&Optimize, &Int, &Int)| -> Result<Option<(i128, i128)>, Abort> {
+            let (opt, t) = self.optimiser(&[a, b])?;
+            let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
+            let zero = Int::from_i64(0);
+            opt.assert(da.ge(&zero));
+            opt.assert(db.ge(&zero));
+            pick(&opt, &da, &db);
+            match self.run(&opt, &what)? {
+                None => Ok(None),
+                Some(m) => {
+                    let get = |x: &Int| {
+                        m.eval(x, true)
+                            .and_then(|v| v.as_i128())
+                            .ok_or_else(|| Abort::Internal("Z3's optimum is not an integer".into()))
+                    };
+                    Ok(Some((get(&da)?, get(&db)?)))
+                }
+            }
+        };
+        let Some(first) = solve(&|o, da, db| {
+            o.minimize(da);
+            o.minimize(db);
+        })?
+        else {
+            return Ok(None);
+        };
+        let second = solve(&|o, da, db| {
+            o.minimize(db);
+            o.minimize(da);
+        })?;
+        let balanced = solve(&|o, da, db| {
+            let t = Int::new_const("margin/max");
+            o.assert(t.ge(da));
+            o.assert(t.ge(db));
+            o.minimize(&t);
+            o.minimize(&Int::add(&[da.clone(), db.clone()]));
+            o.minimize(da);
+        })?;
+        let mut points: Vec<(i128, i128)> = [Some(first), balanced, second]
+            .into_iter()
+            .flatten()
+            .collect();
+        points.sort();
+        points.dedup();
+        // Other points on the front: a solution weakly dominated by none of these.
+        let more = {
+            let (opt, t) = self.optimiser(&[a, b])?;
+            let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
+            let zero = Int::from_i64(0);
+            opt.assert(da.ge(&zero));
+            opt.assert(db.ge(&zero));
+            for &(x, y) in &points {
+                let dominated = Bool::and(&[da.ge(Int::from_i128(x)), db.ge(Int::from_i128(y))]);
+                opt.assert(dominated.not());
+            }
+            self.run(&opt, &what)?.is_some()
+        };
+        if !more && !points.iter().any(|&(x, y)| x > 0 && y > 0) {
+            return Ok(None);
+        }
+        let mut moves = Vec::with_capacity(points.len());
+        for &(x, y) in &points {
+            let (va, vb) = (Self::to_value(a, x)?, Self::to_value(b, y)?);
+            // Re-check: the pair resolves the conflict, and nothing dominates it.
+            if !self.holds_at(&[(a, va), (b, vb)])? {
+                return Err(Abort::Internal(format!(
+                    "a joint margin of {} fails its re-check",
+                    self.id
+                )));
+            }
+            let (opt, t) = self.optimiser(&[a, b])?;
+            let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
+            let zero = Int::from_i64(0);
+            let (xi, yi) = (Int::from_i128(x), Int::from_i128(y));
+            opt.assert(da.ge(&zero));
+            opt.assert(db.ge(&zero));
+            opt.assert(da.le(&xi));
+            opt.assert(db.le(&yi));
+            opt.assert(Bool::or(&[da.lt(&xi), db.lt(&yi)]));
+            if self.run(&opt, &what)?.is_some() {
+                return Err(Abort::Internal(format!(
+                    "a joint margin of {} is not Pareto-optimal",
+                    self.id
+                )));
+            }
+            moves.push((va, vb));
+        }
+        Ok(Some((moves, more)))
+    }
+}
