@@ -681,7 +681,7 @@ fn decision(o: &mut String, d: &DecisionOut) {
 /// Who must be won over, in words: "win over HUN", "win over any 2 of DEU, FRA, ITA",
 /// "win over HUN and any 2 of ...", "win over 2, in one of 3 ways: A, B | A, C | B, D",
 /// "cannot pass whatever the votes (a precondition cannot hold)".
-fn win_over_text(w: &WinOverOut) -> String {
+pub(super) fn win_over_text(w: &WinOverOut) -> String {
     if !w.can_pass {
         let why = match w.cannot_pass_because {
             Some("precondition") => "a precondition cannot hold",

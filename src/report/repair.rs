@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::loaded::{place, Place};
+use super::wire::WinOverOut;
 use crate::analysis::repair::{Concession, Repairs};
 use crate::analysis::TreatyAnalysis;
 use crate::model::names::{actor_ids, clause_name, item_name};
@@ -41,6 +42,15 @@ pub struct TreatyRepairsOut {
     /// The guaranteed red lines the whole text leaves open (every repair drops them).
     pub unguaranteed: Vec<String>,
     pub repairs: Vec<RepairOut>,
+    /// The clauses blocked as the text stands, with who must be won over to pass each (a
+    /// content repair removes no veto and no missing vote: docs/semantics.md, "Winning over").
+    pub to_pass: Vec<ToPassOut>,
+}
+
+#[derive(Serialize)]
+pub struct ToPassOut {
+    pub clause: String,
+    pub win_over: WinOverOut,
 }
 
 /// A verdict: the treaty as it is, or after a repair.
@@ -173,6 +183,18 @@ fn treaty(model: &Model, r: &Repairs) -> TreatyRepairsOut {
                 after: verdict(model, &rep.after),
             })
             .collect(),
+        to_pass: r
+            .before
+            .clauses
+            .iter()
+            .zip(&r.before.win_over.clauses)
+            .filter_map(|(s, w)| {
+                Some(ToPassOut {
+                    clause: clause_name(model, s.clause),
+                    win_over: super::wire::win_over(model, w.as_ref()?),
+                })
+            })
+            .collect(),
     }
 }
 
@@ -302,6 +324,20 @@ pub fn human(d: &RepairDoc) -> String {
                     i.at.file,
                     i.at.line,
                     i.formulas.join("; ")
+                );
+            }
+        }
+        if !t.to_pass.is_empty() {
+            let _ = writeln!(
+                o,
+                "\nto pass the blocked clauses as the text stands (a content repair removes no veto)"
+            );
+            for p in &t.to_pass {
+                let _ = writeln!(
+                    o,
+                    "  clause {}: {}",
+                    p.clause,
+                    super::check::win_over_text(&p.win_over)
                 );
             }
         }

@@ -966,7 +966,7 @@ fn decision(model: &Model, a: &TreatyAnalysis, index: usize, d: &Decision) -> De
     }
 }
 
-fn win_over(model: &Model, w: &WinOverResult) -> WinOverOut {
+pub(super) fn win_over(model: &Model, w: &WinOverResult) -> WinOverOut {
     let ids = |xs: &[ActorId]| actor_ids(model, xs);
     match w {
         WinOverResult::Cannot(why) => WinOverOut {
