@@ -18,6 +18,8 @@ pub fn options() -> solve::Options {
         max_conflicts: Some(10),
         timeout_ms: Some(200),
         rlimit: Some(200_000),
+        // As the CLI: margins are part of every `check`.
+        margins: true,
     }
 }
 
