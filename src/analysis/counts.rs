@@ -27,7 +27,7 @@ pub fn points(model: &Model, clauses: impl Iterator<Item = ClauseRef>) -> Vec<St
     let mut out: Vec<String> = Vec::new();
     for c in clauses {
         let p = model.clause(c).point();
-        if out.last().map(String::as_str) != Some(p) && !out.iter().any(|x| x == p) {
+        if !out.iter().any(|x| x == p) {
             out.push(p.to_string());
         }
     }

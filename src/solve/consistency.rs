@@ -226,7 +226,7 @@ pub(super) fn soft_items(model: &Model, treaty: TreatyId) -> Vec<SoftItem<'_>> {
     items
 }
 
-fn describe_set(names: &[String], set: &[usize]) -> String {
+pub(super) fn describe_set(names: &[String], set: &[usize]) -> String {
     const SHOWN: usize = 6;
     let mut parts: Vec<&str> = set.iter().take(SHOWN).map(|&i| names[i].as_str()).collect();
     let more = set.len().saturating_sub(SHOWN);

@@ -55,17 +55,10 @@ pub(super) fn any(model: &Model) -> bool {
     })
 }
 
-/// Adds to `out`, in model order (position, then red line), every `guaranteed` red line
-/// that `treaty` does not guarantee, with its counterexample. The facts and the clauses
-/// must hold together (the caller has established it). On an error `out` keeps what was
-/// found before it.
-pub(super) fn check(
-    model: &Model,
-    treaty: TreatyId,
-    budget: &Budget,
-    out: &mut Vec<ViolatedGuarantee>,
-) -> Result<(), Abort> {
-    let lines: Vec<(PositionId, usize, &Expr)> = model
+/// Every `guaranteed` red line of the model: its position, its index there and its formula,
+/// in model order.
+pub(super) fn guaranteed_lines(model: &Model) -> Vec<(PositionId, usize, &Expr)> {
+    model
         .positions
         .iter()
         .enumerate()
@@ -77,7 +70,20 @@ pub(super) fn check(
                 .filter(|(_, l)| l.kind == RedLineKind::Guaranteed)
                 .map(move |(i, l)| (PositionId(p), i, &l.formula.expr))
         })
-        .collect();
+        .collect()
+}
+
+/// Adds to `out`, in model order (position, then red line), every `guaranteed` red line
+/// that `treaty` does not guarantee, with its counterexample. The facts and the clauses
+/// must hold together (the caller has established it). On an error `out` keeps what was
+/// found before it.
+pub(super) fn check(
+    model: &Model,
+    treaty: TreatyId,
+    budget: &Budget,
+    out: &mut Vec<ViolatedGuarantee>,
+) -> Result<(), Abort> {
+    let lines = guaranteed_lines(model);
     if lines.is_empty() {
         return Ok(());
     }

@@ -41,13 +41,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use z3::ast::Bool;
 use z3::{Config, Solver};
 
-use super::consistency::{soft_items, vars_of, Kind, Partition, SoftItem};
+use super::consistency::{describe_set, soft_items, vars_of, Kind, Partition, SoftItem};
+use super::guarantee::guaranteed_lines;
 use super::lower::Lowering;
 use super::marco::{Component, Marco, Next};
 use super::query::{Abort, Answer, Budget, ItemSolver};
 use super::{Options, SolveError};
 use crate::model::names::item_name;
-use crate::model::{ConflictItem, Expr, Model, PositionId, RedLineKind, TreatyId};
+use crate::model::{ConflictItem, Expr, Model, PositionId, TreatyId};
 
 /// The minimal correction sets of one treaty's content.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,19 +168,7 @@ fn enumerate(
     // lines.
     let items = soft_items(model, treaty);
     let n = items.len();
-    let guaranteed: Vec<(PositionId, usize, &Expr)> = model
-        .positions
-        .iter()
-        .enumerate()
-        .flat_map(|(p, position)| {
-            position
-                .red_lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.kind == RedLineKind::Guaranteed)
-                .map(move |(i, l)| (PositionId(p), i, &l.formula.expr))
-        })
-        .collect();
+    let guaranteed = guaranteed_lines(model);
     let mut universe: Vec<ConflictItem> = items.iter().map(|i| i.item.clone()).collect();
     universe.extend(
         guaranteed
@@ -187,23 +176,7 @@ fn enumerate(
             .map(|&(position, index, _)| ConflictItem::RedLine { position, index }),
     );
     let names: Vec<String> = universe.iter().map(|i| item_name(model, i)).collect();
-    let describe = |set: &[usize]| {
-        let shown: Vec<&str> = set.iter().take(6).map(|&i| names[i].as_str()).collect();
-        let more = set.len().saturating_sub(6);
-        format!(
-            "whether {}{} can hold together with the facts",
-            if shown.is_empty() {
-                "no items".to_string()
-            } else {
-                shown.join(", ")
-            },
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
-        )
-    };
+    let describe = |set: &[usize]| describe_set(&names, set);
 
     let indicators: Vec<Bool> = (0..n)
         .map(|i| Bool::new_const(format!("item{i}")))
