@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use treaty::analysis::repair::repairs;
 use treaty::model::eval::{eval_bool, Value};
-use treaty::model::synth::{ex::*, Builder, Rng};
+use treaty::model::synth::{assignments, ex::*, Builder, Rng};
 use treaty::model::{
     ActorId, ClauseRef, CmpOp, ConflictItem, Expr, Model, PositionId, RedLineKind, TreatyId, VarId,
 };
@@ -79,27 +79,6 @@ fn random_treaty(seed: u64) -> Model {
     b.build()
 }
 
-fn assignments(model: &Model) -> Vec<Vec<Value>> {
-    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
-    for v in &model.vars {
-        let values: Vec<Value> = match v.ty {
-            treaty::model::VarType::Bool => vec![Value::Bool(false), Value::Bool(true)],
-            treaty::model::VarType::Int => (0..=MAX).map(|i| Value::Int(i128::from(i))).collect(),
-        };
-        out = out
-            .into_iter()
-            .flat_map(|a| {
-                values.iter().map(move |&x| {
-                    let mut b = a.clone();
-                    b.push(x);
-                    b
-                })
-            })
-            .collect();
-    }
-    out
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum What {
     Clause,
@@ -143,7 +122,7 @@ fn brute(model: &Model) -> Vec<Vec<ConflictItem>> {
     let n = items.len();
     let holds = |e: &Expr, a: &[Value]| eval_bool(e, &|v| a.get(v).copied()) == Some(true);
     // For each assignment that satisfies the facts: the items it satisfies.
-    let masks: Vec<usize> = assignments(model)
+    let masks: Vec<usize> = assignments(model, MAX)
         .iter()
         .filter(|a| model.facts.iter().all(|f| holds(&f.formula.expr, a)))
         .map(|a| {

@@ -6,7 +6,7 @@
 //! extends to a whole assignment that satisfies all the facts and clauses.
 
 use treaty::model::eval::{eval_bool, Value};
-use treaty::model::synth::{ex::*, Builder, Rng};
+use treaty::model::synth::{assignments, ex::*, Builder, Rng};
 use treaty::model::{ActorId, CmpOp, Expr, Model, RedLineKind, TreatyId, VarId};
 use treaty::solve::{check_consistency, Options};
 
@@ -63,28 +63,6 @@ fn random_treaty(seed: u64) -> Model {
     b.build()
 }
 
-/// Every assignment of the bounded variables (integers in 0..=MAX, then the Boolean).
-fn assignments(model: &Model) -> Vec<Vec<Value>> {
-    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
-    for v in &model.vars {
-        let values: Vec<Value> = match v.ty {
-            treaty::model::VarType::Bool => vec![Value::Bool(false), Value::Bool(true)],
-            treaty::model::VarType::Int => (0..=MAX).map(|i| Value::Int(i128::from(i))).collect(),
-        };
-        out = out
-            .into_iter()
-            .flat_map(|a| {
-                values.iter().map(move |&x| {
-                    let mut b = a.clone();
-                    b.push(x);
-                    b
-                })
-            })
-            .collect();
-    }
-    out
-}
-
 fn check_seed(seed: u64) -> (usize, usize) {
     let model = random_treaty(seed);
     let what = format!("seed {seed}");
@@ -103,7 +81,7 @@ fn check_seed(seed: u64) -> (usize, usize) {
         )
         .collect();
     let holds = |e: &Expr, a: &[Value]| eval_bool(e, &|v| a.get(v).copied()) == Some(true);
-    let allowed: Vec<Vec<Value>> = assignments(&model)
+    let allowed: Vec<Vec<Value>> = assignments(&model, MAX)
         .into_iter()
         .filter(|a| hard.iter().all(|e| holds(e, a)))
         .collect();

@@ -14,6 +14,7 @@
 //! Everything is deterministic: the same calls (and the same seeds) give the same model,
 //! on every platform.
 
+use crate::model::eval::Value;
 use crate::model::{
     Actor, ActorId, Body, Clause, ClauseRef, ConflictItem, Expr, Fact, Formula, Holders, IntExpr,
     Member, Model, NamedRule, Position, PositionId, RedLine, RedLineKind, Rule, Treaty, TreatyId,
@@ -518,4 +519,27 @@ pub fn generate(spec: &Spec) -> Model {
         }
     }
     b.build()
+}
+
+/// Every assignment of the model's variables, in variable order, with integers in
+/// `0..=max_int`: the domain over which the brute-force tests decide formulas.
+pub fn assignments(model: &Model, max_int: i64) -> Vec<Vec<Value>> {
+    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
+    for v in &model.vars {
+        let values: Vec<Value> = match v.ty {
+            VarType::Bool => vec![Value::Bool(false), Value::Bool(true)],
+            VarType::Int => (0..=max_int).map(|i| Value::Int(i128::from(i))).collect(),
+        };
+        out = out
+            .into_iter()
+            .flat_map(|a| {
+                values.iter().map(move |&x| {
+                    let mut b = a.clone();
+                    b.push(x);
+                    b
+                })
+            })
+            .collect();
+    }
+    out
 }
