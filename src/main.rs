@@ -135,6 +135,8 @@ enum Command {
         #[command(flatten)]
         budget: Budget,
     },
+    /// A language server over stdin and stdout (for editors: editors/vscode/README.md).
+    Lsp,
 }
 
 /// Which variant of the files to analyse.
@@ -315,6 +317,14 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             max_repairs,
             budget,
         } => repair(&file, format, treaty.as_deref(), max_repairs, budget, color),
+        Command::Lsp => match treaty::lsp::run() {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(e) => Err(fail(
+                &Diagnostic::bare(format!("the language server stopped: {e}")),
+                color,
+                2,
+            )),
+        },
     }
 }
 

@@ -24,7 +24,9 @@ fn grammar_keywords(grammar: &serde_json::Value) -> Vec<String> {
         .expect("a keywords repository entry with patterns");
     let mut words = Vec::new();
     for pattern in patterns {
-        let regex = pattern["match"].as_str().expect("each keyword pattern is a match");
+        let regex = pattern["match"]
+            .as_str()
+            .expect("each keyword pattern is a match");
         let inner = regex
             .strip_prefix("\\b")
             .and_then(|r| r.strip_suffix("\\b"))
@@ -42,7 +44,11 @@ fn grammar_keywords(grammar: &serde_json::Value) -> Vec<String> {
 fn editor_grammar_spells_every_keyword_once() {
     let words = grammar_keywords(&grammar());
     let unique: BTreeSet<&str> = words.iter().map(String::as_str).collect();
-    assert_eq!(unique.len(), words.len(), "a keyword appears in two patterns: {words:?}");
+    assert_eq!(
+        unique.len(),
+        words.len(),
+        "a keyword appears in two patterns: {words:?}"
+    );
     let language: BTreeSet<&str> = KEYWORDS.iter().map(|k| k.word).collect();
     let missing: Vec<_> = language.difference(&unique).collect();
     let extra: Vec<_> = unique.difference(&language).collect();
@@ -59,7 +65,10 @@ fn editor_grammar_scopes_are_treaty_scopes() {
     for scope in text.split("\"name\":\"").skip(1) {
         let name = scope.split('"').next().unwrap_or_default();
         if name.contains('.') {
-            assert!(name.ends_with(".treaty"), "scope `{name}` does not end in .treaty");
+            assert!(
+                name.ends_with(".treaty"),
+                "scope `{name}` does not end in .treaty"
+            );
         }
     }
 }
@@ -74,6 +83,9 @@ fn highlighting_sample_is_a_valid_clause_file() {
         .output()
         .expect("treaty test runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "treaty test failed on the sample:\n{stdout}");
+    assert!(
+        output.status.success(),
+        "treaty test failed on the sample:\n{stdout}"
+    );
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
 }
