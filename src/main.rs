@@ -32,6 +32,10 @@ enum Color {
 enum Format {
     Human,
     Json,
+    /// `check` only: one self-contained HTML page.
+    Html,
+    /// `check` only: the conflict and dependency graph in Graphviz DOT.
+    Dot,
 }
 
 #[derive(Subcommand)]
@@ -204,6 +208,7 @@ fn main() -> ExitCode {
 }
 
 fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
+    only_check_formats(&command, color)?;
     match command {
         Command::Check {
             files,
@@ -230,7 +235,8 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
                     preface(&variant, &doc.given),
                     report::check::vetoes_human(&doc)
                 ),
-                Format::Json => json(&doc),
+                // html and dot: refused before (`only_check_formats`).
+                Format::Json | Format::Html | Format::Dot => json(&doc),
             })?;
             Ok(findings_code(&model, &analyses, color))
         }
@@ -255,7 +261,8 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             let doc = report::scenarios::doc(&model, &base, &runs);
             emit(&match format {
                 Format::Human => report::scenarios::human(&doc),
-                Format::Json => json(&doc),
+                // html and dot: refused before (`only_check_formats`).
+                Format::Json | Format::Html | Format::Dot => json(&doc),
             })?;
             let undecided =
                 !base.undecided.is_empty() || runs.iter().any(|r| !r.analyses.undecided.is_empty());
@@ -292,7 +299,8 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             })?;
             emit(&match format {
                 Format::Human => report::power::render_power_text(&wire),
-                Format::Json => json(&wire),
+                // html and dot: refused before (`only_check_formats`).
+                Format::Json | Format::Html | Format::Dot => json(&wire),
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -372,7 +380,8 @@ fn diff(
     let doc = report::diff::doc(old, new, &d);
     emit(&match format {
         Format::Human => report::diff::human(&doc),
-        Format::Json => json(&doc),
+        // html and dot: refused before (`only_check_formats`).
+        Format::Json | Format::Html | Format::Dot => json(&doc),
     })?;
     Ok(if doc.worse {
         ExitCode::from(1)
@@ -411,6 +420,8 @@ fn check(
         }
         Format::Human => format!("{preface}{}", report::check::human(&doc)),
         Format::Json => json(&doc),
+        Format::Html => report::html::page(&model, &doc),
+        Format::Dot => report::dot::graph(&doc),
     })?;
     Ok(findings_code(&model, &analyses, color))
 }
@@ -440,7 +451,8 @@ fn repair(
     let doc = report::repair::doc(&model, &all);
     emit(&match format {
         Format::Human => report::repair::human(&doc),
-        Format::Json => json(&doc),
+        // html and dot: refused before (`only_check_formats`).
+        Format::Json | Format::Html | Format::Dot => json(&doc),
     })?;
     let findings = all.iter().any(|r| !r.none_needed() || !r.complete);
     Ok(if findings {
@@ -618,4 +630,32 @@ fn load(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
         ExitCode::from(2)
     })
+}
+
+/// `--format html` and `--format dot` are reports of `check`; any other command given them
+/// is a usage error (exit 2).
+fn only_check_formats(command: &Command, color: bool) -> Result<(), ExitCode> {
+    let format = match command {
+        Command::Check { .. } | Command::Test { .. } => return Ok(()),
+        Command::Vetoes { format, .. }
+        | Command::Power { format, .. }
+        | Command::Diff { format, .. }
+        | Command::Scenarios { format, .. }
+        | Command::Repair { format, .. } => *format,
+    };
+    match format {
+        Format::Html | Format::Dot => {
+            let d = Diagnostic::bare(format!(
+                "`--format {}` is only for `treaty check`",
+                if format == Format::Html {
+                    "html"
+                } else {
+                    "dot"
+                }
+            ))
+            .with_help("use `--format human` or `--format json` here");
+            Err(fail(&d, color, 2))
+        }
+        Format::Human | Format::Json => Ok(()),
+    }
 }

@@ -5,6 +5,8 @@
 pub mod check;
 pub mod diagnostics;
 pub mod diff;
+pub mod dot;
+pub mod html;
 pub mod loaded;
 pub mod margins;
 pub mod power;
