@@ -636,7 +636,7 @@ fn load(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
 /// is a usage error (exit 2).
 fn only_check_formats(command: &Command, color: bool) -> Result<(), ExitCode> {
     let format = match command {
-        Command::Check { .. } | Command::Test { .. } => return Ok(()),
+        Command::Check { .. } | Command::Test { .. } | Command::Lsp => return Ok(()),
         Command::Vetoes { format, .. }
         | Command::Power { format, .. }
         | Command::Diff { format, .. }
