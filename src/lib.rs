@@ -17,6 +17,7 @@ pub mod analysis;
 pub mod budget;
 pub mod diag;
 pub mod expect;
+pub mod fmt;
 pub mod model;
 pub mod report;
 pub mod solve;
