@@ -111,7 +111,7 @@ fn scramble(text: &str, seed: u64) -> String {
     let mut chars = text.chars().peekable();
     let mut n = 0;
     let mut after_comment = false;
-    let mut ws = |r: &mut Rng, out: &mut String, after_comment: bool, n: &mut usize| {
+    let ws = |r: &mut Rng, out: &mut String, after_comment: bool, n: &mut usize| {
         if after_comment {
             out.push('\n');
         }

@@ -52,8 +52,10 @@ pub fn format_file(text: &str, file: FileId) -> Result<String, Vec<Diagnostic>> 
     let mut lexer = Lexer { text, last_end: 0 };
     let (mut tree, trailing) = lexer.node(root).map_err(|e| internal(&e))?;
     tree.kids.extend(trailing.into_iter().map(Piece::Tok));
-    let mut p = Printer::default();
-    p.fresh = true;
+    let mut p = Printer {
+        fresh: true,
+        ..Printer::default()
+    };
     p.body(&tree.kids, 0);
     Ok(p.finish())
 }
@@ -336,12 +338,14 @@ fn one_line(toks: &[Tok]) -> bool {
 }
 
 fn needs_space(prev: Kind, next: Kind) -> bool {
-    match (prev, next) {
-        (_, Kind::Comma | Kind::Colon | Kind::Semi | Kind::Close | Kind::Dot) => false,
-        (Kind::Open | Kind::Dot | Kind::Neg, _) => false,
-        (Kind::LBrace, Kind::RBrace) => false,
-        _ => true,
-    }
+    !matches!(
+        (prev, next),
+        (
+            _,
+            Kind::Comma | Kind::Colon | Kind::Semi | Kind::Close | Kind::Dot
+        ) | (Kind::Open | Kind::Dot | Kind::Neg, _)
+            | (Kind::LBrace, Kind::RBrace)
+    )
 }
 
 // ---------------------------------------------------------------- layout
