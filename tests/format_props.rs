@@ -320,3 +320,27 @@ proptest! {
         check(&tokens.join(" "), "token soup");
     }
 }
+
+/// The deepest input the parser accepts formats. On a thread with a 16 MiB stack: the
+/// unoptimised pest parser alone needs more than a test thread's 2 MiB for it (the
+/// formatter's recursion is one frame per pest pair, shallower than the parse).
+#[test]
+fn deepest_nesting_formats() {
+    let run = || {
+        let depth = treaty::syntax::MAX_NESTING;
+        let text = format!(
+            "var x: int\nfact {}x>1{}\nfact {}x > 1\n",
+            "(".repeat(depth),
+            ")".repeat(depth),
+            "not ".repeat(200)
+        );
+        check(&text, "deep");
+        let once = format_source(&text).unwrap_or_default();
+        assert!(once.contains(&format!("{}x > 1{}", "(".repeat(depth), ")".repeat(depth))));
+    };
+    let t = std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(run)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(t.join().is_ok());
+}
