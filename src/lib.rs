@@ -18,6 +18,7 @@ pub mod budget;
 pub mod diag;
 pub mod expect;
 pub mod lsp;
+pub mod fmt;
 pub mod model;
 pub mod report;
 pub mod solve;

@@ -141,6 +141,17 @@ enum Command {
     },
     /// A language server over stdin and stdout (for editors: editors/vscode/README.md).
     Lsp,
+    /// Rewrite files in the canonical layout (directories are searched for `.treaty`
+    /// files); `-` formats standard input to standard output.
+    Fmt {
+        /// Rewrite nothing: print a diff of each file not formatted, and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        /// Format standard input to standard output (the same as the path `-`).
+        #[arg(long)]
+        stdin: bool,
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// Which variant of the files to analyse.
@@ -333,7 +344,83 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
                 2,
             )),
         },
+        Command::Fmt {
+            check,
+            stdin,
+            paths,
+        } => fmt(&paths, check, stdin, color),
     }
+}
+
+/// `treaty fmt`: exit 2 if a file does not parse (it is left alone), else 1 with `--check`
+/// if a file is not formatted, else 0.
+fn fmt(paths: &[PathBuf], check: bool, stdin: bool, color: bool) -> Result<ExitCode, ExitCode> {
+    use treaty::fmt::Outcome;
+    let from_stdin = stdin || paths.iter().any(|p| p.as_os_str() == "-");
+    if from_stdin && (paths.len() > usize::from(!stdin)) {
+        return Err(fail(
+            &Diagnostic::bare("`treaty fmt -` (or `--stdin`) takes no other path"),
+            color,
+            2,
+        ));
+    }
+    if !from_stdin && paths.is_empty() {
+        return Err(fail(
+            &Diagnostic::bare("`treaty fmt` needs a file or directory (or `-` for standard input)"),
+            color,
+            2,
+        ));
+    }
+    let (mut broken, mut changed) = (false, false);
+    let mut show = |outcome: Outcome, text: Option<&str>| -> Result<(), ExitCode> {
+        match outcome {
+            Outcome::Formatted => {
+                if let Some(t) = text.filter(|_| !check) {
+                    emit(t)?;
+                }
+            }
+            Outcome::Changed { formatted, diff } => {
+                changed = true;
+                if check {
+                    emit(&diff)?;
+                } else if text.is_some() {
+                    emit(&formatted)?;
+                }
+            }
+            Outcome::Broken { file, diags } => {
+                broken = true;
+                let files = [file];
+                let text = report::diagnostics::render_all(&files, &diags, color);
+                let _ = std::io::stderr().lock().write_all(text.as_bytes());
+            }
+        }
+        Ok(())
+    };
+    if from_stdin {
+        let mut text = String::new();
+        if std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).is_err() {
+            return Err(fail(
+                &Diagnostic::bare("standard input is not UTF-8 text"),
+                color,
+                2,
+            ));
+        }
+        show(
+            treaty::fmt::text_outcome("<stdin>", text.clone()),
+            Some(&text),
+        )?;
+    } else {
+        for file in treaty::fmt::files(paths) {
+            show(treaty::fmt::file(&file, check), None)?;
+        }
+    }
+    Ok(if broken {
+        ExitCode::from(2)
+    } else if changed && check {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `treaty diff`: each file loaded and its treaty analysed on its own, then compared.

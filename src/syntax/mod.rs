@@ -6,13 +6,16 @@
 //!
 //! Parts: `grammar` (the generated pest parser), `parse` (pest pairs to `ast`), `errors`
 //! (syntax errors in the reader's words, and error recovery), `keywords` (the one list of
-//! the language's words, checked against the grammar).
+//! the language's words, checked against the grammar), `format` (the canonical layout of
+//! `treaty fmt`).
 
 pub mod ast;
 mod errors;
+mod format;
 mod grammar;
 pub mod keywords;
 mod parse;
 
+pub use format::{format_file, format_source};
 pub use keywords::{Keyword, KEYWORDS};
 pub use parse::{parse_source, MAX_FORMULA_DEPTH, MAX_NESTING};

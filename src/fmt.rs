@@ -1,0 +1,132 @@
+//! `treaty fmt`: which files to format (`files`), one file formatted, checked or rewritten
+//! (`file`), and the unified diff `--check` prints (`diff`). The layout itself is
+//! `syntax::format_source`.
+//!
+//! Invariants: a file is written only when its formatted text differs, and never when it
+//! does not parse; the walk is sorted, so output is in a stable order.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+use crate::source::SourceFile;
+use crate::syntax::format_file;
+
+/// Directory depth the walk goes to at most.
+const MAX_WALK_DEPTH: usize = 64;
+
+/// The files to format: each path that is not a directory, and the `.treaty` files under
+/// each directory (sorted), skipping hidden directories, `target` and `tests/cases/errors`
+/// (the fixtures that must not parse). Symbolic links to directories are not followed.
+pub fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, 0, &mut out);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn skipped(dir: &Path) -> bool {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with('.') || name == "target" {
+        return true;
+    }
+    let parts: Vec<&str> = dir
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    parts.ends_with(&["tests", "cases", "errors"])
+}
+
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    entries.sort();
+    for e in entries {
+        let linked = e
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
+        if e.is_dir() {
+            if !linked && depth < MAX_WALK_DEPTH && !skipped(&e) {
+                walk(&e, depth + 1, out);
+            }
+        } else if e.extension().is_some_and(|x| x == "treaty") {
+            out.push(e);
+        }
+    }
+}
+
+/// What became of one file.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Already in the canonical layout.
+    Formatted,
+    /// Not formatted: the formatted text and the diff to it (with `--check` the diff is
+    /// printed; otherwise the file was rewritten).
+    Changed { formatted: String, diff: String },
+    /// Unreadable, or it does not parse: the diagnostics (rendered against `file`); the
+    /// file is left alone.
+    Broken {
+        file: SourceFile,
+        diags: Vec<Diagnostic>,
+    },
+}
+
+/// Formats the file at `path`; rewrites it when it changes, unless `check`.
+pub fn file(path: &Path, check: bool) -> Outcome {
+    let display = path.display().to_string();
+    let text = match std::fs::read(path).map(String::from_utf8) {
+        Ok(Ok(t)) => t,
+        Ok(Err(_)) => return unreadable(display, "is not UTF-8 text"),
+        Err(e) => return unreadable(display, &e.to_string().to_lowercase()),
+    };
+    let out = text_outcome(&display, text);
+    if let (Outcome::Changed { formatted, .. }, false) = (&out, check) {
+        if let Err(e) = std::fs::write(path, formatted) {
+            return unreadable(display, &format!("cannot be written: {e}"));
+        }
+    }
+    out
+}
+
+/// Formats `text`, read from `display` (`<stdin>` for standard input).
+pub fn text_outcome(display: &str, text: String) -> Outcome {
+    match format_file(&text, 0) {
+        Ok(new) if new == text => Outcome::Formatted,
+        Ok(new) => Outcome::Changed {
+            diff: diff(&text, &new, display),
+            formatted: new,
+        },
+        Err(diags) => Outcome::Broken {
+            file: SourceFile {
+                display: display.to_string(),
+                text,
+            },
+            diags,
+        },
+    }
+}
+
+fn unreadable(display: String, why: &str) -> Outcome {
+    let d = Diagnostic::bare(format!("the file `{display}` {why}"));
+    Outcome::Broken {
+        file: SourceFile {
+            display,
+            text: String::new(),
+        },
+        diags: vec![d],
+    }
+}
+
+/// The unified diff (3 lines of context) from `old` to `new`, both named `name`.
+pub fn diff(old: &str, new: &str, name: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(name, name)
+        .to_string()
+}
