@@ -723,12 +723,13 @@ fn load(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
 /// is a usage error (exit 2).
 fn only_check_formats(command: &Command, color: bool) -> Result<(), ExitCode> {
     let format = match command {
-        Command::Check { .. } | Command::Test { .. } | Command::Lsp => return Ok(()),
         Command::Vetoes { format, .. }
         | Command::Power { format, .. }
         | Command::Diff { format, .. }
         | Command::Scenarios { format, .. }
         | Command::Repair { format, .. } => *format,
+        // `check` takes every format; the other commands take no `--format` of this kind.
+        _ => return Ok(()),
     };
     match format {
         Format::Html | Format::Dot => {
