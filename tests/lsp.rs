@@ -197,6 +197,7 @@ fn an_editor_session_over_stdio() {
         "referencesProvider",
         "documentSymbolProvider",
         "codeActionProvider",
+        "documentFormattingProvider",
     ] {
         assert_eq!(caps[capability], json!(true), "{capability} in {caps}");
     }
@@ -304,6 +305,35 @@ fn an_editor_session_over_stdio() {
             && labels.contains(&"UKR.troops"),
         "{labels:?}"
     );
+
+    // Formatting through `treaty fmt`: a badly laid out text becomes the canonical one, in
+    // one edit of the whole text; a formatted text needs no edit.
+    let messy = fixed
+        .replace("  members UKR, POL", "members   UKR ,POL")
+        .replace("UKR.troops <= 10", "UKR.troops<=10");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": messy}]}),
+    );
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(edits.as_array().map(Vec::len), Some(1), "{edits}");
+    assert_eq!(edits[0]["newText"], fixed.as_str(), "{edits}");
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({"line": 0, "character": 0})
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": fixed}]}),
+    );
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(edits, json!([]));
 
     // The plan: the solver's conflicts on clause 6 and on 21a and 21b, in the background.
     let plan = Path::new("rules/treaties/peace-plan-28.treaty");

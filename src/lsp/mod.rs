@@ -26,17 +26,18 @@ use lsp_types::notification::{
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References,
-    Request as _,
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    References, Request as _,
 };
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
     CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionOptions,
-    CompletionParams, DocumentSymbol, DocumentSymbolParams, GotoDefinitionParams, Hover,
-    HoverContents, HoverParams, HoverProviderCapability, Location, MarkupContent, MarkupKind,
-    OneOf, PublishDiagnosticsParams, ReferenceParams, SaveOptions, ServerCapabilities,
-    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
+    CompletionParams, DocumentFormattingParams, DocumentSymbol, DocumentSymbolParams,
+    GotoDefinitionParams, Hover, HoverContents, HoverParams, HoverProviderCapability, Location,
+    MarkupContent, MarkupKind, OneOf, PublishDiagnosticsParams, ReferenceParams, SaveOptions,
+    ServerCapabilities, TextDocumentPositionParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
+    WorkspaceEdit,
 };
 
 use crate::model::{self, Model};
@@ -50,6 +51,8 @@ use findings::ByFile;
 pub const ANALYSIS_BUDGET_MS: u64 = 10_000;
 /// Conflicts listed per treaty in the editor (the verdict never depends on it).
 const MAX_CONFLICTS: usize = 100;
+/// The analysis thread's stack, as large as a main thread's.
+const ANALYSIS_STACK_BYTES: usize = 8 * 1024 * 1024;
 
 /// One open document.
 struct Doc {
@@ -99,6 +102,7 @@ fn capabilities() -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions::default()),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -273,49 +277,56 @@ fn analyse_in_background(connection: &Connection, state: &Shared, uri: &Uri) {
     let sender = connection.sender.clone();
     let state = Arc::clone(state);
     let uri = uri.clone();
-    std::thread::spawn(move || {
-        let options = crate::solve::Options {
-            max_conflicts: Some(MAX_CONFLICTS),
-            timeout_ms: Some(ANALYSIS_BUDGET_MS),
-            ..crate::solve::Options::default()
-        };
-        let Ok(analyses) = crate::analysis::analyse_all(&model, &options) else {
-            return;
-        };
-        let doc_out = crate::report::wire::check(&model, &analyses);
-        let found = findings::analysis(&model, &doc_out);
-        let mut st = lock(&state);
-        let Some(doc) = st.docs.get_mut(&uri) else {
-            return;
-        };
-        if doc.generation != generation {
-            return;
-        }
-        doc.findings = found;
-        doc.last = Some(Arc::new(doc_out));
-        let mut all = doc.load_errors.clone();
-        for (file, list) in &doc.findings {
-            all.entry(file.clone())
-                .or_default()
-                .extend(list.iter().cloned());
-        }
-        let now: BTreeSet<String> = all.keys().cloned().chain([doc.display.clone()]).collect();
-        for file in doc.published.union(&now) {
-            let Some(file_uri) = text::path_uri(Path::new(file)) else {
-                continue;
+    // The analysis recurses over formulas (bounded by the parser's nesting limits); give it
+    // the main thread's stack size rather than a spawned thread's 2 MiB.
+    let spawned = std::thread::Builder::new()
+        .name("treaty-analysis".to_string())
+        .stack_size(ANALYSIS_STACK_BYTES)
+        .spawn(move || {
+            let options = crate::solve::Options {
+                max_conflicts: Some(MAX_CONFLICTS),
+                timeout_ms: Some(ANALYSIS_BUDGET_MS),
+                ..crate::solve::Options::default()
             };
-            let params = PublishDiagnosticsParams::new(
-                file_uri,
-                all.get(file).cloned().unwrap_or_default(),
-                None,
-            );
-            let _ = sender.send(Message::Notification(Notification::new(
-                PublishDiagnostics::METHOD.to_string(),
-                params,
-            )));
-        }
-        doc.published = now;
-    });
+            let Ok(analyses) = crate::analysis::analyse_all(&model, &options) else {
+                return;
+            };
+            let doc_out = crate::report::wire::check(&model, &analyses);
+            let found = findings::analysis(&model, &doc_out);
+            let mut st = lock(&state);
+            let Some(doc) = st.docs.get_mut(&uri) else {
+                return;
+            };
+            if doc.generation != generation {
+                return;
+            }
+            doc.findings = found;
+            doc.last = Some(Arc::new(doc_out));
+            let mut all = doc.load_errors.clone();
+            for (file, list) in &doc.findings {
+                all.entry(file.clone())
+                    .or_default()
+                    .extend(list.iter().cloned());
+            }
+            let now: BTreeSet<String> = all.keys().cloned().chain([doc.display.clone()]).collect();
+            for file in doc.published.union(&now) {
+                let Some(file_uri) = text::path_uri(Path::new(file)) else {
+                    continue;
+                };
+                let params = PublishDiagnosticsParams::new(
+                    file_uri,
+                    all.get(file).cloned().unwrap_or_default(),
+                    None,
+                );
+                let _ = sender.send(Message::Notification(Notification::new(
+                    PublishDiagnostics::METHOD.to_string(),
+                    params,
+                )));
+            }
+            doc.published = now;
+        });
+    // A thread that cannot start leaves the findings as they were; the next save retries.
+    drop(spawned);
 }
 
 fn answer(state: &Shared, req: Request) -> Response {
@@ -339,6 +350,8 @@ fn answer(state: &Shared, req: Request) -> Response {
         CodeActionRequest::METHOD => {
             params::<CodeActionParams>(req).map(|p| json(code_actions(&p)))
         }
+        Formatting::METHOD => params::<DocumentFormattingParams>(req)
+            .map(|p| json(formatting(state, &p.text_document.uri))),
         _ => {
             return Response::new_err(
                 id,
@@ -523,6 +536,21 @@ fn completion(state: &Shared, uri: &Uri) -> Vec<CompletionItem> {
         );
     }
     items
+}
+
+/// `treaty fmt` of the document's current text, as one edit of the whole text; nothing
+/// when it is formatted already or does not parse (its errors are published already).
+fn formatting(state: &Shared, uri: &Uri) -> Option<Vec<TextEdit>> {
+    let text = lock(state).docs.get(uri)?.text.clone();
+    let formatted = crate::syntax::format_source(&text).ok()?;
+    if formatted == text {
+        return Some(Vec::new());
+    }
+    let whole = lsp_types::Range::new(
+        lsp_types::Position::new(0, 0),
+        text::position(&text, text.len()),
+    );
+    Some(vec![TextEdit::new(whole, formatted)])
 }
 
 /// A quick fix for every diagnostic with a did-you-mean hint: replace the span with the
