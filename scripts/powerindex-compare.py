@@ -77,7 +77,8 @@ def games():
 
 
 def treaty_file(members, quota):
-    lines = ["body G \"comparison game\" {", "  members {"]
+    lines = ["actors { " + ", ".join(f'{name} "{name}"' for name, _ in members) + " }"]
+    lines += ["body G \"comparison game\" {", "  members {"]
     lines += [f"    {name} votes {w}," for name, w in members]
     lines += ["  }", f"  decides by at least {quota} votes", "}", ""]
     return "\n".join(lines)
