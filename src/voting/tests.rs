@@ -608,11 +608,9 @@ fn results_do_not_depend_on_the_thread_count() {
     let mut rng = Rng::new(15);
     for case in 0..24 {
         let n = 8 + (rng.next_u31() % 40) as usize;
-        let modulus = 1 + u64::from(rng.next_u31() % 60);
-        let weights: Vec<Vec<u64>> = (0..n)
-            .map(|_| vec![u64::from(rng.next_u31()) % modulus])
-            .collect();
-        let percent = 30 + u64::from(rng.next_u31() % 60);
+        let modulus = 1 + rng.next_u31() % 60;
+        let weights: Vec<Vec<u64>> = (0..n).map(|_| vec![rng.next_u31() % modulus]).collect();
+        let percent = 30 + rng.next_u31() % 60;
         let rule = if case % 3 == 0 {
             Rule::And(vec![
                 share(Dim::Members, 50),
