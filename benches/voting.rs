@@ -6,13 +6,18 @@
 //!
 //! - `power_large/ibrd_189`: a 189-member body, total weight ~2.5 million, Zipf-like
 //!   weights plus equal basic votes (as in the IBRD), `more than 50% of votes`: exact
-//!   Banzhaf and Shapley–Shubik (the size × weight table modulo 3 primes, ~1.2 GB per
-//!   table, two tables at once on two threads; several seconds per iteration).
+//!   Banzhaf and Shapley–Shubik (the size × weight table modulo six 31-bit primes, one
+//!   table shared by every core, one prime after the other; seconds per iteration).
 //! - `power/ibrd_189_div100`: the same weights divided by 100 (total ~25,000): both
 //!   indices, to show the Shapley–Shubik cost.
 //! - `power/ibrd_189_amendment`: `at least 60% of members and at least 85% of votes` on
 //!   the divided weights (a compound rule over count and weight).
 //! - `power/eu27_qmv`: the EU Council's qualified majority with Eurostat 2023 populations.
+//! - `power_imf/both`, `power_imf/banzhaf`: the IMF Board of Governors as shipped
+//!   (`rules/institutions/imf.treaty`: 191 members, 5.04 million votes, more than 50%):
+//!   both indices (the shared 31-bit residue table, six primes, every core), and Banzhaf
+//!   alone (`--index banzhaf`: the weight-only table). Run alone with
+//!   `cargo bench --bench voting -- power_imf`; `TREATY_THREADS=1` for one thread.
 //! - `decisions/weighted_200x100`: veto players, blockers and smallest blocking
 //!   coalitions of 100 decisions with random fixed votes on a 200-member weighted body,
 //!   cycling through three rules.
@@ -25,7 +30,7 @@ use treaty::model::{Body, Dim, Rule};
 
 mod common;
 use common::{decision_rules, decision_workload, share, zipf_weights};
-use treaty::voting::{analyse_decision, power};
+use treaty::voting::{analyse_decision, power, power_within, IndexChoice, PowerBudget};
 
 /// Eurostat, population on 1 January 2023 (`eu-population-eurostat-2023.csv`).
 const EU27: [u64; 27] = [
@@ -104,6 +109,46 @@ fn bench_power_large(c: &mut Criterion) {
     g.finish();
 }
 
+/// The worker count of the IMF benchmarks: `TREATY_THREADS`, or every core.
+fn threads() -> usize {
+    std::env::var("TREATY_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0)
+}
+
+fn bench_power_imf(c: &mut Criterion) {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("rules")
+        .join("institutions")
+        .join("imf.treaty");
+    let model = treaty::load(&[path]).expect("the shipped IMF file loads");
+    let b = model.find_body("IMF").expect("body IMF");
+    let body = &model.bodies[b];
+    let rule = body
+        .rule(body.find_rule(None).expect("default rule"))
+        .rule
+        .clone();
+    let mut g = c.benchmark_group("power_imf");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(100));
+    g.measurement_time(Duration::from_secs(30));
+    for (name, index) in [
+        ("both", IndexChoice::Both),
+        ("banzhaf", IndexChoice::Banzhaf),
+    ] {
+        let budget = PowerBudget {
+            threads: threads(),
+            index,
+            ..Default::default()
+        };
+        g.bench_function(name, |bch| {
+            bch.iter(|| power_within(black_box(body), &rule, budget).expect("IMF power"))
+        });
+    }
+    g.finish();
+}
+
 fn bench_decisions(c: &mut Criterion) {
     let mut g = c.benchmark_group("decisions");
     g.sample_size(10);
@@ -123,5 +168,11 @@ fn bench_decisions(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_power, bench_power_large, bench_decisions);
+criterion_group!(
+    benches,
+    bench_power,
+    bench_power_large,
+    bench_decisions,
+    bench_power_imf
+);
 criterion_main!(benches);

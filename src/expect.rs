@@ -146,7 +146,11 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
             index,
             op,
             value,
-        } => power(model, *body, *rule, *actor, *index, *op, value),
+        } => {
+            let b = &model.bodies[*body];
+            let computed = voting::power(b, &b.rule(*rule).rule);
+            power(model, *body, &computed, *actor, *index, *op, value)
+        }
         // Needs the repairs, which `check_file` computes (under the run's budget).
         Expectation::Repair { .. } => fail("the repairs of the treaty were not computed".into()),
         Expectation::WinOver { actors, clause } => win_over(model, analyses, actors, *clause),
@@ -591,10 +595,13 @@ fn counted(
     }
 }
 
+/// The power indices of each (body, rule) the expectations name, computed once each.
+type Powers = BTreeMap<(BodyId, RuleId), Result<voting::PowerIndices, voting::PowerError>>;
+
 fn power(
     model: &Model,
     body: BodyId,
-    rule: RuleId,
+    computed: &Result<voting::PowerIndices, voting::PowerError>,
     actor: ActorId,
     index: PowerIndex,
     op: CmpOp,
@@ -605,7 +612,7 @@ fn power(
     let Some(m) = b.member_index(actor) else {
         return fail("not a member".into());
     };
-    let p = match voting::power(b, &b.rule(rule).rule) {
+    let p = match computed {
         Ok(p) => p,
         Err(err) => return fail(format!("cannot compute: {err}")),
     };
@@ -642,6 +649,16 @@ pub fn check_file(
     model: &Model,
     options: &solve::Options,
 ) -> Result<Vec<ExpectResult>, AnalysisError> {
+    check_file_with(model, options, voting::PowerBudget::default())
+}
+
+/// `check_file` with power indices computed under `power` (threads), each (body, rule)
+/// once however many expectations name it.
+pub fn check_file_with(
+    model: &Model,
+    options: &solve::Options,
+    power_budget: voting::PowerBudget,
+) -> Result<Vec<ExpectResult>, AnalysisError> {
     let own: Vec<&Expect> = model.expects.iter().filter(|e| e.loc.file == 0).collect();
     let needs_analysis = own
         .iter()
@@ -662,6 +679,15 @@ pub fn check_file(
             }
         }
     }
+    let mut powers = Powers::new();
+    for e in &own {
+        if let Expectation::Power { body, rule, .. } = e.expectation {
+            powers.entry((body, rule)).or_insert_with(|| {
+                let b = &model.bodies[body];
+                voting::power_within(b, &b.rule(rule).rule, power_budget)
+            });
+        }
+    }
     Ok(own
         .into_iter()
         .map(|e| ExpectResult {
@@ -673,6 +699,17 @@ pub fn check_file(
                     items,
                     expected,
                 } => repair(model, &repairs, *treaty, items, *expected),
+                Expectation::Power {
+                    body,
+                    rule,
+                    actor,
+                    index,
+                    op,
+                    value,
+                } => match powers.get(&(*body, *rule)) {
+                    Some(computed) => power(model, *body, computed, *actor, *index, *op, value),
+                    None => check(model, &analyses, e),
+                },
                 _ => check(model, &analyses, e),
             },
         })

@@ -38,6 +38,14 @@ enum Format {
     Dot,
 }
 
+/// `treaty power --index`.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum IndexArg {
+    Banzhaf,
+    Shapley,
+    Both,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Load the files and run every analysis.
@@ -88,6 +96,13 @@ enum Command {
         /// Analyse this scenario (`scenario NAME { ... }` in the files): its members.
         #[arg(long)]
         scenario: Option<String>,
+        /// Worker threads for the counting tables (default: every core); the results
+        /// never depend on it.
+        #[arg(long, default_value_t = 0, hide_default_value = true)]
+        threads: usize,
+        /// Which indices: `banzhaf` alone is much cheaper for a weighted threshold.
+        #[arg(long, value_enum, default_value_t = IndexArg::Both)]
+        index: IndexArg,
     },
     /// Check every `expect` in the files (directories are searched for `.treaty` files).
     Test {
@@ -95,6 +110,9 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         budget: Budget,
+        /// Worker threads for power indices (default: every core).
+        #[arg(long, default_value_t = 0, hide_default_value = true)]
+        threads: usize,
     },
     /// The semantic difference between two drafts (exit 1 when NEW is worse).
     Diff {
@@ -290,6 +308,8 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             max_memory,
             format,
             scenario,
+            threads,
+            index,
         } => {
             let variant = Variant {
                 scenario,
@@ -303,6 +323,12 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
                 .map_err(|d| fail(&d, color, 2))?;
             let budget = treaty::voting::PowerBudget {
                 max_memory: max_memory.saturating_mul(1 << 30),
+                threads,
+                index: match index {
+                    IndexArg::Banzhaf => treaty::voting::IndexChoice::Banzhaf,
+                    IndexArg::Shapley => treaty::voting::IndexChoice::ShapleyShubik,
+                    IndexArg::Both => treaty::voting::IndexChoice::Both,
+                },
             };
             let wire = report::power::for_body(&model, b, r, budget).map_err(|e| {
                 let d = Diagnostic::bare(format!("cannot compute power indices: {e}"));
@@ -315,7 +341,11 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Test { paths, budget } => test(&paths, budget, color),
+        Command::Test {
+            paths,
+            budget,
+            threads,
+        } => test(&paths, budget, threads, color),
         Command::Diff {
             old,
             new,
@@ -550,20 +580,29 @@ fn repair(
 }
 
 /// `treaty test`: each file on its own; a file that does not load is counted, not fatal.
-fn test(paths: &[PathBuf], budget: Budget, color: bool) -> Result<ExitCode, ExitCode> {
+fn test(
+    paths: &[PathBuf],
+    budget: Budget,
+    threads: usize,
+    color: bool,
+) -> Result<ExitCode, ExitCode> {
     let mut tally = expect::Tally::default();
+    let power = treaty::voting::PowerBudget {
+        threads,
+        ..Default::default()
+    };
     for file in expect::treaty_files(paths) {
         let Ok(model) = load(std::slice::from_ref(&file), color) else {
             tally.broken += 1;
             continue;
         };
-        let results =
-            expect::check_file(&model, &budget.options()).map_err(|e| analysis_error(&e, color))?;
+        let results = expect::check_file_with(&model, &budget.options(), power)
+            .map_err(|e| analysis_error(&e, color))?;
         tally.add(&results);
         emit(&report::test::results(&results))?;
         // `expect in scenario S ...`: checked in S's model.
         for sc in &model.scenarios {
-            let results = expect::check_file(&sc.model, &budget.options())
+            let results = expect::check_file_with(&sc.model, &budget.options(), power)
                 .map_err(|e| analysis_error(&e, color))?;
             tally.add(&results);
             emit(&report::test::results(&results))?;

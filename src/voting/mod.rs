@@ -33,8 +33,8 @@ pub use decision::{
     PreparedRule, Vote,
 };
 pub use power::{
-    power, power_within, GameSummary, MemberPower, PowerBudget, PowerError, PowerIndices,
-    PowerMethod, DEFAULT_MAX_MEMORY, ENUMERATION_LIMIT, MEET_IN_THE_MIDDLE_LIMIT,
+    power, power_within, GameSummary, IndexChoice, MemberPower, PowerBudget, PowerError,
+    PowerIndices, PowerMethod, DEFAULT_MAX_MEMORY, ENUMERATION_LIMIT, MEET_IN_THE_MIDDLE_LIMIT,
     TABLE_WORDS_LIMIT,
 };
 pub use win_over::{

@@ -1,13 +1,21 @@
 //! The size × weight counting table modulo word-sized primes, for bodies whose exact
-//! big-integer table would not fit in memory (the 189-member IBRD-like body with 2.5
-//! million votes: 178 × 1.25 million counts of up to 185 bits).
+//! big-integer table would not fit in memory (the IMF: 191 members, 5.04 million votes,
+//! 183 rows of up to 2.5 million counts of up to 186 bits).
 //!
-//! One table of `u64` residues per prime, built with plain vectorisable row additions
-//! (`a + b - p`, then add `p` back when negative: no division), the per-member window
+//! One table of 31-bit residues (`u32` cells) per prime, built with plain vectorisable row
+//! additions (`min(a + b, a + b - p)`: no division, no branch), the per-member window
 //! counts read off it by the same "remove one member" alternating sums as the big-integer
 //! table, and the exact counts rebuilt by the Chinese remainder theorem. Every
 //! reconstructed value is a window count `N_i(s) <= C(n-1, s)`, so primes are added until
-//! their product exceeds `max_s C(n-1, s)`: the result is exact, never a guess.
+//! their product exceeds `max_s C(n-1, s)` (six 31-bit primes for 191 members): the
+//! result is exact, never a guess.
+//!
+//! Parallelism: one table, shared by every worker. Each row update is split into column
+//! stripes, one per worker, with a barrier between rows (row s reads rows s - 1 and s - 2,
+//! which the next updates write); narrow updates are done by one worker. The primes are
+//! processed one after the other in the same buffer, so memory is one table whatever the
+//! thread count, and the result does not depend on the thread count (each cell is written
+//! by the same additions in the same order).
 //!
 //! Work saved against the plain table (the same `O(n^2 X)` bound, far less in practice):
 //! - members with weight >= X never enter a coalition of weight < X and are skipped;
@@ -143,22 +151,24 @@ pub(super) fn primes_above(bound: &BigUint, bits: u32) -> Option<Vec<u64>> {
     (&product > bound).then_some(primes)
 }
 
-/// `a + b mod p` for `a, b < p < 2^62`, branch-free so that loops of it vectorise.
+/// `a + b mod p` for `a, b < p < 2^31`: `a + b` fits in 32 bits, and when it is below p
+/// the subtraction wraps above it, so the minimum is the reduced sum (branch-free; one
+/// `vpminud` per 8 or 16 lanes once vectorised).
 #[inline(always)]
-fn add_mod(a: u64, b: u64, p: u64) -> u64 {
-    let t = (a + b).wrapping_sub(p) as i64;
-    (t + ((t >> 63) & p as i64)) as u64
+fn add_mod(a: u32, b: u32, p: u32) -> u32 {
+    let t = a + b;
+    t.min(t.wrapping_sub(p))
 }
 
 #[inline(always)]
-fn add_row_generic(dst: &mut [u64], src: &[u64], p: u64) {
+fn add_row_generic(dst: &mut [u32], src: &[u32], p: u32) {
     for (d, &s) in dst.iter_mut().zip(src) {
         *d = add_mod(*d, s, p);
     }
 }
 
 #[inline(always)]
-fn add_rows3_generic(dst: &mut [u64], a: &[u64], b: &[u64], c: &[u64], p: u64) {
+fn add_rows3_generic(dst: &mut [u32], a: &[u32], b: &[u32], c: &[u32], p: u32) {
     let len = dst.len().min(a.len()).min(b.len()).min(c.len());
     let (dst, a, b, c) = (&mut dst[..len], &a[..len], &b[..len], &c[..len]);
     for k in 0..len {
@@ -169,49 +179,75 @@ fn add_rows3_generic(dst: &mut [u64], a: &[u64], b: &[u64], c: &[u64], p: u64) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn add_row_avx2(dst: &mut [u64], src: &[u64], p: u64) {
+unsafe fn add_row_avx2(dst: &mut [u32], src: &[u32], p: u32) {
     add_row_generic(dst, src, p)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn add_rows3_avx2(dst: &mut [u64], a: &[u64], b: &[u64], c: &[u64], p: u64) {
+unsafe fn add_rows3_avx2(dst: &mut [u32], a: &[u32], b: &[u32], c: &[u32], p: u32) {
     add_rows3_generic(dst, a, b, c, p)
 }
 
-fn has_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
-/// `dst[k] += src[k] mod p`.
-fn add_row(dst: &mut [u64], src: &[u64], p: u64, avx2: bool) {
-    #[cfg(target_arch = "x86_64")]
-    if avx2 {
-        // SAFETY: `avx2` is true only when the CPU reports AVX2 (`has_avx2`).
-        unsafe { add_row_avx2(dst, src, p) };
-        return;
-    }
-    let _ = avx2;
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl,avx2")]
+unsafe fn add_row_avx512(dst: &mut [u32], src: &[u32], p: u32) {
     add_row_generic(dst, src, p)
 }
 
-/// `dst[k] += a[k] + b[k] + c[k] mod p`.
-fn add_rows3(dst: &mut [u64], a: &[u64], b: &[u64], c: &[u64], p: u64, avx2: bool) {
-    #[cfg(target_arch = "x86_64")]
-    if avx2 {
-        // SAFETY: as in `add_row`.
-        unsafe { add_rows3_avx2(dst, a, b, c, p) };
-        return;
-    }
-    let _ = avx2;
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl,avx2")]
+unsafe fn add_rows3_avx512(dst: &mut [u32], a: &[u32], b: &[u32], c: &[u32], p: u32) {
     add_rows3_generic(dst, a, b, c, p)
+}
+
+/// The widest vector unit the CPU reports (checked once per table).
+#[derive(Clone, Copy)]
+enum Simd {
+    Plain,
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    Avx2,
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    Avx512,
+}
+
+fn simd() -> Simd {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            return Simd::Avx512;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            return Simd::Avx2;
+        }
+    }
+    Simd::Plain
+}
+
+/// `dst[k] += src[k] mod p`.
+fn add_row(dst: &mut [u32], src: &[u32], p: u32, simd: Simd) {
+    match simd {
+        // SAFETY: `Avx512`/`Avx2` are chosen only when the CPU reports them (`simd`).
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512 => unsafe { add_row_avx512(dst, src, p) },
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx2 => unsafe { add_row_avx2(dst, src, p) },
+        _ => add_row_generic(dst, src, p),
+    }
+}
+
+/// `dst[k] += a[k] + b[k] + c[k] mod p`.
+fn add_rows3(dst: &mut [u32], a: &[u32], b: &[u32], c: &[u32], p: u32, simd: Simd) {
+    match simd {
+        // SAFETY: as in `add_row`.
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512 => unsafe { add_rows3_avx512(dst, a, b, c, p) },
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx2 => unsafe { add_rows3_avx2(dst, a, b, c, p) },
+        _ => add_rows3_generic(dst, a, b, c, p),
+    }
 }
 
 /// Half-open weight range `[a, b)` of possibly nonzero counts.
@@ -224,123 +260,332 @@ fn hull(x: Span, y: Span) -> Span {
     }
 }
 
-/// A residue table: `P(s, y) = #{S : |S| = s, w(S) < y} mod p`.
-struct Table<'a> {
-    layout: &'a Layout,
-    p: u64,
-    cells: &'a mut [u64],
+/// One write to a destination row, in weight coordinates `[a, b)` of that row.
+#[derive(Clone, Copy)]
+enum Op {
+    /// Cells entering the row's support: set to 0.
+    Zero { a: usize, b: usize },
+    /// `dst[x] += row[x - w]`.
+    Add {
+        a: usize,
+        b: usize,
+        row: usize,
+        w: usize,
+    },
+    /// `dst[x] += row0[x - w0] + row1[x - w1] + row2[x - w2]` (a pair fused).
+    Add3 {
+        a: usize,
+        b: usize,
+        src: [(usize, usize); 3],
+    },
 }
 
-impl Table<'_> {
-    /// Counts `c(s, x) mod p` for `x < x_max`, then prefix sums in place.
-    fn build(&mut self, weights: &[u64]) {
-        let layout = self.layout;
-        let x_max = layout.x_max;
-        let rows = layout.rows();
-        let p = self.p;
-        let avx2 = has_avx2();
-        // The cells are not cleared up front (they may hold the previous prime's table):
-        // a row's cells are zeroed as its support grows, and the prefix pass below writes
-        // every cell.
-        if x_max == 0 {
-            return;
+impl Op {
+    fn range(&self) -> (usize, usize) {
+        match *self {
+            Op::Zero { a, b } | Op::Add { a, b, .. } | Op::Add3 { a, b, .. } => (a, b),
         }
-        self.cells[0] = 1 % p;
-        let mut small: Vec<usize> = weights
-            .iter()
-            .filter(|&&w| (w as usize) < x_max)
-            .map(|&w| w as usize)
-            .collect();
-        small.sort_unstable();
-        let mut support: Vec<Span> = vec![None; rows];
-        support[0] = Some((0, 1));
-        let shift = |span: Span, w: usize| -> Span {
-            span.and_then(|(a, b)| {
-                let (a, b) = (a + w, (b + w).min(x_max));
-                (a < b).then_some((a, b))
-            })
-        };
-        let mut seen = 0usize;
-        for pair in small.chunks(2) {
-            let top = (seen + pair.len()).min(rows - 1);
-            for s in (1..=top).rev() {
-                // Terms (source row, shift): one member, or a pair a, b:
-                // row s += row s-1 >> a + row s-1 >> b + row s-2 >> (a + b).
-                let mut terms: Vec<(usize, usize, Span)> = pair
-                    .iter()
-                    .map(|&w| (s - 1, w, shift(support[s - 1], w)))
-                    .collect();
-                if let [a, b] = *pair {
-                    if s >= 2 {
-                        terms.push((s - 2, a + b, shift(support[s - 2], a + b)));
-                    }
+    }
+}
+
+/// The row updates that add the members, in order: for each pair of members (ascending
+/// weights), rows descending, the writes to that row. Every worker computes the same plan;
+/// it is a few thousand small records.
+fn plan(layout: &Layout, weights: &[u64]) -> Vec<(usize, Vec<Op>)> {
+    let x_max = layout.x_max;
+    let rows = layout.rows();
+    let mut out = Vec::new();
+    if x_max == 0 {
+        return out;
+    }
+    let mut small: Vec<usize> = weights
+        .iter()
+        .filter(|&&w| (w as usize) < x_max)
+        .map(|&w| w as usize)
+        .collect();
+    small.sort_unstable();
+    let mut support: Vec<Span> = vec![None; rows];
+    support[0] = Some((0, 1));
+    let shift = |span: Span, w: usize| -> Span {
+        span.and_then(|(a, b)| {
+            let (a, b) = (a + w, (b + w).min(x_max));
+            (a < b).then_some((a, b))
+        })
+    };
+    let mut seen = 0usize;
+    for pair in small.chunks(2) {
+        let top = (seen + pair.len()).min(rows - 1);
+        for s in (1..=top).rev() {
+            // Terms (source row, shift, span): one member, or a pair a, b:
+            // row s += row s-1 >> a + row s-1 >> b + row s-2 >> (a + b).
+            let mut terms: Vec<(usize, usize, Span)> = pair
+                .iter()
+                .map(|&w| (s - 1, w, shift(support[s - 1], w)))
+                .collect();
+            if let [a, b] = *pair {
+                if s >= 2 {
+                    terms.push((s - 2, a + b, shift(support[s - 2], a + b)));
                 }
-                let mut fused: Span = None;
-                if terms.len() == 3 && terms.iter().all(|t| t.2.is_some()) {
-                    let a = terms.iter().filter_map(|t| t.2).map(|r| r.0).max();
-                    let b = terms.iter().filter_map(|t| t.2).map(|r| r.1).min();
-                    if let (Some(a), Some(b)) = (a, b) {
-                        if a < b {
-                            fused = Some((a, b));
-                        }
-                    }
-                }
-                let (head, tail) = self.cells.split_at_mut(layout.start[s]);
-                let dst_lo = layout.lo[s];
-                let old = support[s];
-                let new = terms.iter().fold(old, |h, t| hull(h, t.2));
-                if let Some((a, b)) = new {
-                    let (oa, ob) = old.unwrap_or((b, b));
-                    tail[a - dst_lo..oa - dst_lo].fill(0);
-                    tail[ob - dst_lo..b - dst_lo].fill(0);
-                }
-                support[s] = new;
-                let src = |row: usize, w: usize, a: usize, b: usize| -> &[u64] {
-                    let at = layout.start[row] + (a - w - layout.lo[row]);
-                    &head[at..at + (b - a)]
-                };
-                if let Some((a, b)) = fused {
-                    let [t0, t1, t2] = [&terms[0], &terms[1], &terms[2]];
-                    add_rows3(
-                        &mut tail[a - dst_lo..b - dst_lo],
-                        src(t0.0, t0.1, a, b),
-                        src(t1.0, t1.1, a, b),
-                        src(t2.0, t2.1, a, b),
-                        p,
-                        avx2,
-                    );
-                }
-                for &(row, w, span) in &terms {
-                    let Some((a, b)) = span else { continue };
-                    let pieces = match fused {
-                        None => [(a, b), (b, b)],
-                        Some((fa, fb)) => [(a, b.min(fa)), (a.max(fb), b)],
-                    };
-                    for (a, b) in pieces {
-                        if a < b {
-                            add_row(
-                                &mut tail[a - dst_lo..b - dst_lo],
-                                src(row, w, a, b),
-                                p,
-                                avx2,
-                            );
-                        }
+            }
+            let mut fused: Span = None;
+            if terms.len() == 3 && terms.iter().all(|t| t.2.is_some()) {
+                let a = terms.iter().filter_map(|t| t.2).map(|r| r.0).max();
+                let b = terms.iter().filter_map(|t| t.2).map(|r| r.1).min();
+                if let (Some(a), Some(b)) = (a, b) {
+                    if a < b {
+                        fused = Some((a, b));
                     }
                 }
             }
-            seen += pair.len();
+            let old = support[s];
+            let new = terms.iter().fold(old, |h, t| hull(h, t.2));
+            let mut ops = Vec::new();
+            if let Some((a, b)) = new {
+                let (oa, ob) = old.unwrap_or((b, b));
+                if a < oa {
+                    ops.push(Op::Zero { a, b: oa });
+                }
+                if ob < b {
+                    ops.push(Op::Zero { a: ob, b });
+                }
+            }
+            support[s] = new;
+            if let Some((a, b)) = fused {
+                ops.push(Op::Add3 {
+                    a,
+                    b,
+                    src: [
+                        (terms[0].0, terms[0].1),
+                        (terms[1].0, terms[1].1),
+                        (terms[2].0, terms[2].1),
+                    ],
+                });
+            }
+            for &(row, w, span) in &terms {
+                let Some((a, b)) = span else { continue };
+                let pieces = match fused {
+                    None => [(a, b), (b, b)],
+                    Some((fa, fb)) => [(a, b.min(fa)), (a.max(fb), b)],
+                };
+                for (a, b) in pieces {
+                    if a < b {
+                        ops.push(Op::Add { a, b, row, w });
+                    }
+                }
+            }
+            if !ops.is_empty() {
+                out.push((s, ops));
+            }
+        }
+        seen += pair.len();
+    }
+    // The final support of each row, for the prefix pass, as a last pseudo-step.
+    out.push((
+        usize::MAX,
+        support
+            .iter()
+            .map(|s| match s {
+                Some((a, b)) => Op::Zero { a: *a, b: *b },
+                None => Op::Zero { a: 0, b: 0 },
+            })
+            .collect(),
+    ));
+    out
+}
+
+/// A row step narrower than this many cells is done by one worker: splitting it would
+/// cost more in synchronisation than it saves.
+/// (Tests split every update wider than 8 cells, so that the stripes are exercised on
+/// small tables.)
+const PARALLEL_CELLS: usize = if cfg!(test) { 8 } else { 1 << 15 };
+
+/// A barrier that spins briefly, then yields: a row step takes microseconds to
+/// milliseconds, so parking threads on a condition variable at every step would cost
+/// more than the step (`std::sync::Barrier` does). Acquire/release ordering: every write
+/// before `wait` in one worker is visible to every worker after it.
+struct SpinBarrier {
+    parties: usize,
+    arrived: AtomicUsize,
+    generation: AtomicUsize,
+}
+
+impl SpinBarrier {
+    fn new(parties: usize) -> Self {
+        SpinBarrier {
+            parties,
+            arrived: AtomicUsize::new(0),
+            generation: AtomicUsize::new(0),
+        }
+    }
+
+    fn wait(&self) {
+        if self.parties <= 1 {
+            return;
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        if self.arrived.fetch_add(1, Ordering::AcqRel) + 1 == self.parties {
+            self.arrived.store(0, Ordering::Relaxed);
+            self.generation.fetch_add(1, Ordering::Release);
+            return;
+        }
+        let mut spins = 0u32;
+        while self.generation.load(Ordering::Acquire) == generation {
+            if spins < 1 << 12 {
+                std::hint::spin_loop();
+                spins += 1;
+            } else {
+                std::thread::yield_now();
+            }
+        }
+    }
+}
+
+/// The shared residue table, written by several workers at once.
+///
+/// Every write goes through `row_mut` on cells of one destination row, each worker in its
+/// own column stripe; every read of another row happens in a step in which no worker
+/// writes that row; steps are separated by `SpinBarrier::wait`.
+struct Shared {
+    ptr: *mut u32,
+    len: usize,
+}
+
+// SAFETY: `Shared` is a pointer to a buffer that outlives the workers (a `&mut [u32]`
+// borrowed for the whole `thread::scope`); the access discipline above makes every
+// concurrent access either a read of cells nobody writes in that step or a write of cells
+// only that worker touches.
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    /// Cells `[at, at + len)` for reading.
+    ///
+    /// # Safety
+    /// No worker writes these cells until the next barrier.
+    unsafe fn row(&self, at: usize, len: usize) -> &[u32] {
+        debug_assert!(at + len <= self.len);
+        std::slice::from_raw_parts(self.ptr.add(at), len)
+    }
+
+    /// Cells `[at, at + len)` for writing.
+    ///
+    /// # Safety
+    /// Only this worker touches these cells until the next barrier.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn row_mut(&self, at: usize, len: usize) -> &mut [u32] {
+        debug_assert!(at + len <= self.len);
+        std::slice::from_raw_parts_mut(self.ptr.add(at), len)
+    }
+}
+
+/// The part of `[a, b)` worker `t` of `workers` owns: equal stripes of the range.
+fn stripe(a: usize, b: usize, t: usize, workers: usize) -> (usize, usize) {
+    let len = b - a;
+    (a + len * t / workers, a + len * (t + 1) / workers)
+}
+
+/// A residue table: `P(s, y) = #{S : |S| = s, w(S) < y} mod p`.
+struct Table<'a> {
+    layout: &'a Layout,
+    p: u32,
+    cells: &'a [u32],
+}
+
+/// Builds the table mod p in `cells` with `workers` threads sharing it: every row update
+/// of `steps` split into column stripes, one per worker, with a barrier between rows (row
+/// s reads rows s - 1 and s - 2, which the next steps write); narrow steps by worker 0
+/// alone. Then the exclusive prefix sums, rows dealt round-robin. The cells are not
+/// cleared up front (they may hold the previous prime's table): a row's cells are zeroed
+/// as its support grows, and the prefix pass writes every cell.
+fn build(layout: &Layout, steps: &[(usize, Vec<Op>)], cells: &mut [u32], p: u32, workers: usize) {
+    if layout.x_max == 0 || cells.is_empty() {
+        return;
+    }
+    cells[0] = 1 % p;
+    let simd = simd();
+    let shared = Shared {
+        ptr: cells.as_mut_ptr(),
+        len: cells.len(),
+    };
+    let barrier = SpinBarrier::new(workers);
+    let (Some((_, finals)), Some(updates)) = (steps.last(), steps.get(..steps.len() - 1)) else {
+        return;
+    };
+    let work = |t: usize| {
+        let shared = &shared;
+        // Was the last step done by worker 0 alone, without a barrier after it?
+        let mut pending = false;
+        for (s, ops) in updates {
+            let s = *s;
+            let (lo, hi) = ops.iter().fold((usize::MAX, 0), |(l, h), op| {
+                let (a, b) = op.range();
+                (l.min(a), h.max(b))
+            });
+            let parallel = workers > 1 && hi.saturating_sub(lo) >= PARALLEL_CELLS;
+            let (ca, cb) = if parallel {
+                if pending {
+                    barrier.wait();
+                    pending = false;
+                }
+                stripe(lo, hi, t, workers)
+            } else if t == 0 {
+                pending = workers > 1;
+                (lo, hi)
+            } else {
+                pending = true;
+                continue;
+            };
+            let dst_at = |x: usize| layout.start[s] + x - layout.lo[s];
+            let src_at =
+                |row: usize, w: usize, x: usize| layout.start[row] + x - w - layout.lo[row];
+            for op in ops {
+                let (a, b) = op.range();
+                let (a, b) = (a.max(ca), b.min(cb));
+                if a >= b {
+                    continue;
+                }
+                let len = b - a;
+                // SAFETY: this worker owns columns [ca, cb) of row s in this step; the
+                // source rows (s - 1, s - 2) are not written before the next barrier.
+                unsafe {
+                    let dst = shared.row_mut(dst_at(a), len);
+                    match *op {
+                        Op::Zero { .. } => dst.fill(0),
+                        Op::Add { row, w, .. } => {
+                            add_row(dst, shared.row(src_at(row, w, a), len), p, simd)
+                        }
+                        Op::Add3 { src, .. } => add_rows3(
+                            dst,
+                            shared.row(src_at(src[0].0, src[0].1, a), len),
+                            shared.row(src_at(src[1].0, src[1].1, a), len),
+                            shared.row(src_at(src[2].0, src[2].1, a), len),
+                            p,
+                            simd,
+                        ),
+                    }
+                }
+            }
+            if parallel {
+                barrier.wait();
+            }
+        }
+        if pending {
+            barrier.wait();
         }
         // Exclusive prefix sums: index k of row s becomes P(s, lo(s) + k); only the
         // support holds counts, the rest is written without being read.
-        for (s, span) in support.iter().enumerate() {
+        for (s, op) in finals.iter().enumerate().skip(t).step_by(workers) {
             let end = layout.start.get(s + 1).copied().unwrap_or(layout.words);
-            let row = &mut self.cells[layout.start[s]..end];
-            let (a, b) = match span {
-                Some((a, b)) => (a - layout.lo[s], b - layout.lo[s]),
-                None => (row.len(), row.len()),
+            let (a, b) = op.range();
+            let len = end - layout.start[s];
+            let (a, b) = if a < b {
+                (a - layout.lo[s], b - layout.lo[s])
+            } else {
+                (len, len)
             };
+            // SAFETY: rows are dealt to one worker each; no one reads before the scope ends.
+            let row = unsafe { shared.row_mut(layout.start[s], len) };
             row[..a].fill(0);
-            let mut run = 0u64;
+            let mut run = 0u32;
             for cell in &mut row[a..b] {
                 let c = *cell;
                 *cell = run;
@@ -348,9 +593,22 @@ impl Table<'_> {
             }
             row[b..].fill(run);
         }
+    };
+    if workers <= 1 {
+        work(0);
+    } else {
+        std::thread::scope(|scope| {
+            for t in 1..workers {
+                let work = &work;
+                scope.spawn(move || work(t));
+            }
+            work(0);
+        });
     }
+}
 
-    fn read(&self, s: usize, y: u64) -> u64 {
+impl Table<'_> {
+    fn read(&self, s: usize, y: u64) -> u32 {
         let layout = self.layout;
         match layout.lo.get(s) {
             Some(&lo) if y as usize > lo => self.cells[layout.start[s] + y as usize - lo],
@@ -360,9 +618,9 @@ impl Table<'_> {
 
     /// Coalitions without a member of weight w, of size s and weight < y, mod p:
     /// `Σ_t (-1)^t P(s - t, y - t w)`.
-    fn count_without(&self, w: u64, s: usize, y: u64) -> u64 {
+    fn count_without(&self, w: u64, s: usize, y: u64) -> u32 {
         let p = self.p;
-        let (mut pos, mut neg) = (0u64, 0u64);
+        let (mut pos, mut neg) = (0u32, 0u32);
         let mut at = y;
         for t in 0..=s {
             if at == 0 {
@@ -387,7 +645,8 @@ impl Table<'_> {
 /// weight in `[theta(s+1) - w_i, theta(s))` (`theta` = `INF` meaning no upper bound),
 /// flat by member then size (n × n), exactly.
 ///
-/// `threads` tables are built at once; the caller checked the memory budget.
+/// One residue table at a time (the caller checked that one fits the memory budget),
+/// shared by `threads` workers (see `build`); the primes one after the other.
 pub(super) fn window_counts(
     weights: &[u64],
     thetas: &[u64],
@@ -406,12 +665,14 @@ pub(super) fn window_counts(
             bound = binom.clone();
         }
     }
+    // Residues below 2^31, so that the sum of two fits in a `u32`.
+    let prime_bits = prime_bits.min(31);
     let primes = primes_above(&bound, prime_bits).ok_or_else(|| {
         format!("the primes below 2^{prime_bits} cannot represent counts up to {bound}")
     })?;
-    let binomials_mod = |p: u64| -> Vec<u64> {
+    let binomials_mod = |p: u32| -> Vec<u32> {
         // Row n-1 of Pascal's triangle mod p.
-        let mut row = vec![0u64; n];
+        let mut row = vec![0u32; n];
         row[0] = 1 % p;
         for k in 1..n {
             for j in (1..=k).rev() {
@@ -420,13 +681,24 @@ pub(super) fn window_counts(
         }
         row
     };
-    let residues_for = |cells: &mut [u64], p: u64| -> Vec<u64> {
-        let mut table = Table { layout, p, cells };
-        table.build(weights);
+    let workers = threads.max(1);
+    let steps = plan(layout, weights);
+    // Zeroed allocation: the pages are mapped lazily, on first write.
+    let mut cells: Vec<u32> = vec![0; layout.words];
+    let mut residues: Vec<Vec<u32>> = Vec::with_capacity(primes.len());
+    for &p in &primes {
+        let p = p as u32;
+        build(layout, &steps, &mut cells, p, workers);
+        let table = Table {
+            layout,
+            p,
+            cells: &cells,
+        };
         let binom = binomials_mod(p);
-        let mut out = vec![0u64; n * n];
-        for (i, &w) in weights.iter().enumerate() {
-            for s in 0..n {
+        let member = |i: usize| -> Vec<u32> {
+            let w = weights[i];
+            let mut out = vec![0u32; n];
+            for (s, slot) in out.iter_mut().enumerate() {
                 let upper = thetas[s];
                 let lower = match thetas[s + 1] {
                     t if t == inf => continue,
@@ -441,48 +713,43 @@ pub(super) fn window_counts(
                     table.count_without(w, s, upper)
                 };
                 let lo = table.count_without(w, s, lower);
-                out[i * n + s] = add_mod(hi, p - lo, p) % p;
+                *slot = add_mod(hi, p - lo, p) % p;
             }
-        }
-        out
-    };
-    let threads = threads.clamp(1, primes.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut residues: Vec<Option<Vec<u64>>> = vec![None; primes.len()];
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    // Zeroed allocation: the pages are mapped lazily, on first write. The
-                    // caller keeps the tables alive at once within
-                    // `MODULAR_TOTAL_WORDS_LIMIT`.
-                    let mut cells: Vec<u64> = vec![0; layout.words];
-                    let mut done = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&p) = primes.get(k) else { break };
-                        done.push((k, residues_for(&mut cells, p)));
-                    }
-                    done
+            out
+        };
+        // Members dealt round-robin to the workers, reading the finished table.
+        let mut out = vec![0u32; n * n];
+        std::thread::scope(|scope| {
+            let member = &member;
+            let handles: Vec<_> = (1..workers.min(n.max(1)))
+                .map(|t| {
+                    scope.spawn(move || {
+                        (t..n)
+                            .step_by(workers)
+                            .map(|i| (i, member(i)))
+                            .collect::<Vec<_>>()
+                    })
                 })
-            })
-            .collect();
-        for worker in workers {
-            let done = worker
-                .join()
-                .map_err(|_| "a counting thread panicked".to_string())?;
-            for (k, v) in done {
-                residues[k] = Some(v);
+                .collect();
+            let mine: Vec<_> = (0..n).step_by(workers).map(|i| (i, member(i))).collect();
+            let mut place = |done: Vec<(usize, Vec<u32>)>| {
+                for (i, row) in done {
+                    out[i * n..(i + 1) * n].copy_from_slice(&row);
+                }
+            };
+            place(mine);
+            for h in handles {
+                match h.join() {
+                    Ok(done) => place(done),
+                    Err(_) => return Err("a counting thread panicked".to_string()),
+                }
             }
-        }
-        Ok::<(), String>(())
-    })?;
-    let residues: Vec<Vec<u64>> = residues
-        .into_iter()
-        .map(|r| r.ok_or_else(|| "a prime was not processed".to_string()))
-        .collect::<Result<_, _>>()?;
+            Ok(())
+        })?;
+        residues.push(out);
+    }
     Ok((0..n * n)
-        .map(|k| crt(&primes, residues.iter().map(|r| r[k])))
+        .map(|k| crt(&primes, residues.iter().map(|r| u64::from(r[k]))))
         .collect())
 }
 
@@ -537,6 +804,9 @@ mod tests {
         assert_eq!(ps[0], (1 << 62) - 57);
         let product: BigUint = ps.iter().map(|&p| BigUint::from(p)).product();
         assert!(product > bound);
+        // The IMF's bound, C(190, 95) < 2^186: six 31-bit primes.
+        let imf = (1..=95u32).fold(BigUint::one(), |b, k| b * (191 - k) / k);
+        assert_eq!(primes_above(&imf, 31).map(|ps| ps.len()), Some(6));
         assert_eq!(primes_above(&BigUint::from(106u32), 3), None);
         assert_eq!(primes_above(&BigUint::from(104u32), 3), Some(vec![7, 5, 3]));
     }
@@ -551,7 +821,7 @@ mod tests {
 
     #[test]
     fn add_mod_is_exact_near_the_top() {
-        let p = (1u64 << 62) - 57;
+        let p = (1u32 << 31) - 1;
         for (a, b) in [
             (p - 1, p - 1),
             (0, 0),
@@ -561,7 +831,7 @@ mod tests {
         ] {
             assert_eq!(
                 add_mod(a, b, p),
-                ((a as u128 + b as u128) % p as u128) as u64
+                ((u64::from(a) + u64::from(b)) % u64::from(p)) as u32
             );
         }
     }

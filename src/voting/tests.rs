@@ -579,6 +579,7 @@ fn a_table_over_the_memory_budget_is_not_built() {
         &rule,
         super::PowerBudget {
             max_memory: 1 << 20,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -594,5 +595,69 @@ fn a_table_over_the_memory_budget_is_not_built() {
     for (x, y) in lean.members.iter().zip(&full.members) {
         assert_eq!(x.swings, y.swings);
         assert_eq!(x.banzhaf, y.banzhaf);
+    }
+}
+
+/// The thread count never changes a result: the shared modular table (column stripes per
+/// worker, a barrier per row; in tests every row update wider than 8 cells is split) with
+/// 1, 2 and 3 workers, on random weighted bodies and rules on the head count and a weight,
+/// gives exactly what the big-integer table gives; and `--index banzhaf` (the weight-only
+/// table) gives the same swings.
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let mut rng = Rng::new(15);
+    for case in 0..24 {
+        let n = 8 + (rng.next_u31() % 40) as usize;
+        let modulus = 1 + rng.next_u31() % 60;
+        let weights: Vec<Vec<u64>> = (0..n).map(|_| vec![rng.next_u31() % modulus]).collect();
+        let percent = 30 + rng.next_u31() % 60;
+        let rule = if case % 3 == 0 {
+            Rule::And(vec![
+                share(Dim::Members, 50),
+                share(Dim::Weight(0), percent),
+            ])
+        } else {
+            share(Dim::Weight(0), percent)
+        };
+        let b = body(&["votes"], weights);
+        let exact = power_with(&b, &rule, Method::Table).unwrap();
+        for threads in [1, 2, 3] {
+            let budget = PowerBudget {
+                threads,
+                ..Default::default()
+            };
+            for bits in [31, 7] {
+                let p = super::power::power_with_in(
+                    &b,
+                    &rule,
+                    Method::Modular { prime_bits: bits },
+                    budget,
+                )
+                .unwrap();
+                assert_eq!(
+                    p.members, exact.members,
+                    "case {case}, {threads} threads, {bits}-bit"
+                );
+                assert_eq!(p.total_swings, exact.total_swings);
+            }
+            let banzhaf = power_within(
+                &b,
+                &rule,
+                PowerBudget {
+                    threads,
+                    index: IndexChoice::Banzhaf,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(banzhaf.shapley_shubik_error, Some(PowerError::NotRequested));
+            for (x, y) in banzhaf.members.iter().zip(&exact.members) {
+                assert_eq!(
+                    x.swings, y.swings,
+                    "case {case}, {threads} threads, Banzhaf only"
+                );
+                assert!(x.shapley_shubik.is_none());
+            }
+        }
     }
 }
