@@ -18,7 +18,7 @@ use super::wire::{
     TreatyOut,
 };
 use crate::model::Model;
-use crate::voting::PowerBudget;
+use crate::voting::{IndexChoice, PowerBudget};
 
 /// Bodies with more members than this get no power table in the page (`treaty power`
 /// computes them); the page says which were left out.
@@ -1140,6 +1140,8 @@ impl Page<'_> {
             };
             let budget = PowerBudget {
                 max_memory: POWER_MAX_MEMORY,
+                threads: 0,
+                index: IndexChoice::Both,
             };
             match for_body(self.model, bid, rid, budget) {
                 Ok(report) => reports.push((report, body.name.clone())),
