@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod loaded;
 pub mod margins;
+pub(crate) mod paint;
 pub mod power;
 pub mod repair;
 pub mod scenarios;
