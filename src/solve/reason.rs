@@ -283,8 +283,13 @@ fn chain(model: &Model, members: &[Vec<Atom>], facts: &[&Expr]) -> Option<String
                     (j != i || members.len() == 1) && lits(o).contains(&(var, !positive))
                 });
                 if other {
+                    let who = if members.len() == 1 {
+                        "which the item itself rules out"
+                    } else {
+                        "which another item rules out"
+                    };
                     return Some(format!(
-                        "by the facts, {} implies {}, which another item rules out",
+                        "by the facts, {} implies {}, {who}",
                         literal(model, start.0, start.1),
                         literal(model, var, positive)
                     ));
@@ -340,6 +345,20 @@ mod tests {
 
     fn le(v: VarId, c: i64) -> Expr {
         Expr::Cmp(CmpOp::Le, IntExpr::Var(v), IntExpr::Const(c))
+    }
+
+    #[test]
+    fn implication_facts_give_both_edges_and_or_reads_as_implication() {
+        let imp = Expr::Implies(Box::new(Expr::Var(0)), Box::new(Expr::Var(1)));
+        assert_eq!(
+            implication_edges(&imp),
+            vec![((0, true), (1, true)), ((1, false), (0, false))]
+        );
+        // not a or b  ==  a implies b
+        let or = Expr::Or(vec![Expr::Not(Box::new(Expr::Var(0))), Expr::Var(1)]);
+        assert_eq!(implication_edges(&or), implication_edges(&imp));
+        // Anything else gives no edge.
+        assert!(implication_edges(&Expr::Var(0)).is_empty());
     }
 
     #[test]
