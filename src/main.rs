@@ -66,6 +66,10 @@ enum Command {
         budget: Budget,
         #[command(flatten)]
         variant: Variant,
+        /// Show everything: decisions that can pass with no vote against, doc comments,
+        /// margins, the objections by red line, and dependencies met by parties alone.
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// Veto players, smallest blocking coalitions and blockers of every decision.
     Vetoes {
@@ -231,12 +235,26 @@ fn main() -> ExitCode {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    match run(cli.command, color) {
+    match run(cli.command, color, cli.color) {
         Ok(code) | Err(code) => code,
     }
 }
 
-fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
+/// Whether to colour the human report on stdout: `--color always|never`, else what
+/// anstream decides from `NO_COLOR`, `CLICOLOR_FORCE`, `CLICOLOR`, `TERM` and whether
+/// stdout is a terminal (so pipes and files stay plain).
+fn stdout_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => !matches!(
+            anstream::AutoStream::choice(&std::io::stdout()),
+            anstream::ColorChoice::Never
+        ),
+    }
+}
+
+fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, ExitCode> {
     only_check_formats(&command, color)?;
     match command {
         Command::Check {
@@ -246,7 +264,17 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             verify,
             budget,
             variant,
-        } => check(&files, format, list, verify, budget, &variant, color),
+            verbose,
+        } => {
+            let shown = Shown {
+                list,
+                style: report::check::Style {
+                    verbose,
+                    color: stdout_color(cli_color),
+                },
+            };
+            check(&files, format, shown, verify, budget, &variant, color)
+        }
         Command::Vetoes {
             files,
             format,
@@ -507,15 +535,22 @@ fn diff(
     })
 }
 
+/// What the human report of `check` shows: the `--list` listing first, and its style.
+struct Shown {
+    list: bool,
+    style: report::check::Style,
+}
+
 fn check(
     files: &[PathBuf],
     format: Format,
-    list: bool,
+    shown: Shown,
     verify: bool,
     budget: Budget,
     variant: &Variant,
     color: bool,
 ) -> Result<ExitCode, ExitCode> {
+    let Shown { list, style } = shown;
     let model = variant_of(load(files, color)?, variant, color)?;
     let analyses = analyse_all(&model, budget, color)?;
     if verify {
@@ -533,9 +568,12 @@ fn check(
     emit(&match format {
         Format::Human if list => {
             let listing = report::loaded::human(&model);
-            format!("{listing}\n{preface}{}", report::check::human(&doc))
+            format!(
+                "{listing}\n{preface}{}",
+                report::check::human_with(&doc, style)
+            )
         }
-        Format::Human => format!("{preface}{}", report::check::human(&doc)),
+        Format::Human => format!("{preface}{}", report::check::human_with(&doc, style)),
         Format::Json => json(&doc),
         Format::Html => report::html::page(&model, &doc),
         Format::Dot => report::dot::graph(&doc),

@@ -447,3 +447,51 @@ fn diff_exit_codes() {
     );
     assert_eq!(run(&["diff", old, new, "--rlimit", "1"]), Some(3));
 }
+
+/// The human report is coloured when asked (CLICOLOR_FORCE), never under NO_COLOR, and plain
+/// in a pipe otherwise; the text is the same once the escapes are stripped.
+#[test]
+fn the_report_is_coloured_only_when_asked() {
+    let run = |env: &[(&str, &str)]| {
+        let mut c = treaty();
+        c.args(["check", "tests/cases/analysis/guaranteed-open.treaty"])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR")
+            .env("TERM", "xterm-256color");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let plain = run(&[]);
+    assert!(!plain.contains('\u{1b}'), "escapes in a pipe: {plain}");
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(
+        forced.contains("\u{1b}[1m\u{1b}[31mINFEASIBLE\u{1b}[0m"),
+        "no colour under CLICOLOR_FORCE=1: {forced}"
+    );
+    let mut stripped = String::new();
+    let mut chars = forced.chars();
+    while let Some(ch) = chars.next() {
+        if ch == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            stripped.push(ch);
+        }
+    }
+    assert_eq!(stripped, plain);
+    let no_color = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(
+        !no_color.contains('\u{1b}'),
+        "escapes under NO_COLOR: {no_color}"
+    );
+    let dumb = run(&[("TERM", "dumb")]);
+    assert!(!dumb.contains('\u{1b}'));
+}

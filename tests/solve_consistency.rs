@@ -116,8 +116,12 @@ fn several_overlapping_conflicts_sorted_with_stable_ids() {
         r.conflicts[2].reason.as_deref(),
         Some("`q` cannot be both true and false")
     );
-    // 2x <= 14 is not a plain bound: no reason rather than a guess.
-    assert_eq!(r.conflicts[1].reason, None);
+    // 2x <= 14 is not a plain bound: no sentence about bounds, only the variable the
+    // items constrain together (a fact, not a guess).
+    assert_eq!(
+        r.conflicts[1].reason.as_deref(),
+        Some("the items constrain `x`, and no value of it satisfies them all")
+    );
 }
 
 #[test]

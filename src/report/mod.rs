@@ -9,6 +9,7 @@ pub mod dot;
 pub mod html;
 pub mod loaded;
 pub mod margins;
+pub(crate) mod paint;
 pub mod power;
 pub mod repair;
 pub mod scenarios;

@@ -425,6 +425,8 @@ pub struct ClauseOut {
     /// What it requires, in source order.
     #[serde(skip)]
     pub requires: Vec<RequirementOut>,
+    /// Its title, when it has one.
+    pub title: Option<String>,
 }
 
 /// Who must be won over to pass a blocked decision or clause (docs/semantics.md, "Winning
@@ -628,6 +630,7 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
                     .iter()
                     .map(|r| requirement(model, r))
                     .collect(),
+                title: model.clause(s.clause).title.clone(),
             })
             .collect(),
         vetoes_by_actor: a

@@ -51,7 +51,9 @@ pub struct Conflict {
     pub id: String,
     /// The members, in model order (clauses of the treaty, then red lines by position).
     pub items: Vec<ConflictItem>,
-    /// One sentence saying why, when it can be given cheaply and exactly.
+    /// One sentence saying why: exact when cheap (two bounds, a literal and its negation, a
+    /// chain through implications), else the variables its formulas constrain together.
+    /// Always set by the enumeration; an `Option` for the readers of older documents.
     pub reason: Option<String>,
     /// Indices into `Model::facts` of a minimal set of facts the conflict relies on (empty
     /// when the items contradict each other on their own), so that a report can show the
@@ -472,9 +474,17 @@ fn analyse(
             .filter_map(|m| index_of.get(m).map(|&i| items[i].formulas.clone()))
             .collect();
         let facts = facts_needed(&main, budget, &lowering, &formulas, &fact_exprs)?;
+        // Every conflict gets a reason: a sentence when a cheap exact one exists, else the
+        // variables its formulas constrain together.
+        let needed: Vec<&Expr> = facts
+            .iter()
+            .filter_map(|&f| fact_exprs.get(f).copied())
+            .collect();
+        let why = reason::explain(model, &formulas, &fact_exprs)
+            .unwrap_or_else(|| reason::shared(model, &formulas, &needed));
         conflicts.push(Conflict {
             id: format!("C{}", k + 1),
-            reason: reason::explain(model, &formulas, &fact_exprs),
+            reason: Some(why),
             items: members,
             facts,
             margins: Margins::default(),

@@ -1,7 +1,10 @@
 //! One-sentence reasons for conflicts, given only where they are cheap and exact: when two
 //! atoms (a bound on one integer variable, or a boolean variable and its negation), one from
 //! each member of the conflict (or one from its only member and one from it or a fact),
-//! contradict each other on their own. Everything else gets no reason rather than a guess.
+//! contradict each other on their own; or when a literal of one member leads, through facts
+//! of the form `a implies b` between literals, to the negation of a literal of another.
+//! Every other conflict gets `shared`: the variables its formulas constrain together, a
+//! statement of fact rather than a guess.
 
 use crate::model::{CmpOp, Expr, IntExpr, Model, VarId};
 
@@ -181,7 +184,7 @@ pub(crate) fn explain(model: &Model, members: &[Vec<&Expr>], facts: &[&Expr]) ->
             out
         })
         .collect();
-    match member_atoms.as_slice() {
+    let direct = match member_atoms.as_slice() {
         [only] => {
             let mut fact_atoms = Vec::new();
             facts.iter().for_each(|e| atoms(e, &mut fact_atoms));
@@ -205,7 +208,135 @@ pub(crate) fn explain(model: &Model, members: &[Vec<&Expr>], facts: &[&Expr]) ->
             None
         }
         _ => None,
+    };
+    direct.or_else(|| chain(model, &member_atoms, facts))
+}
+
+/// `x` or `not x`.
+fn literal(model: &Model, var: VarId, positive: bool) -> String {
+    let name = crate::model::names::var_name(model, var);
+    if positive {
+        format!("`{name}`")
+    } else {
+        format!("`not {name}`")
     }
+}
+
+/// A fact of the form `a implies b` between literals (or `a or b`, read as `not a implies
+/// b`), as its two edges `a -> b` and `not b -> not a`.
+fn implication_edges(e: &Expr) -> Vec<((VarId, bool), (VarId, bool))> {
+    let lit = |e: &Expr| match e {
+        Expr::Var(v) => Some((*v, true)),
+        Expr::Not(inner) => match inner.as_ref() {
+            Expr::Var(v) => Some((*v, false)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let pair = match e {
+        Expr::Implies(a, b) => lit(a).zip(lit(b)),
+        Expr::Or(es) if es.len() == 2 => {
+            lit(&es[0]).zip(lit(&es[1])).map(|((v, p), b)| ((v, !p), b))
+        }
+        _ => None,
+    };
+    match pair {
+        Some((a, b)) => vec![(a, b), ((b.0, !b.1), (a.0, !a.1))],
+        None => Vec::new(),
+    }
+}
+
+/// A chain through the facts: a literal `from` of one member that, by facts of the form `a
+/// implies b`, forces a literal whose negation another member (or the same, for a conflict of
+/// one item) requires. Breadth first, so the chain found is a shortest one.
+fn chain(model: &Model, members: &[Vec<Atom>], facts: &[&Expr]) -> Option<String> {
+    let edges: Vec<((VarId, bool), (VarId, bool))> =
+        facts.iter().flat_map(|e| implication_edges(e)).collect();
+    if edges.is_empty() {
+        return None;
+    }
+    let lits = |atoms: &[Atom]| -> Vec<(VarId, bool)> {
+        atoms
+            .iter()
+            .filter_map(|a| match *a {
+                Atom::Lit { var, positive } => Some((var, positive)),
+                Atom::Bound { .. } => None,
+            })
+            .collect()
+    };
+    for (i, m) in members.iter().enumerate() {
+        for start in lits(m) {
+            // Breadth-first reach from `start`, in edge order (deterministic).
+            let mut reached = vec![start];
+            let mut k = 0;
+            while k < reached.len() {
+                let at = reached[k];
+                for &(a, b) in &edges {
+                    if a == at && !reached.contains(&b) {
+                        reached.push(b);
+                    }
+                }
+                k += 1;
+            }
+            for &(var, positive) in &reached[1..] {
+                let other = members.iter().enumerate().any(|(j, o)| {
+                    (j != i || members.len() == 1) && lits(o).contains(&(var, !positive))
+                });
+                if other {
+                    let who = if members.len() == 1 {
+                        "which the item itself rules out"
+                    } else {
+                        "which another item rules out"
+                    };
+                    return Some(format!(
+                        "by the facts, {} implies {}, {who}",
+                        literal(model, start.0, start.1),
+                        literal(model, var, positive)
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The reason of last resort, always available: the variables that the conflict's formulas
+/// (`members`, each a member's conjunction, and the facts it relies on) constrain together,
+/// those that appear in at least two of them (or every variable, when none is shared).
+pub(crate) fn shared(model: &Model, members: &[Vec<&Expr>], facts: &[&Expr]) -> String {
+    let formulas: Vec<Vec<VarId>> = members
+        .iter()
+        .map(|fs| super::consistency::vars_of(fs))
+        .chain(facts.iter().map(|e| super::consistency::vars_of(&[*e])))
+        .collect();
+    let mut all: Vec<VarId> = formulas.iter().flatten().copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    let shared: Vec<VarId> = all
+        .iter()
+        .copied()
+        .filter(|v| formulas.iter().filter(|f| f.contains(v)).count() >= 2)
+        .collect();
+    let vars = if shared.is_empty() { all } else { shared };
+    let names: Vec<String> = vars
+        .iter()
+        .map(|&v| format!("`{}`", crate::model::names::var_name(model, v)))
+        .collect();
+    let who = match (members.len(), facts.is_empty()) {
+        (1, true) => "the item's formulas constrain",
+        (1, false) => "the item and the facts constrain",
+        (_, true) => "the items constrain",
+        (_, false) => "the items and the facts constrain",
+    };
+    let which = match names.as_slice() {
+        [] => "no variable, and are false as written".to_string(),
+        [one] => format!("{one}, and no value of it satisfies them all"),
+        _ => format!(
+            "{} together, and no values satisfy them all",
+            names.join(", ")
+        ),
+    };
+    format!("{who} {which}")
 }
 
 #[cfg(test)]
@@ -214,6 +345,20 @@ mod tests {
 
     fn le(v: VarId, c: i64) -> Expr {
         Expr::Cmp(CmpOp::Le, IntExpr::Var(v), IntExpr::Const(c))
+    }
+
+    #[test]
+    fn implication_facts_give_both_edges_and_or_reads_as_implication() {
+        let imp = Expr::Implies(Box::new(Expr::Var(0)), Box::new(Expr::Var(1)));
+        assert_eq!(
+            implication_edges(&imp),
+            vec![((0, true), (1, true)), ((1, false), (0, false))]
+        );
+        // not a or b  ==  a implies b
+        let or = Expr::Or(vec![Expr::Not(Box::new(Expr::Var(0))), Expr::Var(1)]);
+        assert_eq!(implication_edges(&or), implication_edges(&imp));
+        // Anything else gives no edge.
+        assert!(implication_edges(&Expr::Var(0)).is_empty());
     }
 
     #[test]
