@@ -102,10 +102,7 @@ pub fn text_outcome(display: &str, text: String) -> Outcome {
             formatted: new,
         },
         Err(diags) => Outcome::Broken {
-            file: SourceFile {
-                display: display.to_string(),
-                text,
-            },
+            file: SourceFile::new(display, text),
             diags,
         },
     }
@@ -114,10 +111,7 @@ pub fn text_outcome(display: &str, text: String) -> Outcome {
 fn unreadable(display: String, why: &str) -> Outcome {
     let d = Diagnostic::bare(format!("the file `{display}` {why}"));
     Outcome::Broken {
-        file: SourceFile {
-            display,
-            text: String::new(),
-        },
+        file: SourceFile::new(display, String::new()),
         diags: vec![d],
     }
 }

@@ -234,10 +234,7 @@ impl Loader {
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 // The lossy text has U+FFFD (3 bytes) where the bad bytes were; valid_up_to
                 // is the same offset in both.
-                self.files.push(SourceFile {
-                    display: display.to_string(),
-                    text,
-                });
+                self.files.push(SourceFile::new(display, text));
                 self.diagnostics.push(
                     Diagnostic::error(
                         format!("`{display}` is not valid UTF-8 (byte {bad})"),
@@ -255,10 +252,7 @@ impl Loader {
                 return None;
             }
         };
-        self.files.push(SourceFile {
-            display: display.to_string(),
-            text,
-        });
+        self.files.push(SourceFile::new(display, text));
         let (ast, diags) = parse_source(&self.files[file].text, file);
         self.diagnostics.extend(diags);
         let ast = ast?;

@@ -94,10 +94,7 @@ pub struct Builder {
 impl Builder {
     pub fn new(file: &str) -> Builder {
         let model = Model {
-            files: vec![SourceFile {
-                display: file.to_string(),
-                text: String::new(),
-            }],
+            files: vec![SourceFile::new(file, "")],
             ..Model::default()
         };
         Builder {
@@ -278,7 +275,8 @@ impl Builder {
     }
 
     pub fn build(mut self) -> Model {
-        self.model.files[0].text = self.text;
+        let display = std::mem::take(&mut self.model.files[0].display);
+        self.model.files[0] = SourceFile::new(display, self.text);
         self.model
     }
 }

@@ -421,10 +421,7 @@ mod tests {
     use crate::model::Span;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            display: "t.treaty".into(),
-            text: text.into(),
-        }
+        SourceFile::new("t.treaty", text)
     }
 
     fn at(start: usize, end: usize) -> Loc {

@@ -28,7 +28,7 @@
 use std::collections::BTreeMap;
 
 use z3::ast::Bool;
-use z3::{Config, Solver};
+use z3::Solver;
 
 use super::guarantee::{self, ViolatedGuarantee};
 use super::lower::Lowering;
@@ -120,10 +120,27 @@ pub fn check_consistency(
     if treaty.index() >= model.treaties.len() {
         return Err(SolveError::NoSuchTreaty(treaty));
     }
+    // No formula at all (no fact, no clause or red line with one, no guaranteed line):
+    // nothing for a solver to decide, and no Z3 context is made (starting one costs more
+    // than the rest of a small run). This is the report `analyse` gives on such a model.
+    if model.facts.is_empty() && soft_items(model, treaty).is_empty() && !guarantee::any(model) {
+        return Ok(ConsistencyReport {
+            treaty,
+            facts_contradiction: None,
+            conflicts: Vec::new(),
+            truncated: false,
+            self_contradictory: false,
+            contradictory: Vec::new(),
+            violated: Vec::new(),
+            objections: BTreeMap::new(),
+            witness: Some(Vec::new()),
+            violated_guarantees: Vec::new(),
+        });
+    }
     // A fresh context per analysis: Z3's choices depend on the context's history, and the
     // output must not depend on what ran before.
     let budget = Budget::new(options.timeout_ms, options.rlimit);
-    let cfg = Config::new();
+    let cfg = budget.config();
     let mut report = z3::with_z3_config(&cfg, || {
         analyse(model, treaty, options, &budget).map_err(SolveError::from)
     })?;
@@ -131,7 +148,7 @@ pub fn check_consistency(
         // Another fresh context, so that the counterexamples do not depend on how far the
         // enumeration of conflicts went (`--max-conflicts`).
         let mut found = Vec::new();
-        let r = z3::with_z3_config(&Config::new(), || {
+        let r = z3::with_z3_config(&budget.config(), || {
             guarantee::check(model, treaty, &budget, &mut found)
         });
         r.map_err(|e| SolveError::from(with_listed(model, &report, &found, e)))?;
@@ -140,7 +157,7 @@ pub fn check_consistency(
     if options.margins && !report.conflicts.is_empty() {
         // Last, in a fresh context of its own: a margin the budget does not cover is
         // `Unknown`, and the verdict above never waits on one.
-        z3::with_z3_config(&Config::new(), || {
+        z3::with_z3_config(&budget.config(), || {
             margins::fill(model, &budget, &mut report.conflicts)
         })
         .map_err(SolveError::from)?;
@@ -473,14 +490,30 @@ fn analyse(
             .iter()
             .filter_map(|m| index_of.get(m).map(|&i| items[i].formulas.clone()))
             .collect();
-        let facts = facts_needed(&main, budget, &lowering, &formulas, &fact_exprs)?;
+        // Only the facts of the conflict's own variable component can be needed: facts
+        // elsewhere share no variable with it (and hold together), so they never belong to
+        // a minimal set. Asking with every fact would make this step O(conflicts x facts).
+        let root = formulas
+            .iter()
+            .flatten()
+            .find_map(|e| vars_of(&[*e]).first().copied())
+            .map(|v| part.find(v));
+        let own: &[usize] = root
+            .and_then(|r| facts_by_root.get(&r))
+            .map_or(&[][..], |v| v.as_slice());
+        let facts = facts_needed(&main, budget, &lowering, &formulas, &fact_exprs, own)?;
         // Every conflict gets a reason: a sentence when a cheap exact one exists, else the
         // variables its formulas constrain together.
         let needed: Vec<&Expr> = facts
             .iter()
             .filter_map(|&f| fact_exprs.get(f).copied())
             .collect();
-        let why = reason::explain(model, &formulas, &fact_exprs)
+        // Facts outside the component share no variable, so they cannot be in a chain.
+        let own_exprs: Vec<&Expr> = own
+            .iter()
+            .filter_map(|&f| fact_exprs.get(f).copied())
+            .collect();
+        let why = reason::explain(model, &formulas, &own_exprs)
             .unwrap_or_else(|| reason::shared(model, &formulas, &needed));
         conflicts.push(Conflict {
             id: format!("C{}", k + 1),
@@ -672,36 +705,41 @@ fn facts_contradiction(
     lowering: &Lowering,
     facts: &[&Expr],
 ) -> Result<Option<Vec<usize>>, Abort> {
-    minimal_facts(main, budget, lowering, &[], facts)
+    let all: Vec<usize> = (0..facts.len()).collect();
+    minimal_facts(main, budget, lowering, &[], facts, &all)
 }
 
 /// A minimal set of facts (indices) that a conflict relies on: with its items' formulas
-/// they are unsatisfiable. Empty when the items contradict each other on their own.
+/// they are unsatisfiable. Empty when the items contradict each other on their own. `own`:
+/// the facts of the conflict's variable component (ascending), the only ones looked at.
 fn facts_needed(
     main: &Solver,
     budget: &Budget,
     lowering: &Lowering,
     formulas: &[Vec<&Expr>],
     facts: &[&Expr],
+    own: &[usize],
 ) -> Result<Vec<usize>, Abort> {
     let hard: Vec<&Expr> = formulas.iter().flatten().copied().collect();
-    minimal_facts(main, budget, lowering, &hard, facts)?.ok_or_else(|| {
+    minimal_facts(main, budget, lowering, &hard, facts, own)?.ok_or_else(|| {
         // The conflict was found unsatisfiable with every fact of its component, so this
         // is a broken invariant, not a verdict.
         Abort::Internal("a conflict is satisfiable with every fact".into())
     })
 }
 
-/// With `hard` asserted, `None` when `hard` and all `facts` are satisfiable together, else
-/// a minimal subset of the facts that is not (unsat core, then deletion in fact order).
+/// With `hard` asserted, `None` when `hard` and the facts `among` (ascending indices into
+/// `facts`) are satisfiable together, else a minimal subset of them that is not (unsat
+/// core, then deletion in fact order).
 fn minimal_facts(
     main: &Solver,
     budget: &Budget,
     lowering: &Lowering,
     hard: &[&Expr],
     facts: &[&Expr],
+    among: &[usize],
 ) -> Result<Option<Vec<usize>>, Abort> {
-    if facts.is_empty() && hard.is_empty() {
+    if among.is_empty() && hard.is_empty() {
         return Ok(None);
     }
     main.push();
@@ -711,21 +749,26 @@ fn minimal_facts(
                 .all(hard)
                 .map_err(|e| Abort::Internal(e.to_string()))?,
         );
-        let lits: Vec<Bool> = (0..facts.len())
-            .map(|i| Bool::new_const(format!("fact{i}")))
-            .collect();
-        for (lit, e) in lits.iter().zip(facts) {
+        // `lits[i]` is the literal of fact `i` (named after its index in `facts`); only
+        // the facts `among` get one.
+        let mut lits: BTreeMap<usize, Bool> = BTreeMap::new();
+        for &i in among {
+            let Some(e) = facts.get(i) else {
+                return Err(Abort::Internal(format!("no fact {i}")));
+            };
+            let lit = Bool::new_const(format!("fact{i}"));
             let body = lowering
                 .bool(e)
                 .map_err(|e| Abort::Internal(e.to_string()))?;
             main.assert(lit.implies(&body));
+            lits.insert(i, lit);
         }
         let query = |set: &[usize]| -> Result<Option<Vec<usize>>, Abort> {
-            let a: Vec<Bool> = set.iter().map(|&i| lits[i].clone()).collect();
+            let a: Vec<Bool> = set.iter().filter_map(|i| lits.get(i).cloned()).collect();
             let q = || {
                 if !hard.is_empty() {
                     "which facts a conflict relies on".to_string()
-                } else if set.len() == facts.len() {
+                } else if set.len() == among.len() {
                     "whether the facts are consistent".to_string()
                 } else {
                     format!("whether {} of the facts are consistent", set.len())
@@ -738,14 +781,13 @@ fn minimal_facts(
                     Ok(Some(
                         set.iter()
                             .copied()
-                            .filter(|&i| core.iter().any(|c| c == &lits[i]))
+                            .filter(|i| lits.get(i).is_some_and(|l| core.iter().any(|c| c == l)))
                             .collect(),
                     ))
                 }
             }
         };
-        let all: Vec<usize> = (0..facts.len()).collect();
-        let Some(core) = query(&all)? else {
+        let Some(core) = query(among)? else {
             return Ok(None);
         };
         shrink_by_deletion(core, query).map(Some)

@@ -27,12 +27,12 @@
 //!   range; the pairs stop there and say so. Every cut of a list is said (`literals_cut`,
 //!   `joint_cut`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use z3::ast::{Bool, Int};
 use z3::{Optimize, Params, SatResult, Solver};
 
-use super::consistency::{vars_of, Conflict};
+use super::consistency::{vars_of, Conflict, Partition};
 use super::lower::Lowering;
 use super::query::{Abort, Answer, Budget};
 use crate::budget::GaveUp;
@@ -128,10 +128,67 @@ pub(super) fn fill(
 ) -> Result<(), Abort> {
     let mut lowering = Lowering::new(model);
     let holes = [lowering.push_int("margin/p"), lowering.push_int("margin/q")];
+    let facts = FactComponents::of(model);
     for c in conflicts.iter_mut() {
-        c.margins = of_conflict(model, &lowering, holes, budget, c)?;
+        c.margins = of_conflict(model, &lowering, holes, budget, c, &facts)?;
     }
     Ok(())
+}
+
+/// The facts grouped by the variable components the facts alone make (union-find over the
+/// variables of each fact), so that the facts a conflict's formulas reach are found
+/// without scanning every fact for every conflict.
+struct FactComponents {
+    /// The variables of each fact.
+    vars: Vec<Vec<usize>>,
+    /// The component (its root variable) of each variable.
+    root: Vec<usize>,
+    /// Root of a component -> its facts, ascending.
+    by_root: BTreeMap<usize, Vec<usize>>,
+}
+
+impl FactComponents {
+    fn of(model: &Model) -> FactComponents {
+        let vars: Vec<Vec<usize>> = model
+            .facts
+            .iter()
+            .map(|f| vars_of(&[&f.formula.expr]))
+            .collect();
+        let mut part = Partition::new(model.vars.len());
+        for vs in &vars {
+            part.union_all(vs);
+        }
+        let root: Vec<usize> = (0..model.vars.len()).map(|v| part.find(v)).collect();
+        let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (f, vs) in vars.iter().enumerate() {
+            if let Some(r) = vs.first().and_then(|&v| root.get(v)) {
+                by_root.entry(*r).or_default().push(f);
+            }
+        }
+        FactComponents {
+            vars,
+            root,
+            by_root,
+        }
+    }
+
+    /// The facts that share a variable with `vars`, directly or through other facts,
+    /// ascending: every fact the fixed point in `of_conflict` can take.
+    fn reachable(&self, vars: &BTreeSet<usize>) -> Vec<usize> {
+        let roots: BTreeSet<usize> = vars
+            .iter()
+            .filter_map(|&v| self.root.get(v))
+            .copied()
+            .collect();
+        let mut out: Vec<usize> = roots
+            .iter()
+            .filter_map(|r| self.by_root.get(r))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out
+    }
 }
 
 // ------------------------------------------------------------------ where literals are written
@@ -245,6 +302,7 @@ fn of_conflict(
     holes: [usize; 2],
     budget: &Budget,
     conflict: &Conflict,
+    components: &FactComponents,
 ) -> Result<Margins, Abort> {
     let owners: Vec<Owner> = conflict
         .items
@@ -284,16 +342,21 @@ fn of_conflict(
     // The other facts of the conflict's variable component (to a fixed point).
     let mut vars: BTreeSet<usize> = vars_of(&formulas).into_iter().collect();
     let mut taken: BTreeSet<usize> = conflict.facts.iter().copied().collect();
+    // Only the facts of the components `vars` touches can join, so the fixed point walks
+    // those (in fact order, as a walk over every fact would) and nothing else.
+    let candidates = components.reachable(&vars);
     loop {
         let mut grew = false;
-        for (i, fact) in model.facts.iter().enumerate() {
+        for &i in &candidates {
             if taken.contains(&i) {
                 continue;
             }
-            let fv = vars_of(&[&fact.formula.expr]);
+            let (Some(fact), Some(fv)) = (model.facts.get(i), components.vars.get(i)) else {
+                continue;
+            };
             if fv.iter().any(|v| vars.contains(v)) {
                 taken.insert(i);
-                vars.extend(fv);
+                vars.extend(fv.iter().copied());
                 formulas.push(&fact.formula.expr);
                 grew = true;
             }

@@ -7,7 +7,7 @@
 //! "gave up", never an answer.
 
 use z3::ast::Bool;
-use z3::{Config, Solver};
+use z3::Solver;
 
 use super::lower::Lowering;
 use super::query::{shrink_by_deletion, Budget, ItemSolver};
@@ -30,9 +30,9 @@ pub fn precondition_holds(
     when: &Expr,
     options: &Options,
 ) -> Result<PreconditionCheck, SolveError> {
-    let cfg = Config::new();
+    let budget = Budget::new(options.timeout_ms, options.rlimit);
+    let cfg = budget.config();
     z3::with_z3_config(&cfg, || {
-        let budget = Budget::new(options.timeout_ms, options.rlimit);
         let lowering = Lowering::new(model);
         let solver = Solver::new();
         budget.configure(&solver);

@@ -1,10 +1,11 @@
 //! Running one solver query under the analysis budget. Z3's `unknown` never leaves this
 //! module as an answer: it becomes `Abort::GaveUp`, naming the query in words.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use z3::ast::Bool;
-use z3::{Params, SatResult, Solver};
+use z3::{Config, Params, SatResult, Solver};
 
 use crate::budget::GaveUp;
 
@@ -26,16 +27,49 @@ pub(crate) enum Abort {
 
 /// The budget of one analysis: a wall-clock deadline over all its queries, and Z3's
 /// deterministic resource limit on each query.
+///
+/// Setting a solver's parameters is dear in Z3 (it validates them against every parameter
+/// the solver knows, about as much work as a small query), so the timeout is not set on
+/// every query: a context made by `Budget::config` gives every solver in it the time left
+/// when it was made, and a query re-sets its solver's timeout only once less than 90% of
+/// that is left. A query may thus run past the deadline by at most a tenth of the budget.
 pub(crate) struct Budget {
     deadline: Option<Instant>,
     rlimit: Option<u64>,
+    /// The timeout (ms) of the context made last by `config`; 0: none made.
+    context_timeout: AtomicU64,
 }
 
 impl Budget {
     pub(crate) fn new(timeout_ms: Option<u64>, rlimit: Option<u64>) -> Budget {
         let deadline = timeout_ms
             .and_then(|ms| Instant::now().checked_add(std::time::Duration::from_millis(ms)));
-        Budget { deadline, rlimit }
+        Budget {
+            deadline,
+            rlimit,
+            context_timeout: AtomicU64::new(0),
+        }
+    }
+
+    /// What is left of the wall-clock budget, in milliseconds, if there is a deadline.
+    fn left_ms(&self) -> Option<u64> {
+        self.deadline.map(|d| {
+            u64::try_from(d.saturating_duration_since(Instant::now()).as_millis())
+                .unwrap_or(u64::MAX)
+        })
+    }
+
+    /// The configuration of a fresh context for this budget: with a deadline, every
+    /// solver made in it times out after what is left of the budget now. Only solvers of
+    /// the context made last by this call may be checked with this budget.
+    pub(crate) fn config(&self) -> Config {
+        let mut cfg = Config::new();
+        if let Some(left) = self.left_ms() {
+            let ms = clamp_u32(left.max(1));
+            cfg.set_timeout_msec(u64::from(ms));
+            self.context_timeout.store(u64::from(ms), Ordering::Relaxed);
+        }
+        cfg
     }
 
     /// Applies the per-query limits to a new solver.
@@ -51,11 +85,7 @@ impl Budget {
     /// What is left of the wall-clock budget, in milliseconds (`None`: no deadline), and
     /// the per-query resource limit: for an `Optimize`, which `check` does not take.
     pub(crate) fn limits(&self) -> (Option<u64>, Option<u64>) {
-        let left = self.deadline.map(|d| {
-            u64::try_from(d.saturating_duration_since(Instant::now()).as_millis())
-                .unwrap_or(u64::MAX)
-        });
-        (left, self.rlimit)
+        (self.left_ms(), self.rlimit)
     }
 
     /// Checks `solver` under `assumptions`. `query` names the question for a report.
@@ -65,20 +95,18 @@ impl Budget {
         assumptions: &[Bool],
         query: &dyn Fn() -> String,
     ) -> Result<Answer, Abort> {
-        if let Some(deadline) = self.deadline {
-            // The wall clock covers the whole analysis: give each query what is left.
-            let left = deadline
-                .saturating_duration_since(Instant::now())
-                .as_millis();
+        if let Some(left) = self.left_ms() {
+            // The wall clock covers the whole analysis: give each query what is left (the
+            // context's timeout while it is within a tenth of that).
             if left == 0 {
                 return Err(Abort::GaveUp(GaveUp::new(query(), "timeout")));
             }
-            let mut p = Params::new();
-            p.set_u32(
-                "timeout",
-                clamp_u32(u64::try_from(left).unwrap_or(u64::MAX)),
-            );
-            solver.set_params(&p);
+            let context = self.context_timeout.load(Ordering::Relaxed);
+            if context == 0 || u128::from(left) * 10 < u128::from(context) * 9 {
+                let mut p = Params::new();
+                p.set_u32("timeout", clamp_u32(left));
+                solver.set_params(&p);
+            }
         }
         match solver.check_assumptions(assumptions) {
             SatResult::Sat => Ok(Answer::Sat),

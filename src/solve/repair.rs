@@ -39,7 +39,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use z3::ast::Bool;
-use z3::{Config, Solver};
+use z3::Solver;
 
 use super::consistency::{describe_set, soft_items, vars_of, Kind, Partition, SoftItem};
 use super::guarantee::guaranteed_lines;
@@ -82,7 +82,7 @@ pub fn minimal_repairs(
         return Err(SolveError::NoSuchTreaty(treaty));
     }
     let budget = Budget::new(options.timeout_ms, options.rlimit);
-    z3::with_z3_config(&Config::new(), || {
+    z3::with_z3_config(&budget.config(), || {
         enumerate(model, treaty, &budget, max).map_err(SolveError::from)
     })
 }

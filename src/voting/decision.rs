@@ -511,13 +511,24 @@ fn min_change(
     if !reached(&all) {
         return Ok(None);
     }
-    // top[a][p][r]: the r largest changes to atom a among order[p..]. Per position only
-    // while the tables stay small (they hold `atoms * m^2 / 2` numbers); else one global
-    // row, a weaker bound, still admissible.
+    // When an atom's changes do not grow along `order` (the usual case: candidates are
+    // sorted heaviest first, and a head count changes by one each), the r largest among
+    // order[p..] are the next r, so the bound is a difference of prefix sums: exact per
+    // position, O(m) to build, whatever the size of the body.
+    let prefix: Vec<Option<Vec<i128>>> = change
+        .iter()
+        .map(|c| c.windows(2).all(|w| w[0] >= w[1]).then(|| prefix_sums(c)))
+        .collect();
+    // top[a][p][r]: the r largest changes to atom a among order[p..], for the other atoms.
+    // Per position only while the tables stay small (they hold `atoms * m^2 / 2` numbers);
+    // else one global row, a weaker bound, still admissible.
     let tabled = m <= TABLE_LIMIT && atoms.saturating_mul(m).saturating_mul(m) / 2 <= TABLE_ENTRIES;
     let top: Vec<Vec<Vec<i128>>> = (0..atoms)
         .map(|a| {
             let mut rows = Vec::new();
+            if prefix[a].is_some() {
+                return rows;
+            }
             if tabled {
                 let mut sorted: Vec<i128> = Vec::with_capacity(m);
                 for p in (0..m).rev() {
@@ -539,6 +550,7 @@ fn min_change(
         game,
         order: &order,
         top: &top,
+        prefix: &prefix,
         tabled,
         sign,
         goal,
@@ -577,6 +589,9 @@ struct Search<'a> {
     game: &'a BallotGame,
     order: &'a [&'a (usize, Vec<Ballot>)],
     top: &'a [Vec<Vec<i128>>],
+    /// Per atom whose changes do not grow along `order`: their prefix sums (then `top` has
+    /// no rows for it).
+    prefix: &'a [Option<Vec<i128>>],
     tabled: bool,
     /// -1: switches lower the atoms (`Fail`); 1: they raise them (`Pass`).
     sign: i128,
@@ -621,8 +636,14 @@ impl Search<'_> {
                 .iter()
                 .enumerate()
                 .map(|(a, &v)| {
-                    let t = &self.top[a][row];
-                    v + self.sign * t[slots.min(t.len() - 1)]
+                    let most = match &self.prefix[a] {
+                        Some(p) => p[(q + slots).min(p.len() - 1)] - p[q],
+                        None => {
+                            let t = &self.top[a][row];
+                            t[slots.min(t.len() - 1)]
+                        }
+                    };
+                    v + self.sign * most
                 })
                 .collect();
             if !self.reached(&optimistic) {

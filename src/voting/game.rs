@@ -92,6 +92,26 @@ impl Game {
         self.formula.eval(&sums)
     }
 
+    /// The members in every winning coalition (empty when even everyone together loses):
+    /// those whose leaving the grand coalition makes it lose. The grand coalition's sums
+    /// are computed once and each member is tested by subtracting its weights, so this is
+    /// `O(n * axes)`, where a `wins` call per member would be `O(n^2 * axes)`.
+    pub(crate) fn vetoers(&self) -> Vec<usize> {
+        let all: Vec<u64> = self.weights.iter().map(|ws| ws.iter().sum()).collect();
+        if !self.formula.eval(&all) {
+            return Vec::new();
+        }
+        let mut without = all.clone();
+        (0..self.n)
+            .filter(|&i| {
+                for (a, ws) in self.weights.iter().enumerate() {
+                    without[a] = all[a] - ws.get(i).copied().unwrap_or(0);
+                }
+                !self.formula.eval(&without)
+            })
+            .collect()
+    }
+
     /// The axis of the head count, if the formula uses it.
     pub(crate) fn members_axis(&self) -> Option<usize> {
         self.axes.iter().position(|a| *a == Axis::Dim(Dim::Members))

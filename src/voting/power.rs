@@ -243,21 +243,8 @@ fn power_with_budget(
             body.id
         )));
     }
-    let all = vec![true; n];
-    let vetoers: Vec<usize> = if game.wins(&all) {
-        let mut v = Vec::new();
-        let mut trial = all.clone();
-        for i in 0..n {
-            trial[i] = false;
-            if !game.wins(&trial) {
-                v.push(i);
-            }
-            trial[i] = true;
-        }
-        v
-    } else {
-        Vec::new()
-    };
+    // O(n): the grand coalition's sums once, each member by subtraction.
+    let vetoers = game.vetoers();
     let mut counts = compute(&game, &vetoers, strategy, budget)?;
     match budget.index {
         IndexChoice::Banzhaf => counts.ss_numerators = Err(PowerError::NotRequested),

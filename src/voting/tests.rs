@@ -151,6 +151,27 @@ proptest! {
         }
     }
 
+    /// `Game::vetoers` (sums once, each member by subtraction) against a `wins` call per
+    /// member, as the definition reads.
+    #[test]
+    fn vetoers_by_subtraction_agree_with_wins((body, rule, _votes) in arb_case(8)) {
+        let game = Game::new(&body, &rule).unwrap();
+        let n = body.members.len();
+        let all = vec![true; n];
+        let expected: Vec<usize> = if game.wins(&all) {
+            (0..n)
+                .filter(|&i| {
+                    let mut trial = all.clone();
+                    trial[i] = false;
+                    !game.wins(&trial)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        prop_assert_eq!(game.vetoers(), expected);
+    }
+
     #[test]
     fn power_matches_brute_force((body, rule, _votes) in arb_case(12)) {
         let (swings, ss) = brute_power(&body, &rule);
