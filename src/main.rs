@@ -32,6 +32,16 @@ enum Color {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 (`check` only): conflicts, blocked clauses and load errors as results.
+    Sarif,
+}
+
+/// The formats of `treaty test`.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum TestFormat {
+    Human,
+    Json,
+    Junit,
 }
 
 #[derive(Subcommand)]
@@ -91,6 +101,9 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         budget: Budget,
+        /// `json` (docs/json.md) or `junit` (JUnit XML) print one document at the end.
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
     },
     /// The semantic difference between two drafts (exit 1 when NEW is worse).
     Diff {
@@ -134,6 +147,11 @@ enum Command {
         max_repairs: usize,
         #[command(flatten)]
         budget: Budget,
+    },
+    /// The JSON Schema of a JSON document the tool prints (docs/schema/DOC.json).
+    Schema {
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(report::schema::DOCS.map(|(n, _)| n)))]
+        doc: String,
     },
 }
 
@@ -229,6 +247,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
                     report::check::vetoes_human(&doc)
                 ),
                 Format::Json => json(&doc),
+                Format::Sarif => return Err(sarif_only(color)),
             })?;
             Ok(findings_code(&model, &analyses, color))
         }
@@ -254,6 +273,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             emit(&match format {
                 Format::Human => report::scenarios::human(&doc),
                 Format::Json => json(&doc),
+                Format::Sarif => return Err(sarif_only(color)),
             })?;
             let undecided =
                 !base.undecided.is_empty() || runs.iter().any(|r| !r.analyses.undecided.is_empty());
@@ -291,10 +311,15 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             emit(&match format {
                 Format::Human => report::power::render_power_text(&wire),
                 Format::Json => json(&wire),
+                Format::Sarif => return Err(sarif_only(color)),
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Test { paths, budget } => test(&paths, budget, color),
+        Command::Test {
+            paths,
+            budget,
+            format,
+        } => test(&paths, budget, color, format),
         Command::Diff {
             old,
             new,
@@ -315,7 +340,26 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             max_repairs,
             budget,
         } => repair(&file, format, treaty.as_deref(), max_repairs, budget, color),
+        Command::Schema { doc } => {
+            let text = report::schema::schema(&doc).ok_or(ExitCode::from(2))?;
+            emit(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// `--format sarif` on a command other than `check`: a usage error.
+fn sarif_only(color: bool) -> ExitCode {
+    fail(
+        &Diagnostic::bare("`--format sarif` is only for `treaty check`"),
+        color,
+        2,
+    )
+}
+
+/// The directory relative file URIs of SARIF are resolved against.
+fn sarif_cwd() -> Option<PathBuf> {
+    std::env::current_dir().ok()
 }
 
 /// `treaty diff`: each file loaded and its treaty analysed on its own, then compared.
@@ -363,6 +407,7 @@ fn diff(
     emit(&match format {
         Format::Human => report::diff::human(&doc),
         Format::Json => json(&doc),
+        Format::Sarif => return Err(sarif_only(color)),
     })?;
     Ok(if doc.worse {
         ExitCode::from(1)
@@ -380,7 +425,12 @@ fn check(
     variant: &Variant,
     color: bool,
 ) -> Result<ExitCode, ExitCode> {
-    let model = variant_of(load(files, color)?, variant, color)?;
+    let loaded = if format == Format::Sarif {
+        load_sarif(files, color)?
+    } else {
+        load(files, color)?
+    };
+    let model = variant_of(loaded, variant, color)?;
     let analyses = analyse_all(&model, budget, color)?;
     if verify {
         let lines = analysis::verify_all(&model, &analyses.decided, &budget.options())
@@ -401,6 +451,7 @@ fn check(
         }
         Format::Human => format!("{preface}{}", report::check::human(&doc)),
         Format::Json => json(&doc),
+        Format::Sarif => json(&report::sarif::check(&doc, sarif_cwd().as_deref())),
     })?;
     Ok(findings_code(&model, &analyses, color))
 }
@@ -431,6 +482,7 @@ fn repair(
     emit(&match format {
         Format::Human => report::repair::human(&doc),
         Format::Json => json(&doc),
+        Format::Sarif => return Err(sarif_only(color)),
     })?;
     let findings = all.iter().any(|r| !r.none_needed() || !r.complete);
     Ok(if findings {
@@ -441,26 +493,46 @@ fn repair(
 }
 
 /// `treaty test`: each file on its own; a file that does not load is counted, not fatal.
-fn test(paths: &[PathBuf], budget: Budget, color: bool) -> Result<ExitCode, ExitCode> {
+fn test(
+    paths: &[PathBuf],
+    budget: Budget,
+    color: bool,
+    format: TestFormat,
+) -> Result<ExitCode, ExitCode> {
+    let human = format == TestFormat::Human;
     let mut tally = expect::Tally::default();
+    // Each file with its results (`None`: it did not load), for `--format json|junit`.
+    let mut files = Vec::new();
     for file in expect::treaty_files(paths) {
         let Ok(model) = load(std::slice::from_ref(&file), color) else {
             tally.broken += 1;
+            files.push((file.display().to_string(), None));
             continue;
         };
-        let results =
+        let mut all =
             expect::check_file(&model, &budget.options()).map_err(|e| analysis_error(&e, color))?;
-        tally.add(&results);
-        emit(&report::test::results(&results))?;
+        tally.add(&all);
+        if human {
+            emit(&report::test::results(&all))?;
+        }
         // `expect in scenario S ...`: checked in S's model.
         for sc in &model.scenarios {
             let results = expect::check_file(&sc.model, &budget.options())
                 .map_err(|e| analysis_error(&e, color))?;
             tally.add(&results);
-            emit(&report::test::results(&results))?;
+            if human {
+                emit(&report::test::results(&results))?;
+            }
+            all.extend(results);
         }
+        files.push((file.display().to_string(), Some(all)));
     }
-    emit(&report::test::summary(&tally))?;
+    let doc = report::test_doc::doc(&files, &tally);
+    emit(&match format {
+        TestFormat::Human => report::test::summary(&tally),
+        TestFormat::Json => json(&doc),
+        TestFormat::Junit => report::test_doc::junit(&doc),
+    })?;
     Ok(match tally {
         t if t.broken > 0 => ExitCode::from(2),
         t if t.failed > 0 => ExitCode::from(1),
@@ -599,6 +671,19 @@ fn json<T: serde::Serialize>(value: &T) -> String {
         serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
+}
+
+/// As `load`, and when the files do not load, also prints the diagnostics as a SARIF log
+/// on stdout (`check --format sarif`).
+fn load_sarif(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
+    treaty::load(files).map_err(|(sources, diags)| {
+        let text = report::diagnostics::render_all(&sources, &diags, color);
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        let log = report::sarif::diagnostics(&sources, &diags, sarif_cwd().as_deref());
+        // A closed pipe changes nothing: the files did not load.
+        let _ = emit(&json(&log));
+        ExitCode::from(2)
+    })
 }
 
 /// Loads and resolves, or prints every diagnostic and gives exit code 2.
