@@ -125,6 +125,7 @@ pub struct RequirementOut {
 }
 
 #[derive(Serialize, JsonSchema)]
+#[schemars(rename = "LoadedClauseOut")]
 pub struct ClauseOut {
     pub id: String,
     pub title: Option<String>,
@@ -135,6 +136,7 @@ pub struct ClauseOut {
 }
 
 #[derive(Serialize, JsonSchema)]
+#[schemars(rename = "LoadedTreatyOut")]
 pub struct TreatyOut {
     pub id: String,
     pub title: Option<String>,

@@ -4,7 +4,8 @@
 //! committed copies, kept equal to these by `tests/schema.rs`. SARIF (`check --format
 //! sarif`) follows the external SARIF 2.1.0 schema instead.
 
-use schemars::{schema_for, JsonSchema};
+use schemars::generate::SchemaSettings;
+use schemars::JsonSchema;
 
 /// Each document with a schema: its name (`treaty schema NAME`, `docs/schema/NAME.json`),
 /// and what prints it.
@@ -40,9 +41,14 @@ pub fn schema(name: &str) -> Option<String> {
     Some(text)
 }
 
-/// The schema of `T`, with the document's name as `$id` and what prints it as description.
+/// The schema of `T` as it is printed (a field skipped when empty is not required), with
+/// the document's name as `$id` and what prints it as description.
 fn of<T: JsonSchema>(name: &str) -> serde_json::Value {
-    let mut value = schema_for!(T).to_value();
+    let mut value = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<T>()
+        .to_value();
     if let Some(obj) = value.as_object_mut() {
         let what = DOCS
             .iter()
