@@ -250,6 +250,9 @@ fn the_schemas_reject_wrong_documents() {
     let mut item = good.clone();
     item["treaties"][0]["conflicts"][0]["items"][0]["kind"] = Value::String("clown".into());
     assert!(!v.is_valid(&item));
+    let mut verdict = good.clone();
+    verdict["treaties"][0]["verdict"] = Value::String("fine".into());
+    assert!(!v.is_valid(&verdict));
 }
 
 /// Every property name of every schema appears in docs/json.md (as `"name"` or `` `name` ``).

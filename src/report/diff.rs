@@ -49,6 +49,7 @@ pub struct SideOut {
     pub treaty: String,
     pub title: Option<String>,
     /// `feasible` or `infeasible`.
+    #[schemars(extend("enum" = ["feasible", "infeasible"]))]
     pub verdict: &'static str,
 }
 

@@ -100,6 +100,7 @@ pub struct BodyOut {
 #[derive(Serialize, JsonSchema)]
 pub struct RouteOut {
     /// `body`, `actor` or `each_of`.
+    #[schemars(extend("enum" = ["body", "actor", "each_of"]))]
     pub kind: &'static str,
     /// Body or actor id.
     pub id: String,

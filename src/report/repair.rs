@@ -83,6 +83,7 @@ pub struct RepairOut {
 #[derive(Serialize, JsonSchema)]
 pub struct RepairItemOut {
     /// `clause` or `red_line`.
+    #[schemars(extend("enum" = ["clause", "red_line"]))]
     pub kind: &'static str,
     /// `clause 6` or `POSITION."label"`.
     pub name: String,

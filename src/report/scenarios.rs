@@ -28,6 +28,7 @@ pub struct RowOut {
     pub title: Option<String>,
     pub treaty: String,
     /// `feasible`, `infeasible`, or `undecided` (the solver gave up: nothing else is said).
+    #[schemars(extend("enum" = ["feasible", "infeasible", "undecided"]))]
     pub verdict: &'static str,
     /// The clauses that cannot be adopted, in treaty order.
     pub blocked: Vec<String>,

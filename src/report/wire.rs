@@ -84,6 +84,7 @@ pub struct TreatyDecisionsOut {
 pub struct TreatyOut {
     pub treaty: String,
     /// `feasible` or `infeasible`.
+    #[schemars(extend("enum" = ["feasible", "infeasible"]))]
     pub verdict: &'static str,
     /// The facts that contradict each other, when they do (then nothing else is checked).
     pub facts_contradiction: Option<Vec<FactOut>>,
@@ -324,6 +325,7 @@ pub struct DecisionOut {
     pub route: usize,
     pub routes: usize,
     /// `body` (a vote of `body` under `rule`) or `consent` (of the actor `actor`).
+    #[schemars(extend("enum" = ["body", "consent"]))]
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -339,6 +341,7 @@ pub struct DecisionOut {
     pub lapse: bool,
     /// `can_pass` (it can go the clause's way: pass, or for a lapse fail), `blocked`, or
     /// `impossible` (a precondition cannot hold), given the fixed votes.
+    #[schemars(extend("enum" = ["can_pass", "blocked", "impossible"]))]
     pub status: &'static str,
     pub preconditions: Vec<PreconditionOut>,
     /// Ballots fixed by the positions, on the decision itself (for a lapse, those against
