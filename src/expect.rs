@@ -638,6 +638,10 @@ fn power(
 pub struct ExpectResult {
     /// `file:line:column` of the `expect`.
     pub at: String,
+    /// The same place as parts: the file as displayed, 1-based line and column.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
     /// The expectation as written, whitespace-normalised.
     pub text: String,
     pub outcome: Outcome,
@@ -690,8 +694,15 @@ pub fn check_file_with(
     }
     Ok(own
         .into_iter()
-        .map(|e| ExpectResult {
+        .map(|e| {
+            let (line, column) = model.files[e.loc.file].line_col(e.loc.span.start);
+            (e, line, column)
+        })
+        .map(|(e, line, column)| ExpectResult {
             at: model.describe_loc(e.loc),
+            file: model.files[e.loc.file].display.clone(),
+            line,
+            column,
             text: e.text.clone(),
             outcome: match &e.expectation {
                 Expectation::Repair {

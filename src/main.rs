@@ -36,6 +36,8 @@ enum Format {
     Html,
     /// `check` only: the conflict and dependency graph in Graphviz DOT.
     Dot,
+    /// SARIF 2.1.0 (`check` only): conflicts, blocked clauses and load errors as results.
+    Sarif,
 }
 
 /// `treaty power --index`.
@@ -44,6 +46,14 @@ enum IndexArg {
     Banzhaf,
     Shapley,
     Both,
+}
+
+/// The formats of `treaty test`.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum TestFormat {
+    Human,
+    Json,
+    Junit,
 }
 
 #[derive(Subcommand)]
@@ -117,6 +127,9 @@ enum Command {
         /// Worker threads for power indices (default: every core).
         #[arg(long, default_value_t = 0, hide_default_value = true)]
         threads: usize,
+        /// `json` (docs/json.md) or `junit` (JUnit XML) print one document at the end.
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
     },
     /// The semantic difference between two drafts (exit 1 when NEW is worse).
     Diff {
@@ -173,6 +186,11 @@ enum Command {
         #[arg(long)]
         stdin: bool,
         paths: Vec<PathBuf>,
+    },
+    /// The JSON Schema of a JSON document the tool prints (docs/schema/DOC.json).
+    Schema {
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(report::schema::DOCS.map(|(n, _)| n)))]
+        doc: String,
     },
 }
 
@@ -292,8 +310,8 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
                     preface(&variant, &doc.given),
                     report::check::vetoes_human(&doc)
                 ),
-                // html and dot: refused before (`only_check_formats`).
-                Format::Json | Format::Html | Format::Dot => json(&doc),
+                // html, dot and sarif: refused before (`only_check_formats`).
+                Format::Json | Format::Html | Format::Dot | Format::Sarif => json(&doc),
             })?;
             Ok(findings_code(&model, &analyses, color))
         }
@@ -318,8 +336,8 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
             let doc = report::scenarios::doc(&model, &base, &runs);
             emit(&match format {
                 Format::Human => report::scenarios::human(&doc),
-                // html and dot: refused before (`only_check_formats`).
-                Format::Json | Format::Html | Format::Dot => json(&doc),
+                // html, dot and sarif: refused before (`only_check_formats`).
+                Format::Json | Format::Html | Format::Dot | Format::Sarif => json(&doc),
             })?;
             let undecided =
                 !base.undecided.is_empty() || runs.iter().any(|r| !r.analyses.undecided.is_empty());
@@ -364,8 +382,8 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
             })?;
             emit(&match format {
                 Format::Human => report::power::render_power_text(&wire),
-                // html and dot: refused before (`only_check_formats`).
-                Format::Json | Format::Html | Format::Dot => json(&wire),
+                // html, dot and sarif: refused before (`only_check_formats`).
+                Format::Json | Format::Html | Format::Dot | Format::Sarif => json(&wire),
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -373,7 +391,8 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
             paths,
             budget,
             threads,
-        } => test(&paths, budget, threads, color),
+            format,
+        } => test(&paths, budget, threads, color, format),
         Command::Diff {
             old,
             new,
@@ -407,6 +426,11 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
             stdin,
             paths,
         } => fmt(&paths, check, stdin, color),
+        Command::Schema { doc } => {
+            let text = report::schema::schema(&doc).ok_or(ExitCode::from(2))?;
+            emit(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -481,6 +505,11 @@ fn fmt(paths: &[PathBuf], check: bool, stdin: bool, color: bool) -> Result<ExitC
     })
 }
 
+/// The directory relative file URIs of SARIF are resolved against.
+fn sarif_cwd() -> Option<PathBuf> {
+    std::env::current_dir().ok()
+}
+
 /// `treaty diff`: each file loaded and its treaty analysed on its own, then compared.
 fn diff(
     sides: [(&PathBuf, Option<&str>); 2],
@@ -525,8 +554,8 @@ fn diff(
     let doc = report::diff::doc(old, new, &d);
     emit(&match format {
         Format::Human => report::diff::human(&doc),
-        // html and dot: refused before (`only_check_formats`).
-        Format::Json | Format::Html | Format::Dot => json(&doc),
+        // html, dot and sarif: refused before (`only_check_formats`).
+        Format::Json | Format::Html | Format::Dot | Format::Sarif => json(&doc),
     })?;
     Ok(if doc.worse {
         ExitCode::from(1)
@@ -551,7 +580,12 @@ fn check(
     color: bool,
 ) -> Result<ExitCode, ExitCode> {
     let Shown { list, style } = shown;
-    let model = variant_of(load(files, color)?, variant, color)?;
+    let loaded = if format == Format::Sarif {
+        load_sarif(files, color)?
+    } else {
+        load(files, color)?
+    };
+    let model = variant_of(loaded, variant, color)?;
     let analyses = analyse_all(&model, budget, color)?;
     if verify {
         let lines = analysis::verify_all(&model, &analyses.decided, &budget.options())
@@ -577,6 +611,7 @@ fn check(
         Format::Json => json(&doc),
         Format::Html => report::html::page(&model, &doc),
         Format::Dot => report::dot::graph(&doc),
+        Format::Sarif => json(&report::sarif::check(&doc, sarif_cwd().as_deref())),
     })?;
     Ok(findings_code(&model, &analyses, color))
 }
@@ -606,8 +641,8 @@ fn repair(
     let doc = report::repair::doc(&model, &all);
     emit(&match format {
         Format::Human => report::repair::human(&doc),
-        // html and dot: refused before (`only_check_formats`).
-        Format::Json | Format::Html | Format::Dot => json(&doc),
+        // html, dot and sarif: refused before (`only_check_formats`).
+        Format::Json | Format::Html | Format::Dot | Format::Sarif => json(&doc),
     })?;
     let findings = all.iter().any(|r| !r.none_needed() || !r.complete);
     Ok(if findings {
@@ -623,30 +658,46 @@ fn test(
     budget: Budget,
     threads: usize,
     color: bool,
+    format: TestFormat,
 ) -> Result<ExitCode, ExitCode> {
+    let human = format == TestFormat::Human;
     let mut tally = expect::Tally::default();
     let power = treaty::voting::PowerBudget {
         threads,
         ..Default::default()
     };
+    // Each file with its results (`None`: it did not load), for `--format json|junit`.
+    let mut files = Vec::new();
     for file in expect::treaty_files(paths) {
         let Ok(model) = load(std::slice::from_ref(&file), color) else {
             tally.broken += 1;
+            files.push((file.display().to_string(), None));
             continue;
         };
-        let results = expect::check_file_with(&model, &budget.options(), power)
-            .map_err(|e| analysis_error(&e, color))?;
-        tally.add(&results);
-        emit(&report::test::results(&results))?;
+        let mut all =
+            expect::check_file_with(&model, &budget.options(), power).map_err(|e| analysis_error(&e, color))?;
+        tally.add(&all);
+        if human {
+            emit(&report::test::results(&all))?;
+        }
         // `expect in scenario S ...`: checked in S's model.
         for sc in &model.scenarios {
             let results = expect::check_file_with(&sc.model, &budget.options(), power)
                 .map_err(|e| analysis_error(&e, color))?;
             tally.add(&results);
-            emit(&report::test::results(&results))?;
+            if human {
+                emit(&report::test::results(&results))?;
+            }
+            all.extend(results);
         }
+        files.push((file.display().to_string(), Some(all)));
     }
-    emit(&report::test::summary(&tally))?;
+    let doc = report::test_doc::doc(&files, &tally);
+    emit(&match format {
+        TestFormat::Human => report::test::summary(&tally),
+        TestFormat::Json => json(&doc),
+        TestFormat::Junit => report::test_doc::junit(&doc),
+    })?;
     Ok(match tally {
         t if t.broken > 0 => ExitCode::from(2),
         t if t.failed > 0 => ExitCode::from(1),
@@ -787,6 +838,19 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     s
 }
 
+/// As `load`, and when the files do not load, also prints the diagnostics as a SARIF log
+/// on stdout (`check --format sarif`).
+fn load_sarif(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
+    treaty::load(files).map_err(|(sources, diags)| {
+        let text = report::diagnostics::render_all(&sources, &diags, color);
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        let log = report::sarif::diagnostics(&sources, &diags, sarif_cwd().as_deref());
+        // A closed pipe changes nothing: the files did not load.
+        let _ = emit(&json(&log));
+        ExitCode::from(2)
+    })
+}
+
 /// Loads and resolves, or prints every diagnostic and gives exit code 2.
 fn load(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
     treaty::load(files).map_err(|(sources, diags)| {
@@ -796,7 +860,7 @@ fn load(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
     })
 }
 
-/// `--format html` and `--format dot` are reports of `check`; any other command given them
+/// `--format html`, `dot` and `sarif` are reports of `check`; any other command given them
 /// is a usage error (exit 2).
 fn only_check_formats(command: &Command, color: bool) -> Result<(), ExitCode> {
     let format = match command {
@@ -809,16 +873,14 @@ fn only_check_formats(command: &Command, color: bool) -> Result<(), ExitCode> {
         _ => return Ok(()),
     };
     match format {
-        Format::Html | Format::Dot => {
-            let d = Diagnostic::bare(format!(
-                "`--format {}` is only for `treaty check`",
-                if format == Format::Html {
-                    "html"
-                } else {
-                    "dot"
-                }
-            ))
-            .with_help("use `--format human` or `--format json` here");
+        Format::Html | Format::Dot | Format::Sarif => {
+            let name = match format {
+                Format::Html => "html",
+                Format::Dot => "dot",
+                _ => "sarif",
+            };
+            let d = Diagnostic::bare(format!("`--format {name}` is only for `treaty check`"))
+                .with_help("use `--format human` or `--format json` here");
             Err(fail(&d, color, 2))
         }
         Format::Human | Format::Json => Ok(()),

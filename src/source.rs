@@ -14,7 +14,19 @@ use serde::Serialize;
 pub type FileId = usize;
 
 /// A byte range in one source file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    schemars::JsonSchema,
+    Default,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

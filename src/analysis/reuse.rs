@@ -21,7 +21,7 @@ use crate::model::{Model, TreatyId};
 use crate::solve;
 
 /// What a variant's analysis took from the base's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reused {
     /// The consistency analysis and the precondition answers: only the votes were redone.

@@ -296,7 +296,9 @@ impl fmt::Display for Percent {
 /// under every rule form (turning any ballot into `Yes` never turns a pass into a fail);
 /// the other three are the ways of withholding support, and which of them can block
 /// depends on what the rule counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Ballot {
     Yes,
@@ -664,7 +666,7 @@ pub struct Procedure {
     pub loc: Loc,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RedLineKind {
     /// The formula must hold.
@@ -725,7 +727,7 @@ pub enum ConflictItem {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PowerIndex {
     /// Raw swing count (an integer).

@@ -2,6 +2,7 @@
 //! version 1, docs/json.md "Draft diffs"), and the human text rendered from it alone, so
 //! both say the same facts in the same order.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::loaded::{place, Place};
@@ -18,7 +19,7 @@ use crate::voting::PowerIndices;
 /// The version of this format; bumped on any incompatible change.
 pub const DIFF_VERSION: u32 = 1;
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct DiffDoc {
     pub version: u32,
     /// The new draft is worse on some count of `worse` (the exit code is then 1).
@@ -42,17 +43,18 @@ pub struct DiffDoc {
     pub power: Vec<PowerOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct SideOut {
     pub file: String,
     pub treaty: String,
     pub title: Option<String>,
     /// `feasible` or `infeasible`.
+    #[schemars(extend("enum" = ["feasible", "infeasible"]))]
     pub verdict: &'static str,
 }
 
 /// A clause of one side.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, JsonSchema, Clone)]
 pub struct ClauseOut {
     pub id: String,
     pub title: Option<String>,
@@ -60,7 +62,7 @@ pub struct ClauseOut {
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct MatchOut {
     pub old: ClauseOut,
     pub new: ClauseOut,
@@ -68,7 +70,7 @@ pub struct MatchOut {
     pub by: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ClausesOut {
     pub matched: Vec<MatchOut>,
     pub added: Vec<ClauseOut>,
@@ -76,14 +78,14 @@ pub struct ClausesOut {
 }
 
 /// A formula or requirement as written, and where.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct TextOut {
     pub text: String,
     #[serde(flatten)]
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ContentOut {
     pub old: ClauseOut,
     pub new: ClauseOut,
@@ -94,7 +96,7 @@ pub struct ContentOut {
     pub requires_added: Vec<TextOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ConflictsOut {
     /// In the new draft only, in its list order.
     pub added: Vec<ConflictDiffOut>,
@@ -104,14 +106,14 @@ pub struct ConflictsOut {
     pub truncated: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ConflictDiffOut {
     /// The conflict's id in its own draft's report (`C3`).
     pub id: String,
     pub items: Vec<ItemOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ItemOut {
     /// `clause 7` or `POSITION."label"`.
     pub name: String,
@@ -120,7 +122,7 @@ pub struct ItemOut {
 }
 
 /// A red line by position and label, and where it is on each side (absent: not there).
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RedLineOut {
     pub position: String,
     pub label: String,
@@ -128,33 +130,33 @@ pub struct RedLineOut {
     pub new: Option<Place>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct LinesOut {
     /// In some conflict with a clause in the new draft, in none in the old.
     pub newly_violated: Vec<RedLineOut>,
     pub no_longer_violated: Vec<RedLineOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct GuaranteesOut {
     pub newly_left_open: Vec<RedLineOut>,
     pub now_guaranteed: Vec<RedLineOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct StatusOut {
     /// Absent for an added clause.
     pub old: Option<ClauseOut>,
     pub new: ClauseOut,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct StatusesOut {
     pub newly_blocked: Vec<StatusOut>,
     pub newly_adoptable: Vec<StatusOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct DecisionOut {
     /// `EU by qmv`, `consent of UKR: UKR_Rada`, `lapse of EU_sanctions`.
     pub decision: String,
@@ -165,19 +167,19 @@ pub struct DecisionOut {
     pub new_route: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct DecisionsOut {
     pub newly_blocked: Vec<DecisionOut>,
     pub newly_passable: Vec<DecisionOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct PartiesOut {
     pub newly_refusing: Vec<String>,
     pub no_longer_refusing: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct VetoOut {
     pub actor: String,
     /// It can block some clause of the new draft and none of the old.
@@ -186,7 +188,7 @@ pub struct VetoOut {
     pub lost: Vec<ClauseOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct CountOut {
     /// `non-party`, or the group's id.
     pub count: String,
@@ -195,13 +197,13 @@ pub struct CountOut {
     pub new: Option<CountSideOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct CountSideOut {
     pub clauses: Vec<String>,
     pub points: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct PowerOut {
     pub body: String,
     pub rule: String,
@@ -216,7 +218,7 @@ pub struct PowerOut {
     pub members: Vec<PowerRowOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct PowerRowOut {
     pub actor: String,
     /// Absent: not a member on that side (or not computed).
@@ -224,7 +226,7 @@ pub struct PowerRowOut {
     pub new: Option<PowerValuesOut>,
 }
 
-#[derive(Serialize, Clone, PartialEq, Eq)]
+#[derive(Serialize, JsonSchema, Clone, PartialEq, Eq)]
 pub struct PowerValuesOut {
     pub banzhaf: FractionWire,
     /// Absent when it exceeded the memory budget.

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::display::rule_text;
@@ -13,11 +14,17 @@ use crate::model::{
 };
 
 /// A place in a source file, as the wire format gives it.
-#[derive(Serialize, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Serialize, JsonSchema, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Place {
     pub file: String,
     pub line: usize,
     pub column: usize,
+    /// Where the item ends (line, and the column just after it): for SARIF regions; not
+    /// part of the JSON format.
+    #[serde(skip)]
+    pub end_line: usize,
+    #[serde(skip)]
+    pub end_column: usize,
 }
 
 /// `file:line:column`, as diagnostics and reports print a place.
@@ -30,14 +37,17 @@ impl std::fmt::Display for Place {
 pub fn place(model: &Model, loc: Loc) -> Place {
     let f = &model.files[loc.file];
     let (line, column) = f.line_col(loc.span.start);
+    let (end_line, end_column) = f.line_col(loc.span.end.max(loc.span.start));
     Place {
         file: f.display.clone(),
         line,
         column,
+        end_line,
+        end_column,
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ActorOut {
     pub id: String,
     pub name: String,
@@ -47,7 +57,7 @@ pub struct ActorOut {
 }
 
 /// `group G "title" { ... }`.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct GroupOut {
     pub id: String,
     pub title: Option<String>,
@@ -57,14 +67,14 @@ pub struct GroupOut {
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct MemberOut {
     pub actor: String,
     /// Dimension name -> value, in the body's dimension order.
     pub weights: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RuleOut {
     pub name: String,
     pub text: String,
@@ -72,7 +82,7 @@ pub struct RuleOut {
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct BodyOut {
     pub id: String,
     pub name: String,
@@ -87,9 +97,10 @@ pub struct BodyOut {
 }
 
 /// One route of a requirement (a plain `requires` is one route).
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RouteOut {
     /// `body`, `actor` or `each_of`.
+    #[schemars(extend("enum" = ["body", "actor", "each_of"]))]
     pub kind: &'static str,
     /// Body or actor id.
     pub id: String,
@@ -104,7 +115,7 @@ pub struct RouteOut {
     pub when: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RequirementOut {
     /// The route, for a plain `requires`.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -114,7 +125,8 @@ pub struct RequirementOut {
     pub any_of: Vec<RouteOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "LoadedClauseOut")]
 pub struct ClauseOut {
     pub id: String,
     pub title: Option<String>,
@@ -124,7 +136,8 @@ pub struct ClauseOut {
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "LoadedTreatyOut")]
 pub struct TreatyOut {
     pub id: String,
     pub title: Option<String>,
@@ -137,7 +150,7 @@ pub struct TreatyOut {
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RedLineOut {
     pub label: String,
     pub kind: RedLineKind,
@@ -146,13 +159,13 @@ pub struct RedLineOut {
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct StanceOut {
     pub stance: StanceKind,
     pub clause: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct PositionOut {
     pub id: String,
     pub source: Option<String>,
@@ -166,7 +179,7 @@ pub struct PositionOut {
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct LoadedOut {
     pub files: Vec<String>,
     pub actors: Vec<ActorOut>,
@@ -184,7 +197,7 @@ pub struct LoadedOut {
 }
 
 /// `consent ACTOR by BODY by RULE [when F]`.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ProcedureOut {
     pub actor: String,
     pub body: String,

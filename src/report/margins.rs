@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::loaded::{place, Place};
@@ -11,7 +12,7 @@ use crate::model::Model;
 use crate::solve::margins::{Margin, Margins, Outcome, Owner, Weakens};
 
 /// One integer literal of a conflict and the values of it that resolve the conflict.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct MarginOut {
     /// The item (`clause 6`, `EU."no limits"`) or `fact` that holds the literal.
     pub owner: String,
@@ -28,7 +29,7 @@ pub struct MarginOut {
 }
 
 /// Which values of the literal resolve the conflict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ResolvesOut {
     /// Exactly the values `>= value`.
@@ -50,7 +51,7 @@ pub enum ResolvesOut {
 }
 
 /// Pareto-optimal joint moves of two literals of the conflict.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct JointMarginOut {
     /// Indices into the conflict's `margins`.
     pub first: usize,

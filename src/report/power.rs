@@ -7,6 +7,7 @@
 
 use num_bigint::BigUint;
 use num_rational::BigRational;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::shorten;
@@ -18,7 +19,7 @@ use crate::voting::{PowerBudget, PowerError, PowerIndices};
 pub const POWER_JSON_VERSION: u32 = 1;
 
 /// An exact fraction and its decimal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct FractionWire {
     /// `numer/denom` in lowest terms (`"0/1"` for zero).
     pub exact: String,
@@ -35,7 +36,7 @@ impl FractionWire {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct MemberPowerWire {
     pub member: String,
     /// Raw swing count, a decimal integer string.
@@ -47,7 +48,7 @@ pub struct MemberPowerWire {
     pub shapley_shubik: Option<FractionWire>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct PowerSummaryWire {
     pub members: usize,
     pub quota: String,
@@ -56,7 +57,7 @@ pub struct PowerSummaryWire {
 }
 
 /// The JSON document of `treaty power --format json`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct PowerReport {
     pub version: u32,
     pub body: String,

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::loaded::{place, Place};
@@ -17,13 +18,13 @@ use crate::model::{ConflictItem, Model, RedLineKind};
 /// The version of this format; bumped on any incompatible change.
 pub const VERSION: u32 = 1;
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RepairDoc {
     pub version: u32,
     pub treaties: Vec<TreatyRepairsOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct TreatyRepairsOut {
     pub treaty: String,
     pub title: Option<String>,
@@ -47,14 +48,14 @@ pub struct TreatyRepairsOut {
     pub to_pass: Vec<ToPassOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ToPassOut {
     pub clause: String,
     pub win_over: WinOverOut,
 }
 
 /// A verdict: the treaty as it is, or after a repair.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct VerdictOut {
     pub feasible: bool,
     pub clauses: usize,
@@ -66,7 +67,7 @@ pub struct VerdictOut {
     pub conflicts: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RepairOut {
     /// `R1`, `R2`, ... in rank order.
     pub id: String,
@@ -79,9 +80,10 @@ pub struct RepairOut {
     pub after: VerdictOut,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RepairItemOut {
     /// `clause` or `red_line`.
+    #[schemars(extend("enum" = ["clause", "red_line"]))]
     pub kind: &'static str,
     /// `clause 6` or `POSITION."label"`.
     pub name: String,

@@ -3,6 +3,7 @@
 //! scenario's analysis reused; and the conditional answer of `--assume` (`given`). Human
 //! text and JSON say the same facts in the same order.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::analysis::given::Given;
@@ -14,19 +15,20 @@ use crate::model::{Ballot, Model};
 /// Version of the `treaty scenarios` document.
 pub const VERSION: u32 = 1;
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ScenariosDoc {
     pub version: u32,
     pub rows: Vec<RowOut>,
 }
 
 /// One treaty in one scenario (`scenario` null: the files as they are).
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RowOut {
     pub scenario: Option<String>,
     pub title: Option<String>,
     pub treaty: String,
     /// `feasible`, `infeasible`, or `undecided` (the solver gave up: nothing else is said).
+    #[schemars(extend("enum" = ["feasible", "infeasible", "undecided"]))]
     pub verdict: &'static str,
     /// The clauses that cannot be adopted, in treaty order.
     pub blocked: Vec<String>,
@@ -203,7 +205,7 @@ pub fn human(doc: &ScenariosDoc) -> String {
 }
 
 /// The conditional answer of one decision, as data.
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, JsonSchema)]
 pub struct GivenOut {
     pub treaty: String,
     pub clause: String,
@@ -221,7 +223,7 @@ pub struct GivenOut {
     pub alone: Vec<String>,
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, JsonSchema)]
 pub struct AssumedOut {
     pub actor: String,
     pub ballot: Ballot,

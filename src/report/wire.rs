@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::loaded::{place, requirement, LoadedOut, Place, RequirementOut};
@@ -27,7 +28,7 @@ use crate::voting::Vote;
 /// The version of this format; bumped on any incompatible change.
 pub const VERSION: u32 = 2;
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct CheckDoc {
     pub version: u32,
     pub treaties: Vec<TreatyOut>,
@@ -45,7 +46,7 @@ pub struct CheckDoc {
     pub given: Vec<super::scenarios::GivenOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct VetoesDoc {
     pub version: u32,
     pub treaties: Vec<TreatyDecisionsOut>,
@@ -59,7 +60,7 @@ pub struct VetoesDoc {
 }
 
 /// A treaty whose analysis the solver gave up on.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct UndecidedOut {
     pub treaty: String,
     /// The question it gave up on, in words, and why (`timeout`, a resource limit, ...).
@@ -73,16 +74,17 @@ pub struct UndecidedOut {
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct TreatyDecisionsOut {
     pub treaty: String,
     pub decisions: Vec<DecisionOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct TreatyOut {
     pub treaty: String,
     /// `feasible` or `infeasible`.
+    #[schemars(extend("enum" = ["feasible", "infeasible"]))]
     pub verdict: &'static str,
     /// The facts that contradict each other, when they do (then nothing else is checked).
     pub facts_contradiction: Option<Vec<FactOut>>,
@@ -117,7 +119,7 @@ pub struct TreatyOut {
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct DataOut {
     pub body: String,
     /// `YYYY-MM-DD`, or null when the file gives no `as of`.
@@ -126,7 +128,7 @@ pub struct DataOut {
     pub over_a_year_older: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct AggregateOut {
     pub actor: String,
     /// Its name, which says what it stands for.
@@ -135,7 +137,7 @@ pub struct AggregateOut {
     pub clauses: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct GroupCountOut {
     pub group: String,
     pub title: Option<String>,
@@ -144,14 +146,14 @@ pub struct GroupCountOut {
     pub points: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct FactOut {
     pub formula: String,
     #[serde(flatten)]
     pub at: Place,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ConflictOut {
     /// `C1`, `C2`, ... in the order listed.
     pub id: String,
@@ -181,7 +183,7 @@ pub struct SourceLine {
     pub text: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ItemOut {
     Clause {
@@ -217,7 +219,7 @@ pub enum ItemOut {
 }
 
 /// A `guaranteed` red line that the treaty does not guarantee.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct GuaranteeOut {
     pub position: String,
     pub label: String,
@@ -236,7 +238,7 @@ pub struct GuaranteeOut {
     pub excerpt: Vec<SourceLine>,
 }
 
-#[derive(Serialize, Clone, PartialEq, Eq)]
+#[derive(Serialize, JsonSchema, Clone, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReasonOut {
     /// A direct no: the clause is in conflict `conflict` with red lines of `position`.
@@ -263,7 +265,7 @@ pub enum ReasonOut {
 }
 
 /// An actor whose red lines the treaty violates.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ObjectionOut {
     pub actor: String,
     /// The clauses it objects to (it votes no on their decisions), each with why.
@@ -278,7 +280,7 @@ pub struct ObjectionOut {
     pub guarantees: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ObjectedClauseOut {
     pub clause: String,
     /// `red_line` reasons: each listed conflict with this clause and the actor's red lines.
@@ -287,7 +289,7 @@ pub struct ObjectedClauseOut {
 
 /// A no vote in a decision, with why: `knock_on` when every reason is a package rejection
 /// (the actor does not object to this clause itself), else a direct no.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct BlockerOut {
     pub actor: String,
     pub knock_on: bool,
@@ -295,7 +297,7 @@ pub struct BlockerOut {
 }
 
 /// A precondition of a decision (`when F`) and whether it can hold.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct PreconditionOut {
     pub formula: String,
     pub possible: bool,
@@ -307,14 +309,14 @@ pub struct PreconditionOut {
 }
 
 /// A veto player and the ways of withholding that work for it.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct VetoWayOut {
     pub actor: String,
     /// `no`, `abstain`, `absent` (or `yes` for a lapse: voting to renew).
     pub by: Vec<Ballot>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct DecisionOut {
     pub clause: String,
     /// The requirement of the clause (from 1), the route of that requirement (from 1) and
@@ -323,6 +325,7 @@ pub struct DecisionOut {
     pub route: usize,
     pub routes: usize,
     /// `body` (a vote of `body` under `rule`) or `consent` (of the actor `actor`).
+    #[schemars(extend("enum" = ["body", "consent"]))]
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -338,6 +341,7 @@ pub struct DecisionOut {
     pub lapse: bool,
     /// `can_pass` (it can go the clause's way: pass, or for a lapse fail), `blocked`, or
     /// `impossible` (a precondition cannot hold), given the fixed votes.
+    #[schemars(extend("enum" = ["can_pass", "blocked", "impossible"]))]
     pub status: &'static str,
     pub preconditions: Vec<PreconditionOut>,
     /// Ballots fixed by the positions, on the decision itself (for a lapse, those against
@@ -378,7 +382,7 @@ pub struct DecisionOut {
 }
 
 /// One route of a requirement, as the analysis found it.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RouteStatusOut {
     /// The route as written: `EU by qmv`, `lapse of EU`, `each of NATO`, `USA`.
     pub route: String,
@@ -388,7 +392,7 @@ pub struct RouteStatusOut {
     pub open: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct RequirementStatusOut {
     pub routes: Vec<RouteStatusOut>,
     pub met: bool,
@@ -404,7 +408,7 @@ pub struct RequirementStatusOut {
     pub coalition_known: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ClauseOut {
     pub clause: String,
     /// Its point: the number its id starts with (`13a` is in point 13).
@@ -427,11 +431,14 @@ pub struct ClauseOut {
     pub requires: Vec<RequirementOut>,
     /// Its title, when it has one.
     pub title: Option<String>,
+    /// The clause's place (for SARIF; the JSON gives it under `loaded`).
+    #[serde(skip)]
+    pub at: Place,
 }
 
 /// Who must be won over to pass a blocked decision or clause (docs/semantics.md, "Winning
 /// over").
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct WinOverOut {
     /// False: it cannot pass whatever the votes, for the reason `cannot_pass_because`.
     pub can_pass: bool,
@@ -455,19 +462,19 @@ pub struct WinOverOut {
     pub complete: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct AnyOfOut {
     pub k: usize,
     pub of: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct VetoesOut {
     pub actor: String,
     pub clauses: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct SummaryOut {
     pub clauses: usize,
     pub adoptable: usize,
@@ -631,6 +638,7 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
                     .map(|r| requirement(model, r))
                     .collect(),
                 title: model.clause(s.clause).title.clone(),
+                at: place(model, model.clause(s.clause).loc),
             })
             .collect(),
         vetoes_by_actor: a

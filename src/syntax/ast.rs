@@ -489,7 +489,7 @@ pub enum ExpectKind {
 // ---------------------------------------------------------------- shared with the model
 
 /// The type of a declared variable (`var x: int`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub enum VarType {
     #[serde(rename = "bool")]
     Bool,
@@ -522,7 +522,7 @@ impl CmpOp {
 }
 
 /// Whether a position supports, opposes or abstains on a clause.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StanceKind {
     Supports,
