@@ -8,9 +8,12 @@ pub mod diff;
 pub mod loaded;
 pub mod margins;
 pub mod power;
+pub mod power_order;
+pub mod progress;
 pub mod repair;
 pub mod scenarios;
 pub mod test;
+pub mod units;
 pub mod wire;
 
 /// `s` cut to at most `max` characters, the last of them `mark` (e.g. `...` or `…`) when
