@@ -22,12 +22,16 @@ pub struct Outcome {
     pub passed: bool,
     /// What was found, when it differs (or a note).
     pub detail: Option<String>,
+    /// The solver gave up on what the expectation needs (then `passed` is false and the
+    /// expectation neither passed nor failed): why.
+    pub gave_up: Option<String>,
 }
 
 fn pass() -> Outcome {
     Outcome {
         passed: true,
         detail: None,
+        gave_up: None,
     }
 }
 
@@ -35,6 +39,15 @@ fn fail(detail: String) -> Outcome {
     Outcome {
         passed: false,
         detail: Some(detail),
+        gave_up: None,
+    }
+}
+
+fn gave_up(why: String) -> Outcome {
+    Outcome {
+        passed: false,
+        detail: None,
+        gave_up: Some(why),
     }
 }
 
@@ -648,7 +661,10 @@ pub struct ExpectResult {
 }
 
 /// Checks the expectations written in the model's first file (imported files are tested on
-/// their own), analysing the treaties only when some expectation needs them.
+/// their own), analysing the treaties only when some expectation needs them. When the
+/// solver gives up on a treaty (or on a treaty's repairs), the expectations that need it
+/// are reported as given up (`Outcome::gave_up`) and the others are still checked; any
+/// other error (a bug) stops.
 pub fn check_file(
     model: &Model,
     options: &solve::Options,
@@ -668,18 +684,39 @@ pub fn check_file_with(
         .iter()
         .any(|e| !matches!(e.expectation, Expectation::Power { .. }));
     let mut analyses = BTreeMap::new();
+    // The first treaty the solver gave up on, and why.
+    let mut undecided: Option<String> = None;
     if needs_analysis {
         for t in 0..model.treaties.len() {
             let t = TreatyId(t);
-            analyses.insert(t, analysis::analyse(model, t, options)?);
+            match analysis::analyse(model, t, options) {
+                Ok(a) => {
+                    analyses.insert(t, a);
+                }
+                Err(AnalysisError::GaveUp(g)) => {
+                    undecided
+                        .get_or_insert_with(|| format!("treaty {}: {g}", model.treaties[t.0].id));
+                }
+                Err(other) => return Err(other),
+            }
         }
     }
     // The repairs of each treaty an `expect repair` names, complete (no cap).
     let mut repairs = BTreeMap::new();
+    let mut repairs_undecided = BTreeMap::new();
     for e in &own {
         if let Expectation::Repair { treaty, .. } = e.expectation {
-            if let std::collections::btree_map::Entry::Vacant(slot) = repairs.entry(treaty) {
-                slot.insert(analysis::repair::repairs(model, treaty, options, None)?);
+            if repairs.contains_key(&treaty) || repairs_undecided.contains_key(&treaty) {
+                continue;
+            }
+            match analysis::repair::repairs(model, treaty, options, None) {
+                Ok(r) => {
+                    repairs.insert(treaty, r);
+                }
+                Err(AnalysisError::GaveUp(g)) => {
+                    repairs_undecided.insert(treaty, g.to_string());
+                }
+                Err(other) => return Err(other),
             }
         }
     }
@@ -704,24 +741,36 @@ pub fn check_file_with(
             line,
             column,
             text: e.text.clone(),
-            outcome: match &e.expectation {
-                Expectation::Repair {
-                    treaty,
-                    items,
-                    expected,
-                } => repair(model, &repairs, *treaty, items, *expected),
-                Expectation::Power {
-                    body,
-                    rule,
-                    actor,
-                    index,
-                    op,
-                    value,
-                } => match powers.get(&(*body, *rule)) {
+            outcome: match (&e.expectation, &undecided) {
+                (
+                    Expectation::Power {
+                        body,
+                        rule,
+                        actor,
+                        index,
+                        op,
+                        value,
+                    },
+                    _,
+                ) => match powers.get(&(*body, *rule)) {
                     Some(computed) => power(model, *body, computed, *actor, *index, *op, value),
                     None => check(model, &analyses, e),
                 },
-                _ => check(model, &analyses, e),
+                (Expectation::Repair { treaty, .. }, _)
+                    if repairs_undecided.contains_key(treaty) =>
+                {
+                    gave_up(repairs_undecided[treaty].clone())
+                }
+                (
+                    Expectation::Repair {
+                        treaty,
+                        items,
+                        expected,
+                    },
+                    _,
+                ) => repair(model, &repairs, *treaty, items, *expected),
+                (_, Some(why)) => gave_up(why.clone()),
+                (_, None) => check(model, &analyses, e),
             },
         })
         .collect())
@@ -730,14 +779,30 @@ pub fn check_file_with(
 /// How deep `treaty_files` descends below a path given.
 const MAX_WALK_DEPTH: usize = 64;
 
+/// A directory holding a file of this name is not searched by `treaty test`, nor are the
+/// directories below it: fixtures that must fail to load (`tests/cases/errors`) say so.
+pub const SKIP_MARKER: &str = ".treaty-test-skip";
+
+/// Whether `treaty test` leaves the directory `dir` out: it holds `SKIP_MARKER`, or, below
+/// a path given (`walked`), it is hidden (`.git`) or a build directory (`target`).
+fn skipped(dir: &Path, walked: bool) -> bool {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+    let by_name = name.is_some_and(|n| n.starts_with('.') || n == "target");
+    (walked && by_name) || dir.join(SKIP_MARKER).exists()
+}
+
 /// The `.treaty` files under each path (a file is taken as it is), directories walked in
 /// sorted order so that a run's output is stable. Links to directories inside the walk are
 /// not followed (a link loop would never end) and the walk stops `MAX_WALK_DEPTH` deep.
+/// Directories holding `SKIP_MARKER` are left out, and so are hidden and `target`
+/// directories below a path given.
 pub fn treaty_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, 0, &mut out);
+            if !skipped(p, false) {
+                walk(p, 0, &mut out);
+            }
         } else {
             out.push(p.clone());
         }
@@ -755,7 +820,7 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
             .symlink_metadata()
             .is_ok_and(|m| m.file_type().is_symlink());
         if e.is_dir() {
-            if !linked && depth < MAX_WALK_DEPTH {
+            if !linked && depth < MAX_WALK_DEPTH && !skipped(&e, true) {
                 walk(&e, depth + 1, out);
             }
         } else if e.extension().is_some_and(|x| x == "treaty") {
@@ -771,12 +836,16 @@ pub struct Tally {
     pub failed: usize,
     /// Files that could not be loaded (their diagnostics were shown).
     pub broken: usize,
+    /// Expectations the solver gave up on (neither passed nor failed).
+    pub gave_up: usize,
 }
 
 impl Tally {
     pub fn add(&mut self, results: &[ExpectResult]) {
         for r in results {
-            if r.outcome.passed {
+            if r.outcome.gave_up.is_some() {
+                self.gave_up += 1;
+            } else if r.outcome.passed {
                 self.passed += 1;
             } else {
                 self.failed += 1;

@@ -5,14 +5,14 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use treaty::diag::Diagnostic;
 use treaty::model::Model;
 use treaty::{analysis, expect, report};
 
 #[derive(Parser)]
-#[command(name = "treaty", version = treaty::version_text(), about = "Checks whether a treaty draft can work")]
+#[command(name = "treaty", version = treaty::version_text(), about = "Checks whether a treaty draft can work", after_help = AFTER_HELP)]
 struct Cli {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
@@ -21,8 +21,24 @@ struct Cli {
     command: Command,
 }
 
+/// The end of `treaty --help`: exit codes and examples.
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  no finding
+  1  findings: a conflict, a blocked clause, an infeasible treaty, a failed expectation, ...
+  2  input or usage error (the error says where)
+  3  the solver gave up (--timeout): nothing is concluded
+
+Examples:
+  treaty check rules/treaties/peace-plan-28.treaty
+  treaty power draft.treaty --body EU --sort banzhaf --top 5
+
+A `use \"std/NAME\"` line imports the shipped library (e.g. std/eu-council) from any
+directory; other `use` paths not found next to their file are searched in TREATY_PATH.";
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Color {
+    /// When stderr is a terminal and NO_COLOR is not set.
     Auto,
     Always,
     Never,
@@ -30,7 +46,9 @@ enum Color {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
+    /// Text for people.
     Human,
+    /// One JSON document (docs/json.md).
     Json,
     /// `check` only: one self-contained HTML page.
     Html,
@@ -63,6 +81,7 @@ enum Command {
         /// Clause files (`.treaty`); their `use` imports are loaded too.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Also list what was loaded (actors, bodies, clauses, positions) before the report.
@@ -80,20 +99,30 @@ enum Command {
         /// margins, the objections by red line, and dependencies met by parties alone.
         #[arg(short, long)]
         verbose: bool,
+        /// Load all files as one model (one namespace) instead of each file, with its
+        /// imports, as a unit of its own.
+        #[arg(long)]
+        merge: bool,
     },
     /// Veto players, smallest blocking coalitions and blockers of every decision.
     Vetoes {
+        /// Clause files (`.treaty`); each with its imports is a unit of its own.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         #[command(flatten)]
         budget: Budget,
         #[command(flatten)]
         variant: Variant,
+        /// Load all files as one model (one namespace), as `check --merge`.
+        #[arg(long)]
+        merge: bool,
     },
     /// Exact Banzhaf and Shapley-Shubik power of every member of a body.
     Power {
+        /// The file declaring the body (its imports are loaded too).
         file: PathBuf,
         /// The body's id.
         #[arg(long)]
@@ -105,6 +134,7 @@ enum Command {
         /// (Banzhaf is then computed alone, or the run says how much is needed).
         #[arg(long, default_value_t = treaty::voting::DEFAULT_MAX_MEMORY >> 30)]
         max_memory: u64,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Analyse this scenario (`scenario NAME { ... }` in the files): its members.
@@ -117,9 +147,21 @@ enum Command {
         /// Which indices: `banzhaf` alone is much cheaper for a weighted threshold.
         #[arg(long, value_enum, default_value_t = IndexArg::Both)]
         index: IndexArg,
+        /// Sort the rows (largest first for banzhaf, shapley and weight; default: the
+        /// body's member order).
+        #[arg(long, value_enum)]
+        sort: Option<PowerSortArg>,
+        /// List only the first N rows (after sorting).
+        #[arg(long, value_name = "N")]
+        top: Option<usize>,
+        /// Give up after this many seconds (exit 3). 0: no limit.
+        #[arg(long, default_value_t = DEFAULT_TIMEOUT_SECONDS)]
+        timeout: u64,
     },
     /// Check every `expect` in the files (directories are searched for `.treaty` files).
     Test {
+        /// Files and directories; directories are searched, leaving out hidden and
+        /// `target` directories and those holding a `.treaty-test-skip` file.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[command(flatten)]
@@ -143,6 +185,7 @@ enum Command {
         /// The treaty of NEW to compare (needed when it holds several).
         #[arg(long)]
         new_treaty: Option<String>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         #[command(flatten)]
@@ -151,8 +194,10 @@ enum Command {
     /// The files as written and every scenario they declare, in one table: verdict, blocked
     /// clauses, conflicts, parties that do not sign.
     Scenarios {
+        /// Clause files (`.treaty`), loaded together with their imports.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         #[command(flatten)]
@@ -161,7 +206,9 @@ enum Command {
     /// Every minimal correction set: the smallest sets of clauses to drop or red lines to
     /// give up after which the content holds and no party rejects, each re-checked.
     Repair {
+        /// The file holding the treaties (its imports are loaded too).
         file: PathBuf,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Only this treaty (default: every treaty loaded).
@@ -192,6 +239,32 @@ enum Command {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(report::schema::DOCS.map(|(n, _)| n)))]
         doc: String,
     },
+    /// Print a shell completion script to stdout (e.g. `treaty completions bash >
+    /// ~/.local/share/bash-completion/completions/treaty`).
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout (e.g. `treaty man > treaty.1`, `treaty man
+    /// check > treaty-check.1`).
+    Man {
+        /// A subcommand whose page to print (default: the page of `treaty` itself).
+        command: Option<String>,
+    },
+}
+
+/// `treaty power --sort`.
+#[derive(Clone, Copy, ValueEnum)]
+enum PowerSortArg {
+    /// By member id.
+    Name,
+    /// By normalised Banzhaf index.
+    Banzhaf,
+    /// By Shapley-Shubik index.
+    Shapley,
+    /// By the body's weights (its dimensions in declared order).
+    Weight,
 }
 
 /// Which variant of the files to analyse.
@@ -283,6 +356,7 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
             budget,
             variant,
             verbose,
+            merge,
         } => {
             let shown = Shown {
                 list,
@@ -291,29 +365,43 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
                     color: stdout_color(cli_color),
                 },
             };
-            check(&files, format, shown, verify, budget, &variant, color)
+            check(
+                &files, format, shown, verify, budget, &variant, merge, color,
+            )
         }
         Command::Vetoes {
             files,
             format,
             budget,
             variant,
+            merge,
         } => {
-            let model = variant_of(load(&files, color)?, &variant, color)?;
-            let analyses = analyse_all(&model, budget, color)?;
-            let mut doc = report::wire::vetoes(&model, &analyses);
-            doc.scenario = variant.scenario.clone();
-            doc.given = given(&model, &analyses, &variant, color)?;
+            let mut texts = Vec::new();
+            let mut docs = Vec::new();
+            let mut codes = Vec::new();
+            for (name, model) in load_units(&files, merge, &variant, load, color)? {
+                let analyses = analyse_all(&model, budget, color)?;
+                let mut doc = report::wire::vetoes(&model, &analyses);
+                doc.scenario = variant.scenario.clone();
+                doc.given = given(&model, &analyses, &variant, color)?;
+                if format == Format::Human {
+                    let text = report::check::vetoes_human(&doc);
+                    texts.push((
+                        name.clone(),
+                        format!("{}{text}", preface(&variant, &doc.given)),
+                    ));
+                }
+                docs.push((name, doc));
+                codes.push(findings_code(&model, &analyses, color));
+            }
             emit(&match format {
-                Format::Human => format!(
-                    "{}{}",
-                    preface(&variant, &doc.given),
-                    report::check::vetoes_human(&doc)
-                ),
+                Format::Human => report::units::human(&texts),
                 // html, dot and sarif: refused before (`only_check_formats`).
-                Format::Json | Format::Html | Format::Dot | Format::Sarif => json(&doc),
+                Format::Json | Format::Html | Format::Dot | Format::Sarif => {
+                    json(&report::units::vetoes(docs))
+                }
             })?;
-            Ok(findings_code(&model, &analyses, color))
+            Ok(worst(&codes))
         }
         Command::Scenarios {
             files,
@@ -321,8 +409,18 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
             budget,
         } => {
             let model = load(&files, color)?;
-            let (base, runs) = analysis::reuse::analyse_scenarios(&model, &budget.options())
+            let progress = report::progress::Progress::new(
+                Some(model.scenarios.len() as u64 + 1),
+                "scenarios",
+            );
+            let (base, runs) =
+                analysis::reuse::analyse_scenarios_with(&model, &budget.options(), &mut |i| {
+                    if i > 0 {
+                        progress.inc();
+                    }
+                })
                 .map_err(|e| analysis_error(&e, color))?;
+            drop(progress);
             for (_, g) in base
                 .undecided
                 .iter()
@@ -356,6 +454,9 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
             scenario,
             threads,
             index,
+            sort,
+            top,
+            timeout,
         } => {
             let variant = Variant {
                 scenario,
@@ -376,10 +477,15 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
                     IndexArg::Both => treaty::voting::IndexChoice::Both,
                 },
             };
-            let wire = report::power::for_body(&model, b, r, budget).map_err(|e| {
-                let d = Diagnostic::bare(format!("cannot compute power indices: {e}"));
-                fail(&d, color, 2)
-            })?;
+            let body_data = bd.clone();
+            let mut wire = power_in_time(model, b, r, budget, timeout, color)?;
+            let key = sort.map(|k| match k {
+                PowerSortArg::Name => report::power_order::PowerSort::Name,
+                PowerSortArg::Banzhaf => report::power_order::PowerSort::Banzhaf,
+                PowerSortArg::Shapley => report::power_order::PowerSort::Shapley,
+                PowerSortArg::Weight => report::power_order::PowerSort::Weight,
+            });
+            report::power_order::arrange(&mut wire, &body_data, key, top);
             emit(&match format {
                 Format::Human => report::power::render_power_text(&wire),
                 // html, dot and sarif: refused before (`only_check_formats`).
@@ -430,6 +536,92 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
             let text = report::schema::schema(&doc).ok_or(ExitCode::from(2))?;
             emit(&text)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "treaty", &mut out);
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { command } => {
+            let mut out = Vec::new();
+            let top = Cli::command();
+            let page = match command {
+                None => top,
+                Some(name) => match top.find_subcommand(&name) {
+                    Some(sub) => sub
+                        .clone()
+                        .name(format!("treaty-{name}"))
+                        .version(treaty::version_text()),
+                    None => {
+                        let names = top.get_subcommands().map(|c| c.get_name().to_string());
+                        let d = Diagnostic::bare(format!("unknown subcommand `{name}`")).with_help(
+                            format!(
+                                "the subcommands are: {}",
+                                names.collect::<Vec<_>>().join(", ")
+                            ),
+                        );
+                        return Err(fail(&d, color, 2));
+                    }
+                },
+            };
+            clap_mangen::Man::new(page).render(&mut out).map_err(|e| {
+                fail(
+                    &Diagnostic::bare(format!("cannot write the manual: {e}")),
+                    color,
+                    2,
+                )
+            })?;
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `treaty power`'s computation on a thread of its own, so that `--timeout` can end the
+/// run cleanly (exit 3) whatever the kernel is doing: the thread is left to the end of the
+/// process. A spinner shows on a terminal after a second.
+fn power_in_time(
+    model: Model,
+    body: treaty::model::BodyId,
+    rule: treaty::model::RuleId,
+    budget: treaty::voting::PowerBudget,
+    timeout: u64,
+    color: bool,
+) -> Result<report::power::PowerReport, ExitCode> {
+    let progress = report::progress::Progress::new(None, "computing power indices");
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = send.send(report::power::for_body(&model, body, rule, budget));
+    });
+    let result = if timeout == 0 {
+        receive.recv().map_err(|_| None)
+    } else {
+        receive
+            .recv_timeout(std::time::Duration::from_secs(timeout))
+            .map_err(|e| match e {
+                std::sync::mpsc::RecvTimeoutError::Timeout => Some(timeout),
+                std::sync::mpsc::RecvTimeoutError::Disconnected => None,
+            })
+    };
+    drop(progress);
+    match result {
+        Ok(Ok(wire)) => Ok(wire),
+        Ok(Err(e)) => {
+            let d = Diagnostic::bare(format!("cannot compute power indices: {e}"));
+            Err(fail(&d, color, 2))
+        }
+        Err(Some(secs)) => {
+            let d = Diagnostic::bare(format!(
+                "gave up computing power indices after {secs} s (--timeout)"
+            ))
+            .with_help("nothing is concluded; raise --timeout, or 0 for no limit");
+            Err(fail(&d, color, 3))
+        }
+        Err(None) => {
+            let d = Diagnostic::bare("internal error: the power computation stopped")
+                .with_help("this is a bug in treaty; please report it with the input files");
+            Err(fail(&d, color, 2))
         }
     }
 }
@@ -570,6 +762,7 @@ struct Shown {
     style: report::check::Style,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check(
     files: &[PathBuf],
     format: Format,
@@ -577,43 +770,120 @@ fn check(
     verify: bool,
     budget: Budget,
     variant: &Variant,
+    merge: bool,
     color: bool,
 ) -> Result<ExitCode, ExitCode> {
     let Shown { list, style } = shown;
-    let loaded = if format == Format::Sarif {
-        load_sarif(files, color)?
+    // A unit that does not load stops the run; with `--format sarif` its errors are a
+    // SARIF log on stdout too.
+    let loader = if format == Format::Sarif {
+        load_sarif
     } else {
-        load(files, color)?
+        load
     };
-    let model = variant_of(loaded, variant, color)?;
-    let analyses = analyse_all(&model, budget, color)?;
-    if verify {
-        let lines = analysis::verify_all(&model, &analyses.decided, &budget.options())
-            .map_err(|e| analysis_error(&e, color))?;
-        let mut err = std::io::stderr().lock();
-        for line in lines {
-            let _ = writeln!(err, "{line}");
+    let units = load_units(files, merge, variant, loader, color)?;
+    if units.len() > 1 && matches!(format, Format::Html | Format::Dot) {
+        let d = Diagnostic::bare("`--format html` and `--format dot` make one report of one unit")
+            .with_help(
+                "give one file (with its imports), or `--merge` to check the files as one model",
+            );
+        return Err(fail(&d, color, 2));
+    }
+    let mut texts = Vec::new();
+    let mut docs = Vec::new();
+    let mut codes = Vec::new();
+    let mut pages = Vec::new();
+    for (name, model) in units {
+        let analyses = analyse_all(&model, budget, color)?;
+        if verify {
+            let lines = analysis::verify_all(&model, &analyses.decided, &budget.options())
+                .map_err(|e| analysis_error(&e, color))?;
+            let mut err = std::io::stderr().lock();
+            for line in lines {
+                let _ = writeln!(err, "{line}");
+            }
+        }
+        let mut doc = report::wire::check(&model, &analyses);
+        doc.scenario = variant.scenario.clone();
+        doc.given = given(&model, &analyses, variant, color)?;
+        let preface = preface(variant, &doc.given);
+        match format {
+            Format::Human if list => {
+                let listing = report::loaded::human(&model);
+                let text = report::check::human_with(&doc, style);
+                texts.push((name.clone(), format!("{listing}\n{preface}{text}")));
+            }
+            Format::Human => {
+                let text = report::check::human_with(&doc, style);
+                texts.push((name.clone(), format!("{preface}{text}")));
+            }
+            Format::Html => pages.push(report::html::page(&model, &doc)),
+            Format::Dot => pages.push(report::dot::graph(&doc)),
+            Format::Json | Format::Sarif => {}
+        }
+        docs.push((name, doc));
+        codes.push(findings_code(&model, &analyses, color));
+    }
+    emit(&match format {
+        Format::Human => report::units::human(&texts),
+        Format::Json => json(&report::units::check(docs)),
+        Format::Html | Format::Dot => pages.concat(),
+        Format::Sarif => {
+            // One log, one run per unit.
+            let mut logs = docs
+                .iter()
+                .map(|(_, doc)| report::sarif::check(doc, sarif_cwd().as_deref()));
+            let mut log = logs.next().ok_or(ExitCode::from(2))?;
+            for more in logs {
+                log.runs.extend(more.runs);
+            }
+            json(&log)
+        }
+    })?;
+    Ok(worst(&codes))
+}
+
+/// The models of a run: each file with its imports a unit of its own, named by the file,
+/// or (`merge`) all files as one unit named by the first. Every unit is loaded before any
+/// is analysed: a load error in any of them stops the run (exit 2), with every
+/// diagnostic shown.
+fn load_units(
+    files: &[PathBuf],
+    merge: bool,
+    variant: &Variant,
+    loader: fn(&[PathBuf], bool) -> Result<Model, ExitCode>,
+    color: bool,
+) -> Result<Vec<(String, Model)>, ExitCode> {
+    let groups: Vec<Vec<PathBuf>> = if merge || files.len() <= 1 {
+        vec![files.to_vec()]
+    } else {
+        files.iter().map(|f| vec![f.clone()]).collect()
+    };
+    let mut out = Vec::new();
+    let mut failed = None;
+    for g in groups {
+        let name = g
+            .first()
+            .map(|f| treaty::model::display_path(f))
+            .unwrap_or_default();
+        match loader(&g, color) {
+            Ok(model) => out.push((name, variant_of(model, variant, color)?)),
+            Err(code) => failed = Some(code),
         }
     }
-    let mut doc = report::wire::check(&model, &analyses);
-    doc.scenario = variant.scenario.clone();
-    doc.given = given(&model, &analyses, variant, color)?;
-    let preface = preface(variant, &doc.given);
-    emit(&match format {
-        Format::Human if list => {
-            let listing = report::loaded::human(&model);
-            format!(
-                "{listing}\n{preface}{}",
-                report::check::human_with(&doc, style)
-            )
-        }
-        Format::Human => format!("{preface}{}", report::check::human_with(&doc, style)),
-        Format::Json => json(&doc),
-        Format::Html => report::html::page(&model, &doc),
-        Format::Dot => report::dot::graph(&doc),
-        Format::Sarif => json(&report::sarif::check(&doc, sarif_cwd().as_deref())),
-    })?;
-    Ok(findings_code(&model, &analyses, color))
+    match failed {
+        Some(code) => Err(code),
+        None => Ok(out),
+    }
+}
+
+/// The exit code of several units: 3 if any gave up, else 1 if any has findings, else 0.
+fn worst(codes: &[ExitCode]) -> ExitCode {
+    [3, 1]
+        .into_iter()
+        .map(ExitCode::from)
+        .find(|c| codes.contains(c))
+        .unwrap_or(ExitCode::SUCCESS)
 }
 
 /// `treaty repair`: the repairs of every treaty (or the one named), ranked and re-checked.
@@ -633,11 +903,15 @@ fn repair(
             .collect(),
     };
     let mut all = Vec::with_capacity(ids.len());
+    let progress = report::progress::Progress::new(Some(ids.len() as u64), "treaties");
     for t in ids {
+        progress.message(&model.treaties[t.0].id);
         let r = analysis::repair::repairs(&model, t, &budget.options(), Some(max_repairs))
             .map_err(|e| analysis_error(&e, color))?;
         all.push(r);
+        progress.inc();
     }
+    drop(progress);
     let doc = report::repair::doc(&model, &all);
     emit(&match format {
         Format::Human => report::repair::human(&doc),
@@ -653,6 +927,8 @@ fn repair(
 }
 
 /// `treaty test`: each file on its own; a file that does not load is counted, not fatal.
+/// An expectation the solver gives up on is reported and the run goes on (exit 3 at the
+/// end unless a file did not load); no expectation at all is warned about on stderr.
 fn test(
     paths: &[PathBuf],
     budget: Budget,
@@ -667,18 +943,23 @@ fn test(
         ..Default::default()
     };
     // Each file with its results (`None`: it did not load), for `--format json|junit`.
-    let mut files = Vec::new();
-    for file in expect::treaty_files(paths) {
-        let Ok(model) = load(std::slice::from_ref(&file), color) else {
+    let mut docs = Vec::new();
+    let files = expect::treaty_files(paths);
+    let progress = report::progress::Progress::new(Some(files.len() as u64), "files");
+    for file in files {
+        progress.message(&treaty::model::display_path(&file));
+        let loaded = progress.suspend(|| load(std::slice::from_ref(&file), color));
+        let Ok(model) = loaded else {
             tally.broken += 1;
-            files.push((file.display().to_string(), None));
+            docs.push((file.display().to_string(), None));
+            progress.inc();
             continue;
         };
-        let mut all =
-            expect::check_file_with(&model, &budget.options(), power).map_err(|e| analysis_error(&e, color))?;
+        let mut all = expect::check_file_with(&model, &budget.options(), power)
+            .map_err(|e| analysis_error(&e, color))?;
         tally.add(&all);
         if human {
-            emit(&report::test::results(&all))?;
+            progress.suspend(|| emit(&report::test::results(&all)))?;
         }
         // `expect in scenario S ...`: checked in S's model.
         for sc in &model.scenarios {
@@ -686,20 +967,36 @@ fn test(
                 .map_err(|e| analysis_error(&e, color))?;
             tally.add(&results);
             if human {
-                emit(&report::test::results(&results))?;
+                progress.suspend(|| emit(&report::test::results(&results)))?;
             }
             all.extend(results);
         }
-        files.push((file.display().to_string(), Some(all)));
+        docs.push((file.display().to_string(), Some(all)));
+        progress.inc();
     }
-    let doc = report::test_doc::doc(&files, &tally);
+    drop(progress);
+    let doc = report::test_doc::doc(&docs, &tally);
     emit(&match format {
         TestFormat::Human => report::test::summary(&tally),
         TestFormat::Json => json(&doc),
         TestFormat::Junit => report::test_doc::junit(&doc),
     })?;
+    if tally.passed + tally.failed + tally.gave_up + tally.broken == 0 {
+        let shown: Vec<String> = paths
+            .iter()
+            .map(|p| treaty::model::display_path(p))
+            .collect();
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "warning: no `expect` found in {}\n  help: `treaty test` checks `expect` lines; \
+             directories holding a `{}` file, hidden directories and `target` are not searched",
+            shown.join(", "),
+            expect::SKIP_MARKER
+        );
+    }
     Ok(match tally {
         t if t.broken > 0 => ExitCode::from(2),
+        t if t.gave_up > 0 => ExitCode::from(3),
         t if t.failed > 0 => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     })
@@ -792,8 +1089,19 @@ fn analysis_error(e: &analysis::AnalysisError, color: bool) -> ExitCode {
 /// Every treaty's analysis; for each one the solver gave up on, its diagnostic on stderr
 /// (the report still shows the others, and what was found before it gave up).
 fn analyse_all(model: &Model, budget: Budget, color: bool) -> Result<analysis::Analyses, ExitCode> {
-    let analyses =
-        analysis::analyse_all(model, &budget.options()).map_err(|e| analysis_error(&e, color))?;
+    // `analysis::analyse_all`, one treaty at a time, for the progress indicator.
+    let mut analyses = analysis::Analyses::default();
+    let progress = report::progress::Progress::new(Some(model.treaties.len() as u64), "treaties");
+    for t in (0..model.treaties.len()).map(treaty::model::TreatyId) {
+        progress.message(&model.treaties[t.0].id);
+        match analysis::analyse(model, t, &budget.options()) {
+            Ok(a) => analyses.decided.push(a),
+            Err(analysis::AnalysisError::GaveUp(g)) => analyses.undecided.push((t, g)),
+            Err(other) => return Err(analysis_error(&other, color)),
+        }
+        progress.inc();
+    }
+    drop(progress);
     for (_, g) in &analyses.undecided {
         print_diagnostic(
             &analysis::AnalysisError::GaveUp(g.clone()).diagnostic(),
@@ -884,5 +1192,48 @@ fn only_check_formats(command: &Command, color: bool) -> Result<(), ExitCode> {
             Err(fail(&d, color, 2))
         }
         Format::Human | Format::Json => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every subcommand and every argument (but clap's own `--help` and `--version`) says
+    /// what it is for, at every level.
+    #[test]
+    fn every_subcommand_and_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                let sub_path = format!("{path} {}", sub.get_name());
+                if sub.get_name() != "help" && sub.get_about().is_none() {
+                    missing.push(sub_path.clone());
+                }
+                walk(sub, &sub_path, missing);
+            }
+        }
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        let mut missing = Vec::new();
+        walk(&cmd, "treaty", &mut missing);
+        assert!(missing.is_empty(), "without help: {missing:?}");
+        // The walk sees every subcommand and their arguments.
+        let subs: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+        for name in ["check", "power", "test", "completions", "man"] {
+            assert!(subs.contains(&name), "{subs:?}");
+        }
+        let check = cmd
+            .find_subcommand("check")
+            .map(|c| c.get_arguments().count());
+        assert!(check.is_some_and(|n| n > 5), "{check:?}");
     }
 }

@@ -125,9 +125,21 @@ pub fn analyse_scenarios(
     model: &Model,
     options: &solve::Options,
 ) -> Result<(super::Analyses, Vec<ScenarioAnalyses>), AnalysisError> {
+    analyse_scenarios_with(model, options, &mut |_| {})
+}
+
+/// `analyse_scenarios`, calling `step(i)` before scenario `i` (0 is the files as written,
+/// `i` the scenario `i - 1`): a progress indicator's feed.
+pub fn analyse_scenarios_with(
+    model: &Model,
+    options: &solve::Options,
+    step: &mut dyn FnMut(usize),
+) -> Result<(super::Analyses, Vec<ScenarioAnalyses>), AnalysisError> {
+    step(0);
     let base = super::analyse_all(model, options)?;
     let mut out = Vec::new();
     for (i, sc) in model.scenarios.iter().enumerate() {
+        step(i + 1);
         let mut run = ScenarioAnalyses {
             scenario: i,
             analyses: super::Analyses::default(),

@@ -3,12 +3,22 @@
 //! an error at its `use` line. Files come out with their imports first, so that
 //! declarations are in a stable, dependency-first order. Imports are followed with an
 //! explicit stack, never by recursion.
+//!
+//! Where a `use` path leads: `std/NAME` (`.treaty` optional) is the embedded library
+//! (`library`), shown as `std/NAME.treaty`; any other path is relative to the importing
+//! file and, when no file is there and the path is relative, searched in the directories
+//! of `TREATY_PATH` in order. An embedded file's own `use` lines stay in the library. A
+//! file on disk whose bytes are those of a library file (the repository's own
+//! `rules/institutions/eu-council.treaty` and `std/eu-council`) is the same file: loaded
+//! once, under the name it was first reached by, so importing it both ways declares
+//! nothing twice.
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-use crate::diag::Diagnostic;
+use super::library::{self, LibFile};
+use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::{FileId, Loc, SourceFile, Span};
 use crate::syntax::ast::{Item, SourceAst};
 use crate::syntax::parse_source;
@@ -31,11 +41,32 @@ enum State {
     Done,
 }
 
+/// What makes two loads the same file: its canonical path, or the library file it is
+/// (embedded, or a byte-identical copy on disk).
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Disk(PathBuf),
+    Std(&'static str),
+}
+
+/// Where a file's text came from, against which its own `use` paths are resolved.
+#[derive(Clone)]
+enum Origin {
+    Disk(PathBuf),
+    Std(&'static LibFile),
+}
+
+/// The environment variable naming the directories searched for `use` paths not found
+/// next to the importing file.
+pub const SEARCH_PATH_VAR: &str = "TREATY_PATH";
+
 struct Loader {
     files: Vec<SourceFile>,
     asts: Vec<(FileId, SourceAst)>,
     diagnostics: Vec<Diagnostic>,
-    by_path: HashMap<PathBuf, (FileId, State)>,
+    by_path: HashMap<Key, (FileId, State)>,
+    /// Directories searched, in order, for relative `use` paths (`TREATY_PATH`).
+    search: Vec<PathBuf>,
     /// Display names of the files being loaded, outermost first, for cycle messages.
     stack: Vec<String>,
 }
@@ -47,21 +78,28 @@ pub const MAX_IMPORT_DEPTH: usize = 256;
 /// A file whose `use` items are being followed.
 struct Open {
     file: FileId,
-    /// Its canonical path, marked done when the file closes (`None` for text given
-    /// directly).
-    key: Option<PathBuf>,
-    path: PathBuf,
+    /// What identifies it (its canonical path, and the library file it is a copy of),
+    /// marked done when the file closes (empty for text given directly).
+    keys: Vec<Key>,
+    origin: Origin,
     display: String,
     ast: SourceAst,
     /// Index of the next item to look at.
     next: usize,
 }
 
-/// Loads the files named on the command line and everything they import.
+/// Loads the files named on the command line and everything they import, searching
+/// `TREATY_PATH` (`search_path`) for imports not found next to their file.
 pub fn load_files(paths: &[PathBuf]) -> Loaded {
-    let mut loader = Loader::new();
+    load_files_in(paths, &search_path())
+}
+
+/// As `load_files`, with the search path given.
+pub fn load_files_in(paths: &[PathBuf], search: &[PathBuf]) -> Loaded {
+    let mut loader = Loader::new(search);
     for p in paths {
-        if let Some(open) = loader.open_file(p, &display_path(p), None, 0) {
+        let origin = Origin::Disk(p.clone());
+        if let Some(open) = loader.open_file(origin, &display_path(p), None, 0) {
             loader.follow(open);
         }
     }
@@ -69,24 +107,36 @@ pub fn load_files(paths: &[PathBuf]) -> Loaded {
 }
 
 /// Loads source text given directly (tests, tools): `use` is resolved against the
-/// current directory.
+/// current directory, then `TREATY_PATH`.
 pub fn load_text(display: &str, text: &str) -> Loaded {
-    let mut loader = Loader::new();
-    if let Some(open) =
-        loader.open_text(Path::new(display), display, text.as_bytes().to_vec(), None)
-    {
+    let mut loader = Loader::new(&search_path());
+    let origin = Origin::Disk(PathBuf::from(display));
+    if let Some(open) = loader.open_text(origin, display, text.as_bytes().to_vec(), Vec::new()) {
         loader.follow(open);
     }
     loader.finish()
 }
 
+/// The directories of `TREATY_PATH` (separated by `:`, or `;` on Windows), empty ones
+/// left out.
+pub fn search_path() -> Vec<PathBuf> {
+    std::env::var_os(SEARCH_PATH_VAR)
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl Loader {
-    fn new() -> Loader {
+    fn new(search: &[PathBuf]) -> Loader {
         Loader {
             files: Vec::new(),
             asts: Vec::new(),
             diagnostics: Vec::new(),
             by_path: HashMap::new(),
+            search: search.to_vec(),
             stack: Vec::new(),
         }
     }
@@ -129,13 +179,59 @@ impl Loader {
                 );
                 continue;
             }
-            let base = top.path.parent().unwrap_or(Path::new(""));
-            let display_base = Path::new(&top.display).parent().unwrap_or(Path::new(""));
-            let next = base.join(&target.value);
-            let next_display = display_path(&display_base.join(&target.value));
+            let (origin, display) = match self.target(&top.origin, &top.display, &target.value) {
+                Ok(t) => t,
+                Err(d) => {
+                    self.diagnostics.push(d.at(loc));
+                    continue;
+                }
+            };
             let depth = open.len();
-            if let Some(f) = self.open_file(&next, &next_display, Some(loc), depth) {
+            if let Some(f) = self.open_file(origin, &display, Some(loc), depth) {
                 open.push(f);
+            }
+        }
+    }
+
+    /// Where `use "value"` in a file from `from` (shown as `from_display`) leads, and the
+    /// name to show it by.
+    fn target(
+        &self,
+        from: &Origin,
+        from_display: &str,
+        value: &str,
+    ) -> Result<(Origin, String), UseError> {
+        if let Some(found) = library::by_import(value) {
+            return match found {
+                Ok(lib) => Ok((Origin::Std(lib), lib.display())),
+                Err(name) => Err(UseError::NoLibraryFile(name)),
+            };
+        }
+        match from {
+            Origin::Std(lib) => {
+                let dir = Path::new(lib.origin).parent().unwrap_or(Path::new(""));
+                let origin = display_path(&dir.join(value));
+                match library::by_origin(&origin) {
+                    Some(next) => Ok((Origin::Std(next), next.display())),
+                    None => Err(UseError::OutsideLibrary(value.to_string())),
+                }
+            }
+            Origin::Disk(path) => {
+                let base = path.parent().unwrap_or(Path::new(""));
+                let next = base.join(value);
+                let display_base = Path::new(from_display).parent().unwrap_or(Path::new(""));
+                let display = display_path(&display_base.join(value));
+                let missing = |p: &Path| {
+                    std::fs::metadata(p).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+                };
+                if Path::new(value).is_relative() && missing(&next) {
+                    if let Some(dir) = self.search.iter().find(|d| !missing(&d.join(value))) {
+                        let found = dir.join(value);
+                        let display = display_path(&found);
+                        return Ok((Origin::Disk(found), display));
+                    }
+                }
+                Ok((Origin::Disk(next), display))
             }
         }
     }
@@ -144,24 +240,23 @@ impl Loader {
     fn close(&mut self, done: Open) {
         self.stack.pop();
         self.asts.push((done.file, done.ast));
-        if let Some(entry) = done.key.and_then(|k| self.by_path.get_mut(&k)) {
-            entry.1 = State::Done;
+        self.mark_done(&done.keys);
+    }
+
+    fn mark_done(&mut self, keys: &[Key]) {
+        for k in keys {
+            if let Some(entry) = self.by_path.get_mut(k) {
+                entry.1 = State::Done;
+            }
         }
     }
 
-    /// Reads and parses a file named on the command line (`used_at` is `None`) or by a
-    /// `use` in a file `depth` imports deep. `Some` when it parsed and its imports are to
-    /// be followed; `None` when it was loaded before, or on an error (reported).
-    fn open_file(
-        &mut self,
-        path: &Path,
-        display: &str,
-        used_at: Option<Loc>,
-        depth: usize,
-    ) -> Option<Open> {
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        match self.by_path.get(&key) {
-            Some((_, State::Done)) => return None,
+    /// `false` when the file `key` names was loaded before or is being loaded (then a
+    /// cycle, reported at `used_at`).
+    fn is_new(&mut self, key: &Key, display: &str, used_at: Option<Loc>) -> bool {
+        match self.by_path.get(key) {
+            None => true,
+            Some((_, State::Done)) => false,
             Some((_, State::InProgress)) => {
                 let mut chain = self.stack.clone();
                 chain.push(display.to_string());
@@ -175,9 +270,29 @@ impl Loader {
                 }
                 .with_help("move the shared declarations into a file that both can `use`");
                 self.diagnostics.push(d);
-                return None;
+                false
             }
-            None => {}
+        }
+    }
+
+    /// Reads and parses a file named on the command line (`used_at` is `None`) or by a
+    /// `use` in a file `depth` imports deep. `Some` when it parsed and its imports are to
+    /// be followed; `None` when it was loaded before, or on an error (reported).
+    fn open_file(
+        &mut self,
+        origin: Origin,
+        display: &str,
+        used_at: Option<Loc>,
+        depth: usize,
+    ) -> Option<Open> {
+        let key = match &origin {
+            Origin::Disk(path) => {
+                Key::Disk(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+            }
+            Origin::Std(lib) => Key::Std(lib.name),
+        };
+        if !self.is_new(&key, display, used_at) {
+            return None;
         }
         if let (Some(loc), true) = (used_at, depth >= MAX_IMPORT_DEPTH) {
             self.diagnostics.push(
@@ -193,26 +308,43 @@ impl Loader {
             );
             return None;
         }
-        let bytes = match read_limited(path) {
-            Ok(b) => b,
-            Err(reason) => {
-                let msg = format!("cannot read `{display}`: {reason}");
-                self.diagnostics.push(match used_at {
-                    Some(loc) => Diagnostic::error(msg, loc)
-                        .with_label("imported here")
-                        .with_help("`use` paths are relative to the file that contains them"),
-                    None => Diagnostic::bare(msg),
-                });
+        let mut keys = vec![key];
+        let bytes = match &origin {
+            Origin::Std(lib) => lib.text.as_bytes().to_vec(),
+            Origin::Disk(path) => match read_limited(path) {
+                Ok(b) => b,
+                Err(reason) => {
+                    let msg = format!("cannot read `{display}`: {reason}");
+                    self.diagnostics.push(match used_at {
+                        Some(loc) => Diagnostic::error(msg, loc)
+                            .with_label("imported here")
+                            .with_help(format!(
+                                "`use` paths are relative to the file that contains them, \
+                                 then searched in the directories of {SEARCH_PATH_VAR}; \
+                                 `use \"std/NAME\"` imports the shipped library"
+                            )),
+                        None => Diagnostic::bare(msg),
+                    });
+                    return None;
+                }
+            },
+        };
+        // A copy of a library file is that file.
+        if let (Origin::Disk(_), Some(lib)) = (&origin, library::by_text(&bytes)) {
+            let same = Key::Std(lib.name);
+            if !self.is_new(&same, display, used_at) {
+                self.mark_done(&keys);
                 return None;
             }
-        };
-        self.by_path
-            .insert(key.clone(), (self.files.len(), State::InProgress));
-        let open = self.open_text(path, display, bytes, Some(key.clone()));
+            keys.push(same);
+        }
+        for k in &keys {
+            self.by_path
+                .insert(k.clone(), (self.files.len(), State::InProgress));
+        }
+        let open = self.open_text(origin, display, bytes, keys.clone());
         if open.is_none() {
-            if let Some(entry) = self.by_path.get_mut(&key) {
-                entry.1 = State::Done;
-            }
+            self.mark_done(&keys);
         }
         open
     }
@@ -221,10 +353,10 @@ impl Loader {
     /// (`follow`) before its syntax tree is recorded (`close`).
     fn open_text(
         &mut self,
-        path: &Path,
+        origin: Origin,
         display: &str,
         bytes: Vec<u8>,
-        key: Option<PathBuf>,
+        keys: Vec<Key>,
     ) -> Option<Open> {
         let file = self.files.len();
         let text = match String::from_utf8(bytes) {
@@ -259,12 +391,46 @@ impl Loader {
         self.stack.push(display.to_string());
         Some(Open {
             file,
-            key,
-            path: path.to_path_buf(),
+            keys,
+            origin,
             display: display.to_string(),
             ast,
             next: 0,
         })
+    }
+}
+
+/// A `use` path that leads nowhere, before it is placed at its line.
+enum UseError {
+    /// `std/NAME` with no such library file.
+    NoLibraryFile(String),
+    /// A library file's relative `use` that leaves the library.
+    OutsideLibrary(String),
+}
+
+impl UseError {
+    fn at(self, loc: Loc) -> Diagnostic {
+        match self {
+            UseError::NoLibraryFile(name) => {
+                let help = match did_you_mean(&name, library::names()) {
+                    Some(h) => format!("did you mean `{}{h}`?", library::PREFIX),
+                    None => format!(
+                        "the library has: {}",
+                        library::names()
+                            .map(|n| format!("{}{n}", library::PREFIX))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                Diagnostic::error(format!("no library file `{}{name}`", library::PREFIX), loc)
+                    .with_label("not in the shipped library")
+                    .with_help(help)
+            }
+            UseError::OutsideLibrary(value) => {
+                Diagnostic::error(format!("`{value}` is not in the shipped library"), loc)
+                    .with_label("a library file may import only library files")
+            }
+        }
     }
 }
 

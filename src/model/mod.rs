@@ -5,6 +5,7 @@
 
 pub mod display;
 pub mod eval;
+pub mod library;
 pub mod literals;
 mod load;
 mod lookup;
@@ -14,7 +15,10 @@ pub mod scenario;
 pub mod synth;
 mod types;
 
-pub use load::{display_path, load_files, load_text, Loaded, MAX_IMPORT_DEPTH};
+pub use load::{
+    display_path, load_files, load_files_in, load_text, search_path, Loaded, MAX_IMPORT_DEPTH,
+    SEARCH_PATH_VAR,
+};
 pub use resolve::resolve;
 pub use types::*;
 

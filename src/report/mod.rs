@@ -11,12 +11,15 @@ pub mod loaded;
 pub mod margins;
 pub(crate) mod paint;
 pub mod power;
+pub mod power_order;
+pub mod progress;
 pub mod repair;
 pub mod sarif;
 pub mod scenarios;
 pub mod schema;
 pub mod test;
 pub mod test_doc;
+pub mod units;
 pub mod wire;
 
 /// `s` cut to at most `max` characters, the last of them `mark` (e.g. `...` or `…`) when

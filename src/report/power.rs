@@ -72,6 +72,12 @@ pub struct PowerReport {
     /// indices are of the two-valued game, with every withholding member voting no.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub two_valued: Option<String>,
+    /// `--sort`: the key the rows are sorted by (absent: the body's member order).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    /// `--top N`: only the first N rows are listed (absent when every member is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<usize>,
 }
 
 fn name_of(names: &[String], i: usize) -> String {
@@ -140,6 +146,8 @@ pub fn power_report(
             .then(|| {
                 "this rule treats abstaining or staying away differently from voting no; the indices are of the two-valued game, in which every member votes yes or no".to_string()
             }),
+        sort: None,
+        top: None,
     }
 }
 
@@ -223,6 +231,17 @@ pub fn render_power_text(report: &PowerReport) -> String {
     }
     if let Some(n) = &report.two_valued {
         out.push_str(&format!("note: {n}\n"));
+    }
+    if let Some(n) = report.top {
+        out.push_str(&format!(
+            "note: the first {n} of {} members{} are listed\n",
+            report.summary.members,
+            report
+                .sort
+                .as_ref()
+                .map(|k| format!(" by {k}"))
+                .unwrap_or_default()
+        ));
     }
     out
 }

@@ -7,7 +7,10 @@ use crate::expect::{ExpectResult, Tally};
 pub fn results(results: &[ExpectResult]) -> String {
     let mut out = String::new();
     for r in results {
-        if r.outcome.passed {
+        if let Some(why) = &r.outcome.gave_up {
+            out.push_str(&format!("GAVE UP  {}  {}\n", r.at, r.text));
+            out.push_str(&format!("        {why}\n"));
+        } else if r.outcome.passed {
             out.push_str(&format!("pass  {}  {}\n", r.at, r.text));
         } else {
             out.push_str(&format!("FAIL  {}  {}\n", r.at, r.text));
@@ -24,6 +27,12 @@ pub fn summary(t: &Tally) -> String {
     let mut out = String::new();
     if t.broken > 0 {
         out.push_str(&format!("{} file(s) could not be loaded\n", t.broken));
+    }
+    if t.gave_up > 0 {
+        out.push_str(&format!(
+            "{} expectation(s) not decided: the solver gave up\n",
+            t.gave_up
+        ));
     }
     out.push_str(&format!("{} passed, {} failed\n", t.passed, t.failed));
     out

@@ -44,6 +44,10 @@ pub struct CheckDoc {
     /// With `--assume`: each decision an assumed ballot is cast in, and who else can block it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub given: Vec<super::scenarios::GivenOut>,
+    /// The files checked each as a unit of its own, when there were several
+    /// (`report::units`); absent for one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -57,6 +61,9 @@ pub struct VetoesDoc {
     pub scenario: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub given: Vec<super::scenarios::GivenOut>,
+    /// As in `CheckDoc`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
 }
 
 /// A treaty whose analysis the solver gave up on.
@@ -72,12 +79,18 @@ pub struct UndecidedOut {
     pub title: Option<String>,
     #[serde(skip)]
     pub at: Place,
+    /// The file whose unit it belongs to, when several were checked; absent for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 #[derive(Serialize, JsonSchema)]
 pub struct TreatyDecisionsOut {
     pub treaty: String,
     pub decisions: Vec<DecisionOut>,
+    /// As in `UndecidedOut`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -117,6 +130,9 @@ pub struct TreatyOut {
     pub title: Option<String>,
     #[serde(skip)]
     pub at: Place,
+    /// As in `UndecidedOut`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -497,6 +513,7 @@ pub fn check(model: &Model, analyses: &Analyses) -> CheckDoc {
         loaded: super::loaded::loaded(model),
         scenario: None,
         given: Vec::new(),
+        units: Vec::new(),
     }
 }
 
@@ -515,11 +532,13 @@ pub fn vetoes(model: &Model, analyses: &Analyses) -> VetoesDoc {
                     .enumerate()
                     .map(|(i, d)| decision(model, a, i, d))
                     .collect(),
+                unit: None,
             })
             .collect(),
         undecided: undecided(model, analyses),
         scenario: None,
         given: Vec::new(),
+        units: Vec::new(),
     }
 }
 
@@ -536,6 +555,7 @@ fn undecided(model: &Model, analyses: &Analyses) -> Vec<UndecidedOut> {
                 found_so_far: g.found.clone(),
                 title: t.title.clone(),
                 at: place(model, t.loc),
+                unit: None,
             }
         })
         .collect()
@@ -669,6 +689,7 @@ fn treaty(model: &Model, a: &TreatyAnalysis) -> TreatyOut {
             .collect(),
         title: t.title.clone(),
         at: place(model, t.loc),
+        unit: None,
     }
 }
 
