@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use treaty::diag::Diagnostic;
+use treaty::diag::{Code, Diagnostic};
 use treaty::model::Model;
 use treaty::{analysis, expect, report};
 
@@ -285,7 +285,10 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
                 max_memory: max_memory.saturating_mul(1 << 30),
             };
             let wire = report::power::for_body(&model, b, r, budget).map_err(|e| {
-                let d = Diagnostic::bare(format!("cannot compute power indices: {e}"));
+                let d = Diagnostic::bare(
+                    Code::PowerTooLarge,
+                    format!("cannot compute power indices: {e}"),
+                );
                 fail(&d, color, 2)
             })?;
             emit(&match format {
@@ -479,21 +482,22 @@ fn variant_of(model: Model, variant: &Variant, color: bool) -> Result<Model, Exi
                 let hint =
                     treaty::diag::did_you_mean(name, model.scenarios.iter().map(|s| s.id.as_str()));
                 let d =
-                    Diagnostic::bare(format!("unknown scenario `{name}`")).with_help(match hint {
-                        Some(h) => format!("did you mean `{h}`?"),
-                        None if model.scenarios.is_empty() => {
-                            "the files declare no scenario".to_string()
-                        }
-                        None => format!(
-                            "the files declare: {}",
-                            model
-                                .scenarios
-                                .iter()
-                                .map(|s| s.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    });
+                    Diagnostic::bare(Code::UnknownArgument, format!("unknown scenario `{name}`"))
+                        .with_help(match hint {
+                            Some(h) => format!("did you mean `{h}`?"),
+                            None if model.scenarios.is_empty() => {
+                                "the files declare no scenario".to_string()
+                            }
+                            None => format!(
+                                "the files declare: {}",
+                                model
+                                    .scenarios
+                                    .iter()
+                                    .map(|s| s.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        });
                 return Err(fail(&d, color, 2));
             }
         },
@@ -502,7 +506,7 @@ fn variant_of(model: Model, variant: &Variant, color: bool) -> Result<Model, Exi
         None => Ok(model),
         Some(text) => match treaty::model::scenario::parse_assumed(&model, text) {
             Ok(assumed) => Ok(treaty::model::scenario::with_assumed(&model, assumed)),
-            Err(message) => Err(fail(&Diagnostic::bare(message), color, 2)),
+            Err(message) => Err(fail(&Diagnostic::bare(Code::BadAssume, message), color, 2)),
         },
     }
 }
@@ -577,7 +581,7 @@ fn findings_code(model: &Model, analyses: &analysis::Analyses, color: bool) -> E
         .map(|a| model.treaties[a.treaty].id.as_str())
         .collect();
     for id in &cut {
-        let d = Diagnostic::bare(format!(
+        let d = Diagnostic::bare(Code::WinOverCut, format!(
             "the search for who must be won over stopped at its budget in treaty {id}"
         ))
         .with_help("the report gives what was found: a smallest size as \"at least\", or the sets found so far");

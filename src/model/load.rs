@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Loc, SourceFile, Span};
 use crate::syntax::ast::{Item, SourceAst};
 use crate::syntax::parse_source;
@@ -125,7 +125,8 @@ impl Loader {
             };
             if target.value.is_empty() {
                 self.diagnostics.push(
-                    Diagnostic::error("`use` needs a file path", loc).with_label("empty path"),
+                    Diagnostic::error(Code::EmptyUsePath, "`use` needs a file path", loc)
+                        .with_label("empty path"),
                 );
                 continue;
             }
@@ -168,10 +169,9 @@ impl Loader {
                 let start = chain.iter().position(|d| d == display).unwrap_or(0);
                 let msg = format!("import cycle: {}", chain[start..].join(" -> "));
                 let d = match used_at {
-                    Some(loc) => {
-                        Diagnostic::error(msg, loc).with_label("this `use` closes the cycle")
-                    }
-                    None => Diagnostic::bare(msg),
+                    Some(loc) => Diagnostic::error(Code::ImportCycle, msg, loc)
+                        .with_label("this `use` closes the cycle"),
+                    None => Diagnostic::bare(Code::ImportCycle, msg),
                 }
                 .with_help("move the shared declarations into a file that both can `use`");
                 self.diagnostics.push(d);
@@ -182,6 +182,7 @@ impl Loader {
         if let (Some(loc), true) = (used_at, depth >= MAX_IMPORT_DEPTH) {
             self.diagnostics.push(
                 Diagnostic::error(
+                    Code::ImportTooDeep,
                     format!("imports nested more than {MAX_IMPORT_DEPTH} deep"),
                     loc,
                 )
@@ -198,10 +199,10 @@ impl Loader {
             Err(reason) => {
                 let msg = format!("cannot read `{display}`: {reason}");
                 self.diagnostics.push(match used_at {
-                    Some(loc) => Diagnostic::error(msg, loc)
+                    Some(loc) => Diagnostic::error(Code::Unreadable, msg, loc)
                         .with_label("imported here")
                         .with_help("`use` paths are relative to the file that contains them"),
-                    None => Diagnostic::bare(msg),
+                    None => Diagnostic::bare(Code::Unreadable, msg),
                 });
                 return None;
             }
@@ -240,6 +241,7 @@ impl Loader {
                 });
                 self.diagnostics.push(
                     Diagnostic::error(
+                        Code::NotUtf8,
                         format!("`{display}` is not valid UTF-8 (byte {bad})"),
                         Loc {
                             file,
