@@ -150,8 +150,9 @@ pub fn hyphenated_word(text: &str, hyphen: usize) -> Option<(usize, usize)> {
         .map_or(text.len(), |(i, _)| hyphen + i);
     let word = &text[start..end];
     // A word that starts with a digit is a number or a date, not a name.
+    // `non-party` (in `expect non-party`) is the one keyword with a hyphen.
     let first = word.chars().next()?;
-    (first.is_ascii_alphabetic() || first == '_').then_some((start, end))
+    ((first.is_ascii_alphabetic() || first == '_') && word != "non-party").then_some((start, end))
 }
 
 #[cfg(test)]
@@ -178,5 +179,6 @@ mod tests {
         assert_eq!(hyphenated_word("2025-12-12", 4), None);
         assert_eq!(hyphenated_word("UKR.armed-forces >= 5", 9), Some((0, 16)));
         assert_eq!(hyphenated_word("-x", 0), None);
+        assert_eq!(hyphenated_word("expect non-party clauses 7", 10), None);
     }
 }

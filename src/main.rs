@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -19,7 +20,21 @@ struct Cli {
     color: Color,
     #[command(subcommand)]
     command: Command,
+    /// How to print errors and warnings on stderr: `human`, or `json` (one document, after
+    /// the run: docs/json.md, "Errors").
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human, global = true)]
+    error_format: ErrorFormat,
 }
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ErrorFormat {
+    Human,
+    Json,
+}
+
+/// With `--error-format json`: the diagnostics of the run, printed as one document when it
+/// ends (`None`: human rendering, printed as they come).
+static JSON_ERRORS: Mutex<Option<Vec<report::diagnostics::json::DiagnosticOut>>> = Mutex::new(None);
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Color {
@@ -135,6 +150,8 @@ enum Command {
         #[command(flatten)]
         budget: Budget,
     },
+    /// Explain an error code (`treaty explain E0104`); without a code, list them all.
+    Explain { code: Option<String> },
 }
 
 /// Which variant of the files to analyse.
@@ -190,15 +207,88 @@ fn emit(text: &str) -> Result<(), ExitCode> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    match run(cli.command, color) {
-        Ok(code) | Err(code) => code,
+    if cli.error_format == ErrorFormat::Json {
+        if let Ok(mut sink) = JSON_ERRORS.lock() {
+            *sink = Some(Vec::new());
+        }
     }
+    let code = match run(cli.command, color) {
+        Ok(code) | Err(code) => code,
+    };
+    flush_json_errors();
+    code
+}
+
+/// A command line clap cannot read: clap's own message, or with `--error-format json`
+/// (as the arguments say it) a JSON diagnostic; exit 2. Help and version print as usual.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let args: Vec<String> = std::env::args().collect();
+    let as_json = args
+        .windows(2)
+        .any(|w| w[0] == "--error-format" && w[1] == "json")
+        || args.iter().any(|a| a == "--error-format=json");
+    if !as_json || matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let message = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    let rest: Vec<&str> = lines.map(str::trim).collect();
+    let mut d = Diagnostic::bare(Code::Usage, message);
+    if !rest.is_empty() {
+        d = d.with_help(rest.join("\n"));
+    }
+    let doc = report::diagnostics::json::doc(report::diagnostics::json::diagnostics(&[], &[d]));
+    let _ = std::io::stderr().lock().write_all(json(&doc).as_bytes());
+    ExitCode::from(2)
+}
+
+/// Prints the diagnostics collected under `--error-format json`, if any, as one document.
+fn flush_json_errors() {
+    let collected = JSON_ERRORS.lock().ok().and_then(|mut s| s.take());
+    if let Some(diags) = collected.filter(|d| !d.is_empty()) {
+        let doc = report::diagnostics::json::doc(diags);
+        let _ = std::io::stderr().lock().write_all(json(&doc).as_bytes());
+    }
+}
+
+/// Prints diagnostics on stderr: rendered for people (with the closing count when `all`),
+/// or kept for the JSON document.
+fn report_diagnostics(
+    files: &[treaty::source::SourceFile],
+    diags: &[Diagnostic],
+    color: bool,
+    all: bool,
+) {
+    if let Ok(mut sink) = JSON_ERRORS.lock() {
+        if let Some(out) = sink.as_mut() {
+            out.extend(report::diagnostics::json::diagnostics(files, diags));
+            return;
+        }
+    }
+    let text = if all {
+        report::diagnostics::render_all(files, diags, color)
+    } else {
+        diags
+            .iter()
+            .map(|d| report::diagnostics::render(files, d, color))
+            .collect()
+    };
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
@@ -318,6 +408,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, ExitCode> {
             max_repairs,
             budget,
         } => repair(&file, format, treaty.as_deref(), max_repairs, budget, color),
+        Command::Explain { code } => explain(code.as_deref(), color),
     }
 }
 
@@ -358,8 +449,7 @@ fn diff(
         analysis: na,
     };
     let d = analysis::diff::diff(old, new).map_err(|d| {
-        let text = report::diagnostics::render(&nm.files, d.as_ref(), color);
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        report_diagnostics(&nm.files, std::slice::from_ref(d.as_ref()), color, false);
         ExitCode::from(2)
     })?;
     let doc = report::diff::doc(old, new, &d);
@@ -541,8 +631,7 @@ fn preface(variant: &Variant, given: &[report::scenarios::GivenOut]) -> String {
 
 /// Prints one diagnostic (with no source) on stderr.
 fn print_diagnostic(d: &Diagnostic, color: bool) {
-    let text = report::diagnostics::render(&[], d, color);
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    report_diagnostics(&[], std::slice::from_ref(d), color, false);
 }
 
 /// Prints one diagnostic on stderr and gives `code` as the exit code.
@@ -605,11 +694,42 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     s
 }
 
+/// `treaty explain [CODE]`: the code's explanation, or the table of codes; an unknown code
+/// is a usage error naming the nearest ones.
+fn explain(code: Option<&str>, color: bool) -> Result<ExitCode, ExitCode> {
+    use treaty::diag::codes;
+    let Some(id) = code else {
+        let table: String = Code::ALL
+            .iter()
+            .map(|c| format!("{}  {}\n", c.id(), c.title()))
+            .collect();
+        emit(&table)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match Code::parse(id) {
+        Some(c) => {
+            emit(&codes::explain(c))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let near: Vec<String> = Code::nearest(id)
+                .iter()
+                .map(|c| format!("{} ({})", c.id(), c.title()))
+                .collect();
+            let d =
+                Diagnostic::bare(Code::Usage, format!("no error code `{id}`")).with_help(format!(
+                    "the nearest: {}; `treaty explain` lists every code",
+                    near.join(", ")
+                ));
+            Err(fail(&d, color, 2))
+        }
+    }
+}
+
 /// Loads and resolves, or prints every diagnostic and gives exit code 2.
 fn load(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
     treaty::load(files).map_err(|(sources, diags)| {
-        let text = report::diagnostics::render_all(&sources, &diags, color);
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        report_diagnostics(&sources, &diags, color, true);
         ExitCode::from(2)
     })
 }

@@ -175,8 +175,8 @@ pub fn errors_doc() -> String {
     let mut out = String::from(
         "# Error codes\n\n\
          <!-- Generated from src/diag/codes.rs and src/diag/explain/*.md; a test keeps this \
-         file equal to them (regenerate with `TREATY_UPDATE_ERRORS_DOC=1 cargo test --test cli \
-         errors_doc`). -->\n\n\
+         file equal to them (regenerate with `TREATY_UPDATE_ERRORS_DOC=1 cargo test --test \
+         error_codes`). -->\n\n\
          Every diagnostic `treaty` prints carries a code, e.g. `error[E0104]: ...`; \
          `treaty explain E0104` prints its explanation. Codes keep their meaning from one \
          version to the next. They are grouped by hundreds: `E00xx` files, `E01xx` syntax, \

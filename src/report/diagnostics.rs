@@ -19,6 +19,8 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
+pub mod json;
+
 use super::shorten;
 use crate::diag::{Diagnostic, Severity, MAX_SHOWN};
 use crate::model::{FileId, Loc, SourceFile};

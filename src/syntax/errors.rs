@@ -256,7 +256,7 @@ fn newcomer_mistake(
     };
     // `->` and `<=>`, `<->`: the parser stops at the `>` after `-`, `<=` or `<-`.
     if rest.starts_with('>') {
-        for (arrow, write) in [("<->", "iff"), ("<=", "iff"), ("-", "implies")] {
+        for (arrow, write) in [("<-", "iff"), ("<=", "iff"), ("-", "implies")] {
             if before.ends_with(arrow) {
                 let start = pos - arrow.len();
                 let wrote = &text[start..pos + 1];
@@ -372,9 +372,18 @@ fn newcomer_mistake(
             );
         }
     }
-    // A hyphen between two name characters outside a formula: `actor EU-council`.
+    // A hyphen between two name characters outside a formula: `actor EU-council`. pest
+    // may report the failure at the start of the declaration (`var armed-forces: int`
+    // fails at `var`), so the rest of the line is searched for the hyphen.
     if !in_formula {
-        if let Some((start, end)) = crate::diag::hyphenated_word(text, pos) {
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let hyphen = line
+            .match_indices('-')
+            .map(|(i, _)| pos + i)
+            .find(|&h| crate::diag::hyphenated_word(text, h).is_some());
+        if let Some((pos, (start, end))) =
+            hyphen.and_then(|h| Some((h, crate::diag::hyphenated_word(text, h)?)))
+        {
             let word = &text[start..end];
             return Some(
                 Diagnostic::error(
