@@ -73,7 +73,10 @@ fn proven_by_examples() -> BTreeSet<Code> {
         let (fixed_lang, fixed) = example(c.explanation(), "Fixed:").unwrap_or_default();
         if fixed_lang == "treaty" {
             if let Err(codes) = codes_of(&fixed) {
-                wrong_examples.push(format!("{}: the fixed example does not load: {codes:?}", c.id()));
+                wrong_examples.push(format!(
+                    "{}: the fixed example does not load: {codes:?}",
+                    c.id()
+                ));
             }
         }
         if lang != "treaty" {
