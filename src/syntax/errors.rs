@@ -310,7 +310,9 @@ fn newcomer_mistake(
     }
     // `0.5` in a formula: the integer `0` was read, and `.5` is left over.
     let digit_before = before.ends_with(|c: char| c.is_ascii_digit());
-    let digit_after = rest[1.min(rest.len())..].starts_with(|c: char| c.is_ascii_digit());
+    let digit_after = rest
+        .get(1..)
+        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
     if in_formula && rest.starts_with('.') && digit_before && digit_after {
         let start = before
             .rfind(|c: char| !(c.is_ascii_digit() || c == '_'))
@@ -551,4 +553,34 @@ fn describe_rule(r: Rule) -> Option<String> {
         }
         .to_string(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Code;
+    use crate::syntax::parse_source;
+
+    fn codes(text: &str) -> Vec<Code> {
+        parse_source(text, 0).1.iter().map(|d| d.code).collect()
+    }
+
+    /// The newcomer hints never misfire on valid text nearby, and never panic on text
+    /// with multi-byte characters at the failing position.
+    #[test]
+    fn hints_fire_only_on_the_mistake() {
+        assert_eq!(codes("var x: int\nfact x = 1\n"), [Code::SingleEquals]);
+        assert_eq!(codes("var x: int\nfact x != 1\n"), []);
+        assert_eq!(codes("var x: int\nfact x <= 1\n"), []);
+        assert_eq!(
+            codes("var a, b: bool\nfact a -> b\n"),
+            [Code::ArrowImplication]
+        );
+        assert_eq!(codes("var x: int\nfact x - 1 > 0\n"), []);
+        assert_eq!(codes("var x: int\nfact x >= 1.5\n"), [Code::DecimalNumber]);
+        assert_eq!(codes("actor A-B \"x\"\n"), [Code::HyphenInName]);
+        assert_eq!(codes("expect non-party clauses 7\n"), []);
+        for text in ["fact x é", "fact 1é", "actor Aé", "fact x .é", "fact x é.5"] {
+            let _ = codes(text);
+        }
+    }
 }
