@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::source::SourceFile;
 use crate::syntax::format_file;
 
@@ -109,7 +109,7 @@ pub fn text_outcome(display: &str, text: String) -> Outcome {
 }
 
 fn unreadable(display: String, why: &str) -> Outcome {
-    let d = Diagnostic::bare(format!("the file `{display}` {why}"));
+    let d = Diagnostic::bare(Code::Unreadable, format!("the file `{display}` {why}"));
     Outcome::Broken {
         file: SourceFile::new(display, String::new()),
         diags: vec![d],

@@ -4,10 +4,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use treaty::diag::Diagnostic;
+use treaty::diag::{Code, Diagnostic};
 use treaty::model::Model;
 use treaty::{analysis, expect, report};
 
@@ -19,6 +20,10 @@ struct Cli {
     color: Color,
     #[command(subcommand)]
     command: Command,
+    /// How to print errors and warnings on stderr: `human`, or `json` (one document, after
+    /// the run: docs/json.md, "Errors").
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human, global = true)]
+    error_format: ErrorFormat,
 }
 
 /// The end of `treaty --help`: exit codes and examples.
@@ -35,6 +40,16 @@ Examples:
 
 A `use \"std/NAME\"` line imports the shipped library (e.g. std/eu-council) from any
 directory; other `use` paths not found next to their file are searched in TREATY_PATH.";
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ErrorFormat {
+    Human,
+    Json,
+}
+
+/// With `--error-format json`: the diagnostics of the run, printed as one document when it
+/// ends (`None`: human rendering, printed as they come).
+static JSON_ERRORS: Mutex<Option<Vec<report::diagnostics::json::DiagnosticOut>>> = Mutex::new(None);
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Color {
@@ -252,6 +267,8 @@ enum Command {
         /// A subcommand whose page to print (default: the page of `treaty` itself).
         command: Option<String>,
     },
+    /// Explain an error code (`treaty explain E0104`); without a code, list them all.
+    Explain { code: Option<String> },
 }
 
 /// `treaty power --sort`.
@@ -320,15 +337,88 @@ fn emit(text: &str) -> Result<(), ExitCode> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    match run(cli.command, color, cli.color) {
-        Ok(code) | Err(code) => code,
+    if cli.error_format == ErrorFormat::Json {
+        if let Ok(mut sink) = JSON_ERRORS.lock() {
+            *sink = Some(Vec::new());
+        }
     }
+    let code = match run(cli.command, color, cli.color) {
+        Ok(code) | Err(code) => code,
+    };
+    flush_json_errors();
+    code
+}
+
+/// A command line clap cannot read: clap's own message, or with `--error-format json`
+/// (as the arguments say it) a JSON diagnostic; exit 2. Help and version print as usual.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let args: Vec<String> = std::env::args().collect();
+    let as_json = args
+        .windows(2)
+        .any(|w| w[0] == "--error-format" && w[1] == "json")
+        || args.iter().any(|a| a == "--error-format=json");
+    if !as_json || matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let message = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    let rest: Vec<&str> = lines.map(str::trim).collect();
+    let mut d = Diagnostic::bare(Code::Usage, message);
+    if !rest.is_empty() {
+        d = d.with_help(rest.join("\n"));
+    }
+    let doc = report::diagnostics::json::doc(report::diagnostics::json::diagnostics(&[], &[d]));
+    let _ = std::io::stderr().lock().write_all(json(&doc).as_bytes());
+    ExitCode::from(2)
+}
+
+/// Prints the diagnostics collected under `--error-format json`, if any, as one document.
+fn flush_json_errors() {
+    let collected = JSON_ERRORS.lock().ok().and_then(|mut s| s.take());
+    if let Some(diags) = collected.filter(|d| !d.is_empty()) {
+        let doc = report::diagnostics::json::doc(diags);
+        let _ = std::io::stderr().lock().write_all(json(&doc).as_bytes());
+    }
+}
+
+/// Prints diagnostics on stderr: rendered for people (with the closing count when `all`),
+/// or kept for the JSON document.
+fn report_diagnostics(
+    files: &[treaty::source::SourceFile],
+    diags: &[Diagnostic],
+    color: bool,
+    all: bool,
+) {
+    if let Ok(mut sink) = JSON_ERRORS.lock() {
+        if let Some(out) = sink.as_mut() {
+            out.extend(report::diagnostics::json::diagnostics(files, diags));
+            return;
+        }
+    }
+    let text = if all {
+        report::diagnostics::render_all(files, diags, color)
+    } else {
+        diags
+            .iter()
+            .map(|d| report::diagnostics::render(files, d, color))
+            .collect()
+    };
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Whether to colour the human report on stdout: `--color always|never`, else what
@@ -522,7 +612,7 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
         Command::Lsp => match treaty::lsp::run() {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(e) => Err(fail(
-                &Diagnostic::bare(format!("the language server stopped: {e}")),
+                &Diagnostic::bare(Code::Internal, format!("the language server stopped: {e}")),
                 color,
                 2,
             )),
@@ -555,19 +645,19 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
                         .version(treaty::version_text()),
                     None => {
                         let names = top.get_subcommands().map(|c| c.get_name().to_string());
-                        let d = Diagnostic::bare(format!("unknown subcommand `{name}`")).with_help(
-                            format!(
-                                "the subcommands are: {}",
-                                names.collect::<Vec<_>>().join(", ")
-                            ),
-                        );
+                        let d =
+                            Diagnostic::bare(Code::Usage, format!("unknown subcommand `{name}`"))
+                                .with_help(format!(
+                                    "the subcommands are: {}",
+                                    names.collect::<Vec<_>>().join(", ")
+                                ));
                         return Err(fail(&d, color, 2));
                     }
                 },
             };
             clap_mangen::Man::new(page).render(&mut out).map_err(|e| {
                 fail(
-                    &Diagnostic::bare(format!("cannot write the manual: {e}")),
+                    &Diagnostic::bare(Code::Internal, format!("cannot write the manual: {e}")),
                     color,
                     2,
                 )
@@ -575,6 +665,7 @@ fn run(command: Command, color: bool, cli_color: Color) -> Result<ExitCode, Exit
             emit(&String::from_utf8_lossy(&out))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Explain { code } => explain(code.as_deref(), color),
     }
 }
 
@@ -608,19 +699,26 @@ fn power_in_time(
     match result {
         Ok(Ok(wire)) => Ok(wire),
         Ok(Err(e)) => {
-            let d = Diagnostic::bare(format!("cannot compute power indices: {e}"));
+            let d = Diagnostic::bare(
+                Code::PowerTooLarge,
+                format!("cannot compute power indices: {e}"),
+            );
             Err(fail(&d, color, 2))
         }
         Err(Some(secs)) => {
-            let d = Diagnostic::bare(format!(
-                "gave up computing power indices after {secs} s (--timeout)"
-            ))
+            let d = Diagnostic::bare(
+                Code::GaveUp,
+                format!("gave up computing power indices after {secs} s (--timeout)"),
+            )
             .with_help("nothing is concluded; raise --timeout, or 0 for no limit");
             Err(fail(&d, color, 3))
         }
         Err(None) => {
-            let d = Diagnostic::bare("internal error: the power computation stopped")
-                .with_help("this is a bug in treaty; please report it with the input files");
+            let d = Diagnostic::bare(
+                Code::Internal,
+                "internal error: the power computation stopped",
+            )
+            .with_help("this is a bug in treaty; please report it with the input files");
             Err(fail(&d, color, 2))
         }
     }
@@ -633,14 +731,20 @@ fn fmt(paths: &[PathBuf], check: bool, stdin: bool, color: bool) -> Result<ExitC
     let from_stdin = stdin || paths.iter().any(|p| p.as_os_str() == "-");
     if from_stdin && (paths.len() > usize::from(!stdin)) {
         return Err(fail(
-            &Diagnostic::bare("`treaty fmt -` (or `--stdin`) takes no other path"),
+            &Diagnostic::bare(
+                Code::Usage,
+                "`treaty fmt -` (or `--stdin`) takes no other path",
+            ),
             color,
             2,
         ));
     }
     if !from_stdin && paths.is_empty() {
         return Err(fail(
-            &Diagnostic::bare("`treaty fmt` needs a file or directory (or `-` for standard input)"),
+            &Diagnostic::bare(
+                Code::Usage,
+                "`treaty fmt` needs a file or directory (or `-` for standard input)",
+            ),
             color,
             2,
         ));
@@ -674,7 +778,7 @@ fn fmt(paths: &[PathBuf], check: bool, stdin: bool, color: bool) -> Result<ExitC
         let mut text = String::new();
         if std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).is_err() {
             return Err(fail(
-                &Diagnostic::bare("standard input is not UTF-8 text"),
+                &Diagnostic::bare(Code::NotUtf8, "standard input is not UTF-8 text"),
                 color,
                 2,
             ));
@@ -739,8 +843,7 @@ fn diff(
         analysis: na,
     };
     let d = analysis::diff::diff(old, new).map_err(|d| {
-        let text = report::diagnostics::render(&nm.files, d.as_ref(), color);
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        report_diagnostics(&nm.files, std::slice::from_ref(d.as_ref()), color, false);
         ExitCode::from(2)
     })?;
     let doc = report::diff::doc(old, new, &d);
@@ -783,10 +886,13 @@ fn check(
     };
     let units = load_units(files, merge, variant, loader, color)?;
     if units.len() > 1 && matches!(format, Format::Html | Format::Dot) {
-        let d = Diagnostic::bare("`--format html` and `--format dot` make one report of one unit")
-            .with_help(
-                "give one file (with its imports), or `--merge` to check the files as one model",
-            );
+        let d = Diagnostic::bare(
+            Code::Usage,
+            "`--format html` and `--format dot` make one report of one unit",
+        )
+        .with_help(
+            "give one file (with its imports), or `--merge` to check the files as one model",
+        );
         return Err(fail(&d, color, 2));
     }
     let mut texts = Vec::new();
@@ -1013,21 +1119,22 @@ fn variant_of(model: Model, variant: &Variant, color: bool) -> Result<Model, Exi
                 let hint =
                     treaty::diag::did_you_mean(name, model.scenarios.iter().map(|s| s.id.as_str()));
                 let d =
-                    Diagnostic::bare(format!("unknown scenario `{name}`")).with_help(match hint {
-                        Some(h) => format!("did you mean `{h}`?"),
-                        None if model.scenarios.is_empty() => {
-                            "the files declare no scenario".to_string()
-                        }
-                        None => format!(
-                            "the files declare: {}",
-                            model
-                                .scenarios
-                                .iter()
-                                .map(|s| s.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    });
+                    Diagnostic::bare(Code::UnknownArgument, format!("unknown scenario `{name}`"))
+                        .with_help(match hint {
+                            Some(h) => format!("did you mean `{h}`?"),
+                            None if model.scenarios.is_empty() => {
+                                "the files declare no scenario".to_string()
+                            }
+                            None => format!(
+                                "the files declare: {}",
+                                model
+                                    .scenarios
+                                    .iter()
+                                    .map(|s| s.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        });
                 return Err(fail(&d, color, 2));
             }
         },
@@ -1036,7 +1143,7 @@ fn variant_of(model: Model, variant: &Variant, color: bool) -> Result<Model, Exi
         None => Ok(model),
         Some(text) => match treaty::model::scenario::parse_assumed(&model, text) {
             Ok(assumed) => Ok(treaty::model::scenario::with_assumed(&model, assumed)),
-            Err(message) => Err(fail(&Diagnostic::bare(message), color, 2)),
+            Err(message) => Err(fail(&Diagnostic::bare(Code::BadAssume, message), color, 2)),
         },
     }
 }
@@ -1071,8 +1178,7 @@ fn preface(variant: &Variant, given: &[report::scenarios::GivenOut]) -> String {
 
 /// Prints one diagnostic (with no source) on stderr.
 fn print_diagnostic(d: &Diagnostic, color: bool) {
-    let text = report::diagnostics::render(&[], d, color);
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    report_diagnostics(&[], std::slice::from_ref(d), color, false);
 }
 
 /// Prints one diagnostic on stderr and gives `code` as the exit code.
@@ -1122,7 +1228,7 @@ fn findings_code(model: &Model, analyses: &analysis::Analyses, color: bool) -> E
         .map(|a| model.treaties[a.treaty].id.as_str())
         .collect();
     for id in &cut {
-        let d = Diagnostic::bare(format!(
+        let d = Diagnostic::bare(Code::WinOverCut, format!(
             "the search for who must be won over stopped at its budget in treaty {id}"
         ))
         .with_help("the report gives what was found: a smallest size as \"at least\", or the sets found so far");
@@ -1159,11 +1265,42 @@ fn load_sarif(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
     })
 }
 
+/// `treaty explain [CODE]`: the code's explanation, or the table of codes; an unknown code
+/// is a usage error naming the nearest ones.
+fn explain(code: Option<&str>, color: bool) -> Result<ExitCode, ExitCode> {
+    use treaty::diag::codes;
+    let Some(id) = code else {
+        let table: String = Code::ALL
+            .iter()
+            .map(|c| format!("{}  {}\n", c.id(), c.title()))
+            .collect();
+        emit(&table)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match Code::parse(id) {
+        Some(c) => {
+            emit(&codes::explain(c))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let near: Vec<String> = Code::nearest(id)
+                .iter()
+                .map(|c| format!("{} ({})", c.id(), c.title()))
+                .collect();
+            let d =
+                Diagnostic::bare(Code::Usage, format!("no error code `{id}`")).with_help(format!(
+                    "the nearest: {}; `treaty explain` lists every code",
+                    near.join(", ")
+                ));
+            Err(fail(&d, color, 2))
+        }
+    }
+}
+
 /// Loads and resolves, or prints every diagnostic and gives exit code 2.
 fn load(files: &[PathBuf], color: bool) -> Result<Model, ExitCode> {
     treaty::load(files).map_err(|(sources, diags)| {
-        let text = report::diagnostics::render_all(&sources, &diags, color);
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        report_diagnostics(&sources, &diags, color, true);
         ExitCode::from(2)
     })
 }
@@ -1187,8 +1324,11 @@ fn only_check_formats(command: &Command, color: bool) -> Result<(), ExitCode> {
                 Format::Dot => "dot",
                 _ => "sarif",
             };
-            let d = Diagnostic::bare(format!("`--format {name}` is only for `treaty check`"))
-                .with_help("use `--format human` or `--format json` here");
+            let d = Diagnostic::bare(
+                Code::Usage,
+                format!("`--format {name}` is only for `treaty check`"),
+            )
+            .with_help("use `--format human` or `--format json` here");
             Err(fail(&d, color, 2))
         }
         Format::Human | Format::Json => Ok(()),

@@ -225,13 +225,17 @@ fn many_errors_render_the_first_100_and_count_all() {
     let (code, _, err) = run_in(&dir.0, &["check", "many.treaty"]);
     assert_eq!(code, Some(2), "{err}");
     assert_eq!(
-        err.matches("error: expected a name, found `1`").count(),
+        err.matches("error[E0101]: expected a name, found `1`")
+            .count(),
         100
     );
     assert!(err.contains("many.treaty:100:7"), "{err}");
     assert!(!err.contains("many.treaty:101:7"), "{err}");
     assert!(
-        err.ends_with("error: 150 problems found (the first 100 shown); nothing was analysed\n"),
+        err.ends_with(
+            "error: 150 problems found (the first 100 shown); nothing was analysed\n\
+             for more about an error code, run `treaty explain E0101`\n"
+        ),
         "{}",
         &err[err.len().saturating_sub(300)..]
     );
@@ -240,11 +244,15 @@ fn many_errors_render_the_first_100_and_count_all() {
     let (code, _, err) = run_in(&dir.0, &["check", "hundred.treaty"]);
     assert_eq!(code, Some(2), "{err}");
     assert_eq!(
-        err.matches("error: expected a name, found `1`").count(),
+        err.matches("error[E0101]: expected a name, found `1`")
+            .count(),
         100
     );
     assert!(
-        err.ends_with("\nerror: 100 problems found; nothing was analysed\n"),
+        err.ends_with(
+            "\nerror: 100 problems found; nothing was analysed\n\
+             for more about an error code, run `treaty explain E0101`\n"
+        ),
         "{}",
         &err[err.len().saturating_sub(300)..]
     );
@@ -341,7 +349,7 @@ fn a_use_chain_deeper_than_the_limit_is_an_error() {
     assert_eq!(code, Some(2), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(
-        err.contains("error: imports nested more than 256 deep"),
+        err.contains("error[E0004]: imports nested more than 256 deep"),
         "{err}"
     );
     // The 256th file's `use` is the one that would open a 257th.

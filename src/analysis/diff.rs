@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{counts, Decider, TreatyAnalysis};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::display::rule_text;
 use crate::model::names::{member_name, target_text};
 use crate::model::{ClauseRef, ConflictItem, Model, RedLineKind, Requirement, TreatyId};
@@ -311,6 +311,7 @@ pub fn match_clauses(old: Side<'_>, new: Side<'_>) -> Result<Vec<ClauseMatch>, B
         let Some(oi) = old_t.clauses.iter().position(|o| o.id == id) else {
             let ids: Vec<&str> = old_t.clauses.iter().map(|o| o.id.as_str()).collect();
             let mut d = Diagnostic::error(
+                Code::BadMatches,
                 format!(
                     "clause `{}` matches `{m}`, but treaty `{}` has no clause `{id}`",
                     c.id, old_t.id
@@ -325,6 +326,7 @@ pub fn match_clauses(old: Side<'_>, new: Side<'_>) -> Result<Vec<ClauseMatch>, B
         if let Some(&prev) = old_taken.get(&oi) {
             return Err(Box::new(
                 Diagnostic::error(
+                    Code::BadMatches,
                     format!(
                         "clause `{}` matches `{m}`, which clause `{}` matches already",
                         c.id, new_t.clauses[prev].id
@@ -863,7 +865,7 @@ pub fn pick_treaty(
     let ids: Vec<&str> = model.treaties.iter().map(|t| t.id.as_str()).collect();
     match name {
         Some(n) => model.treaty_id(n).ok_or_else(|| {
-            let d = Diagnostic::bare(format!("`{file}` has no treaty `{n}`"));
+            let d = Diagnostic::bare(Code::WhichDraft, format!("`{file}` has no treaty `{n}`"));
             Box::new(match crate::diag::did_you_mean(n, ids.iter().copied()) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None if ids.is_empty() => d.with_help("it declares no treaty"),
@@ -873,15 +875,18 @@ pub fn pick_treaty(
         None => match ids.as_slice() {
             [_] => Ok(TreatyId(0)),
             [] => Err(Box::new(
-                Diagnostic::bare(format!("`{file}` declares no treaty"))
+                Diagnostic::bare(Code::WhichDraft, format!("`{file}` declares no treaty"))
                     .with_help("a draft to compare holds one `treaty { ... }`"),
             )),
             _ => Err(Box::new(
-                Diagnostic::bare(format!(
-                    "`{file}` declares {} treaties ({}); name the one to compare",
-                    ids.len(),
-                    ids.join(", ")
-                ))
+                Diagnostic::bare(
+                    Code::WhichDraft,
+                    format!(
+                        "`{file}` declares {} treaties ({}); name the one to compare",
+                        ids.len(),
+                        ids.join(", ")
+                    ),
+                )
                 .with_help("use --old-treaty or --new-treaty"),
             )),
         },

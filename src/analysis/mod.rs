@@ -57,7 +57,7 @@ pub mod win_over;
 use std::collections::BTreeMap;
 
 use crate::budget::GaveUp;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{ActorId, ClauseRef, Model, TreatyId};
 use crate::solve::{self, ConsistencyReport};
 
@@ -132,9 +132,9 @@ impl AnalysisError {
     /// The error as the CLI shows it.
     pub fn diagnostic(&self) -> Diagnostic {
         match self {
-            AnalysisError::GaveUp(g) => Diagnostic::bare(g.to_string())
+            AnalysisError::GaveUp(g) => Diagnostic::bare(Code::GaveUp, g.to_string())
                 .with_help("nothing is concluded; raise --timeout or simplify the formulas"),
-            other => Diagnostic::bare(format!("internal error: {other}"))
+            other => Diagnostic::bare(Code::Internal, format!("internal error: {other}"))
                 .with_help("this is a bug in treaty; please report it with the input files"),
         }
     }

@@ -18,7 +18,7 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use super::library::{self, LibFile};
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::source::{FileId, Loc, SourceFile, Span};
 use crate::syntax::ast::{Item, SourceAst};
 use crate::syntax::parse_source;
@@ -175,7 +175,8 @@ impl Loader {
             };
             if target.value.is_empty() {
                 self.diagnostics.push(
-                    Diagnostic::error("`use` needs a file path", loc).with_label("empty path"),
+                    Diagnostic::error(Code::EmptyUsePath, "`use` needs a file path", loc)
+                        .with_label("empty path"),
                 );
                 continue;
             }
@@ -263,10 +264,9 @@ impl Loader {
                 let start = chain.iter().position(|d| d == display).unwrap_or(0);
                 let msg = format!("import cycle: {}", chain[start..].join(" -> "));
                 let d = match used_at {
-                    Some(loc) => {
-                        Diagnostic::error(msg, loc).with_label("this `use` closes the cycle")
-                    }
-                    None => Diagnostic::bare(msg),
+                    Some(loc) => Diagnostic::error(Code::ImportCycle, msg, loc)
+                        .with_label("this `use` closes the cycle"),
+                    None => Diagnostic::bare(Code::ImportCycle, msg),
                 }
                 .with_help("move the shared declarations into a file that both can `use`");
                 self.diagnostics.push(d);
@@ -297,6 +297,7 @@ impl Loader {
         if let (Some(loc), true) = (used_at, depth >= MAX_IMPORT_DEPTH) {
             self.diagnostics.push(
                 Diagnostic::error(
+                    Code::ImportTooDeep,
                     format!("imports nested more than {MAX_IMPORT_DEPTH} deep"),
                     loc,
                 )
@@ -316,14 +317,14 @@ impl Loader {
                 Err(reason) => {
                     let msg = format!("cannot read `{display}`: {reason}");
                     self.diagnostics.push(match used_at {
-                        Some(loc) => Diagnostic::error(msg, loc)
+                        Some(loc) => Diagnostic::error(Code::Unreadable, msg, loc)
                             .with_label("imported here")
                             .with_help(format!(
                                 "`use` paths are relative to the file that contains them, \
                                  then searched in the directories of {SEARCH_PATH_VAR}; \
                                  `use \"std/NAME\"` imports the shipped library"
                             )),
-                        None => Diagnostic::bare(msg),
+                        None => Diagnostic::bare(Code::Unreadable, msg),
                     });
                     return None;
                 }
@@ -369,6 +370,7 @@ impl Loader {
                 self.files.push(SourceFile::new(display, text));
                 self.diagnostics.push(
                     Diagnostic::error(
+                        Code::NotUtf8,
                         format!("`{display}` is not valid UTF-8 (byte {bad})"),
                         Loc {
                             file,
@@ -422,14 +424,20 @@ impl UseError {
                             .join(", ")
                     ),
                 };
-                Diagnostic::error(format!("no library file `{}{name}`", library::PREFIX), loc)
-                    .with_label("not in the shipped library")
-                    .with_help(help)
+                Diagnostic::error(
+                    Code::Unreadable,
+                    format!("no library file `{}{name}`", library::PREFIX),
+                    loc,
+                )
+                .with_label("not in the shipped library")
+                .with_help(help)
             }
-            UseError::OutsideLibrary(value) => {
-                Diagnostic::error(format!("`{value}` is not in the shipped library"), loc)
-                    .with_label("a library file may import only library files")
-            }
+            UseError::OutsideLibrary(value) => Diagnostic::error(
+                Code::Unreadable,
+                format!("`{value}` is not in the shipped library"),
+                loc,
+            )
+            .with_label("a library file may import only library files"),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! rule references), with errors that say what exists and suggest the closest name.
 
 use super::types::{Body, BodyId, Model, RuleId, TreatyId};
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 
 /// "did you mean `x`? (known)" or just the known names.
 fn suggest(hint: Option<String>, known: String) -> String {
@@ -35,7 +35,7 @@ fn not_found(
         format!("{what}: {}", backticked(names))
     };
     let hint = did_you_mean(name, names.iter().copied());
-    Box::new(Diagnostic::bare(message).with_help(suggest(hint, known)))
+    Box::new(Diagnostic::bare(Code::UnknownArgument, message).with_help(suggest(hint, known)))
 }
 
 impl Model {

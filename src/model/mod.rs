@@ -28,7 +28,7 @@ pub use crate::source::{FileId, Loc, SourceFile, Span};
 // Small enums that the syntax tree defines and the model keeps as they are.
 pub use crate::syntax::ast::{CmpOp, CountUnit, StanceKind, VarType};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 /// Loads, parses and resolves; on any error, every diagnostic found, with the files
 /// (needed to render them).
@@ -39,6 +39,7 @@ pub fn build(loaded: Loaded) -> Result<Model, (Vec<SourceFile>, Vec<Diagnostic>)
             let name = &loaded.files[*file].display;
             diagnostics.push(
                 Diagnostic::error(
+                    Code::DeclaresNothing,
                     format!("`{name}` declares nothing"),
                     Loc {
                         file: *file,

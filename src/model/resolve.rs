@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::eval::passes_ballots;
 use super::types::*;
-use crate::diag::{did_you_mean, Diagnostic, MAX_SHOWN};
+use crate::diag::{did_you_mean, hyphenated_word, Code, Diagnostic, MAX_SHOWN};
 use crate::source::{FileId, Loc, SourceFile, Span};
 use crate::syntax::ast::{
     self, CmpOp, FormulaAst, FormulaKind, Ident, Item, Lit, RuleAst, RuleKind, VarType,
@@ -132,8 +132,8 @@ impl Resolver {
         }
     }
 
-    fn error(&mut self, message: impl Into<String>, span: Span) -> &mut Diagnostic {
-        let d = Diagnostic::error(message, self.loc(span));
+    fn error(&mut self, code: Code, message: impl Into<String>, span: Span) -> &mut Diagnostic {
+        let d = Diagnostic::error(code, message, self.loc(span));
         self.diags.push(d);
         let last = self.diags.len() - 1;
         &mut self.diags[last]
@@ -149,18 +149,22 @@ impl Resolver {
         hint: Option<String>,
         otherwise: Option<String>,
     ) {
-        let d = self.error(message, span);
+        let d = self.error(Code::UnknownName, message, span);
         d.label = Some(label.into());
         d.help = hint.map(|h| format!("did you mean `{h}`?")).or(otherwise);
     }
 
     fn duplicate(&mut self, what: &str, name: &str, span: Span, first: Loc) {
-        let d = Diagnostic::error(format!("{what} `{name}` is declared twice"), self.loc(span))
-            .with_label("declared again here")
-            .with_related(first, "first declared here")
-            .with_help(format!(
-                "give each {what} its own name, or remove one declaration"
-            ));
+        let d = Diagnostic::error(
+            Code::DeclaredTwice,
+            format!("{what} `{name}` is declared twice"),
+            self.loc(span),
+        )
+        .with_label("declared again here")
+        .with_related(first, "first declared here")
+        .with_help(format!(
+            "give each {what} its own name, or remove one declaration"
+        ));
         self.diags.push(d);
     }
 
@@ -188,16 +192,24 @@ impl Resolver {
     /// real date.
     fn as_of(&mut self, dates: &[ast::DateAst], what: &str) -> Option<Date> {
         if let [first, second, ..] = dates {
-            let d = Diagnostic::error(format!("{what} gives `as of` twice"), self.loc(second.span))
-                .with_label("second date")
-                .with_related(self.loc(first.span), "first date")
-                .with_help("keep the date its data (or text) has");
+            let d = Diagnostic::error(
+                Code::GivenTwice,
+                format!("{what} gives `as of` twice"),
+                self.loc(second.span),
+            )
+            .with_label("second date")
+            .with_related(self.loc(first.span), "first date")
+            .with_help("keep the date its data (or text) has");
             self.diags.push(d);
         }
         let first = dates.first()?;
         let date = Date::parse(&first.text);
         if date.is_none() {
-            let e = self.error(format!("`{}` is not a date", first.text), first.span);
+            let e = self.error(
+                Code::BadDate,
+                format!("`{}` is not a date", first.text),
+                first.span,
+            );
             e.label = Some("no such day".into());
             e.help = Some("write a real date as YEAR-MONTH-DAY, e.g. `as of 2025-12-12`".into());
         }
@@ -232,6 +244,7 @@ impl Resolver {
             };
             if members.contains(&member) {
                 let e = self.error(
+                    Code::GivenTwice,
                     format!("`{}` is listed twice in group `{}`", m.text, g.id.text),
                     m.span,
                 );
@@ -286,9 +299,49 @@ impl Resolver {
         None
     }
 
+    /// `parties EU` where `EU` is a body: parties are actors; name the members instead.
+    fn body_as_party(&mut self, b: BodyId, p: &Ident) {
+        let body = &self.model.bodies[b];
+        let members: Vec<&str> = body
+            .members
+            .iter()
+            .map(|m| self.model.actors[m.actor].id.as_str())
+            .collect();
+        let shown = if members.len() > 6 {
+            format!("{}, ...", members[..6].join(", "))
+        } else {
+            members.join(", ")
+        };
+        let help = format!(
+            "name its members as parties (`parties {shown}`); in a clause, `requires {0}` asks for \
+             {0}'s decision and `requires each of {0}` for each member's consent",
+            p.text
+        );
+        let e = self.error(
+            Code::WrongKind,
+            format!("`{}` is a body; parties are actors", p.text),
+            p.span,
+        );
+        e.label = Some("a body".into());
+        e.help = Some(help);
+    }
+
     fn lookup_actor(&mut self, id: &Ident) -> Option<ActorId> {
         if let Some(&i) = self.names.actors.get(&id.text) {
             return Some(i);
+        }
+        if self.names.bodies.contains_key(&id.text) {
+            let e = self.error(
+                Code::WrongKind,
+                format!("`{}` is a body, not an actor", id.text),
+                id.span,
+            );
+            e.label = Some("a body".into());
+            e.help = Some(format!(
+                "name one of its members, or `each of {}` where that is allowed",
+                id.text
+            ));
+            return None;
         }
         let hint = self.hint(&id.text, self.model.actors.iter().map(|a| a.id.as_str()));
         self.unknown(
@@ -327,6 +380,7 @@ impl Resolver {
         if let Some(&a) = self.names.actors.get(&b.id.text) {
             let first = self.model.actors[a].loc;
             let d = Diagnostic::error(
+                Code::WrongKind,
                 format!("body `{}` has the same name as an actor", b.id.text),
                 self.loc(b.id.span),
             )
@@ -340,6 +394,7 @@ impl Resolver {
         if b.member_lists.len() > 1 {
             let first = self.loc(b.member_lists[0].1);
             let d = Diagnostic::error(
+                Code::GivenTwice,
                 format!("body `{}` lists its members twice", b.id.text),
                 self.loc(b.member_lists[1].1),
             )
@@ -349,13 +404,21 @@ impl Resolver {
             self.diags.push(d);
         }
         let Some((decls, list_span)) = b.member_lists.first() else {
-            let d = self.error(format!("body `{}` has no members", b.id.text), b.id.span);
+            let d = self.error(
+                Code::NoMembers,
+                format!("body `{}` has no members", b.id.text),
+                b.id.span,
+            );
             d.label = Some("empty body".into());
             d.help = Some("add a members list, e.g. `members USA, GBR`".into());
             return;
         };
         if decls.is_empty() {
-            let d = self.error(format!("body `{}` has no members", b.id.text), *list_span);
+            let d = self.error(
+                Code::NoMembers,
+                format!("body `{}` has no members", b.id.text),
+                *list_span,
+            );
             d.label = Some("empty list".into());
             d.help = Some("a body needs at least one member".into());
             return;
@@ -365,8 +428,11 @@ impl Resolver {
         for m in decls {
             for (d, _) in &m.weights {
                 if d.text == "members" {
-                    let e =
-                        self.error("`members` is the head count and cannot be a weight", d.span);
+                    let e = self.error(
+                        Code::BadWeight,
+                        "`members` is the head count and cannot be a weight",
+                        d.span,
+                    );
                     e.help = Some("name the weight something else, e.g. `seats`".into());
                 } else if !dimensions.contains(&d.text) {
                     dimensions.push(d.text.clone());
@@ -381,6 +447,7 @@ impl Resolver {
             };
             if let Some(&first) = listed.get(&actor) {
                 let d = Diagnostic::error(
+                    Code::GivenTwice,
                     format!(
                         "`{}` is listed twice as a member of `{}`",
                         m.actor.text, b.id.text
@@ -399,6 +466,7 @@ impl Resolver {
                 };
                 if weights[i].is_some() {
                     let e = self.error(
+                        Code::GivenTwice,
                         format!("member `{}` gives `{}` twice", m.actor.text, d.text),
                         d.span,
                     );
@@ -415,6 +483,7 @@ impl Resolver {
                         let missing_value = m.weights.iter().any(|(d, _)| d.text == dimensions[i]);
                         if !missing_value {
                             let e = self.error(
+                                Code::BadWeight,
                                 format!(
                                     "member `{}` of `{}` has no `{}`",
                                     m.actor.text, b.id.text, dimensions[i]
@@ -442,6 +511,7 @@ impl Resolver {
             let total: u128 = members.iter().map(|m| u128::from(m.weights[i])).sum();
             if total > u128::from(MAX_DIMENSION_TOTAL) {
                 let e = self.error(
+                    Code::NumberTooLarge,
                     format!("the total `{d}` of `{}` is too large ({total})", b.id.text),
                     b.id.span,
                 );
@@ -480,6 +550,7 @@ impl Resolver {
             if i > 0 {
                 let first = self.loc(b.decides[0].span);
                 let e = Diagnostic::error(
+                    Code::GivenTwice,
                     format!("body `{}` has two `decides by` rules", b.id.text),
                     self.loc(d.span),
                 )
@@ -501,7 +572,11 @@ impl Resolver {
         for d in &b.rules {
             let Some(name) = &d.name else { continue };
             if name.text == DEFAULT_RULE_NAME {
-                let e = self.error("a rule cannot be named `default`", name.span);
+                let e = self.error(
+                    Code::RuleNamedDefault,
+                    "a rule cannot be named `default`",
+                    name.span,
+                );
                 e.help = Some("`default` means the `decides by` rule; pick another name".into());
                 continue;
             }
@@ -538,7 +613,11 @@ impl Resolver {
         match digits.parse::<u64>() {
             Ok(v) if v <= i64::MAX as u64 => Some(v),
             _ => {
-                let e = self.error(format!("the number `{}` is too large", lit.text), lit.span);
+                let e = self.error(
+                    Code::NumberTooLarge,
+                    format!("the number `{}` is too large", lit.text),
+                    lit.span,
+                );
                 e.label = Some("does not fit in 64 bits".into());
                 e.help = Some(format!("numbers must be at most {}", i64::MAX));
                 None
@@ -562,6 +641,7 @@ impl Resolver {
             .collect::<Vec<_>>()
             .join(", ");
         let e = self.error(
+            Code::UnknownName,
             format!("body `{}` has no dimension `{}`", body.id, id.text),
             id.span,
         );
@@ -590,6 +670,7 @@ impl Resolver {
                 }
                 None => {
                     let e = self.error(
+                        Code::NotAMember,
                         format!("`{}` is not a member of `{}`", id.text, body.id),
                         id.span,
                     );
@@ -630,6 +711,7 @@ impl Resolver {
             return Some(rule);
         };
         let e = self.error(
+            Code::DecidesNothing,
             format!("rule `{name}` of body `{}` {}", body.id, message),
             r.span,
         );
@@ -688,6 +770,7 @@ impl Resolver {
                 let total = body.total(dim);
                 if matches!(bound, Bound::Count(c) if c > total || (!*strict && c >= total)) {
                     let e = self.error(
+                        Code::DecidesNothing,
                         format!(
                             "`{}` always holds: `{}` has {} {} in total",
                             self.model.files[self.file]
@@ -731,6 +814,7 @@ impl Resolver {
                     let total = body.total(dim);
                     if c > total || (*strict && c >= total) {
                         let e = self.error(
+                            Code::DecidesNothing,
                             format!(
                                 "the quorum `{}` can never be reached: `{}` has {} {} in total",
                                 amount.text,
@@ -758,6 +842,7 @@ impl Resolver {
                 let total = body.total(d);
                 if c > total || (*strict && c >= total) {
                     let e = self.error(
+                        Code::DecidesNothing,
                         format!(
                             "`{}` can never be reached: `{}` has {} {} in total",
                             count.text,
@@ -823,6 +908,7 @@ impl Resolver {
             }
             _ => {
                 let e = self.error(
+                    Code::BadProportion,
                     format!(
                         "the fraction `{}` is not a proportion this tool can use",
                         lit.text
@@ -843,6 +929,7 @@ impl Resolver {
         let (int, frac) = text.split_once('.').unwrap_or((text, ""));
         if frac.len() > MAX_PERCENT_DECIMALS || int.len() > 6 {
             let e = self.error(
+                Code::BadProportion,
                 format!("the percentage `{}` is too precise", lit.text),
                 lit.span,
             );
@@ -853,6 +940,7 @@ impl Resolver {
         let numer = format!("{int}{frac}").parse::<u64>().ok()?;
         if numer > 100 * denom {
             let e = self.error(
+                Code::BadProportion,
                 format!("the percentage `{}` is outside 0-100%", lit.text),
                 lit.span,
             );
@@ -895,6 +983,7 @@ impl Resolver {
         let (c, (v, ty), n) = (c?, v?, n?);
         if ty != VarType::Int {
             let e = self.error(
+                Code::BadMargin,
                 format!(
                     "`{}` is true/false, but a margin is a bound on a number",
                     var.text
@@ -913,14 +1002,18 @@ impl Resolver {
             CmpOp::Le => (false, Some(n)),
             CmpOp::Lt => (false, n.checked_sub(1)),
             CmpOp::Eq | CmpOp::Ne => {
-                let e = self.error("a margin is a range of values", value.span);
+                let e = self.error(Code::BadMargin, "a margin is a range of values", value.span);
                 e.label = Some("not a range".into());
                 e.help = Some("write `>= N`, `> N`, `<= N` or `< N`".into());
                 return None;
             }
         };
         let Some(bound) = bound else {
-            let e = self.error("this bound is past the 64-bit range", value.span);
+            let e = self.error(
+                Code::NumberTooLarge,
+                "this bound is past the 64-bit range",
+                value.span,
+            );
             e.label = Some("out of range".into());
             return None;
         };
@@ -943,6 +1036,7 @@ impl Resolver {
             }),
             [] => {
                 let e = self.error(
+                    Code::BadMargin,
                     format!(
                         "clause {id} has no number in a comparison with `{}`",
                         var.text
@@ -956,6 +1050,7 @@ impl Resolver {
             }
             _ => {
                 let e = self.error(
+                    Code::BadMargin,
                     format!(
                         "clause {id} has {} numbers in comparisons with `{}`; a margin needs exactly one",
                         found.len(),
@@ -969,9 +1064,47 @@ impl Resolver {
         }
     }
 
+    /// A name at `span` that a hyphen joins to the word before or after it (`armed-forces`
+    /// read as `armed - forces`): reports the hyphen (once per hyphenated word) and says
+    /// so, instead of an unknown name or a misplaced number.
+    fn hyphen_in_name(&mut self, span: Span) -> bool {
+        let text = &self.model.files[self.file].text;
+        let hyphen = [span.end, span.start, span.start.wrapping_sub(1)]
+            .into_iter()
+            .find(|&h| hyphenated_word(text, h).is_some());
+        let Some(h) = hyphen else {
+            return false;
+        };
+        let Some((start, end)) = hyphenated_word(text, h) else {
+            return false;
+        };
+        let word = text[start..end].to_string();
+        let at = Span {
+            start: h,
+            end: h + 1,
+        };
+        let already = self
+            .diags
+            .iter()
+            .any(|d| d.code == Code::HyphenInName && d.loc == Some(self.loc(at)));
+        if !already {
+            let e = self.error(
+                Code::HyphenInName,
+                format!("names cannot contain `-`: `{word}` reads as a subtraction"),
+                at,
+            );
+            e.label = Some("hyphen".into());
+            e.help = Some(format!("write `_` instead: `{}`", word.replace('-', "_")));
+        }
+        true
+    }
+
     fn var_of(&mut self, name: &str, span: Span) -> Option<(VarId, VarType)> {
         if let Some(&i) = self.names.vars.get(name) {
             return Some((i, self.model.vars[i].ty));
+        }
+        if self.hyphen_in_name(span) {
+            return None;
         }
         let hint = self.hint(name, self.model.vars.iter().map(|v| v.name.as_str()));
         self.unknown(
@@ -1006,6 +1139,7 @@ impl Resolver {
                 let (v, ty) = self.var_of(n, f.span)?;
                 if ty != VarType::Bool {
                     let e = self.error(
+                        Code::TypeMismatch,
                         format!("`{n}` is a number, but a true/false formula is expected here"),
                         f.span,
                     );
@@ -1020,7 +1154,11 @@ impl Resolver {
             | FormulaKind::Sub(..)
             | FormulaKind::Neg(_)
             | FormulaKind::Mul(..) => {
+                if matches!(f.kind, FormulaKind::Neg(_)) && self.hyphen_in_name(f.span) {
+                    return None;
+                }
                 let e = self.error(
+                    Code::TypeMismatch,
                     "a number is used where a true/false formula is expected",
                     f.span,
                 );
@@ -1072,6 +1210,7 @@ impl Resolver {
                 let (v, ty) = self.var_of(n, f.span)?;
                 if ty != VarType::Int {
                     let e = self.error(
+                        Code::TypeMismatch,
                         format!("`{n}` is true/false, but a number is expected here"),
                         f.span,
                     );
@@ -1099,8 +1238,11 @@ impl Resolver {
                     (_, Some(Ok(k))) => IntExpr::Scale(k, Box::new(x)),
                     (Some(Err(())), _) | (_, Some(Err(()))) => return None,
                     (None, None) => {
-                        let e =
-                            self.error("only multiplication by a constant is supported", f.span);
+                        let e = self.error(
+                            Code::NonLinear,
+                            "only multiplication by a constant is supported",
+                            f.span,
+                        );
                         e.label = Some("both sides are variables".into());
                         e.help = Some("formulas are linear: write `2 * x`, not `x * y`".into());
                         return None;
@@ -1109,6 +1251,7 @@ impl Resolver {
             }
             _ => {
                 let e = self.error(
+                    Code::TypeMismatch,
                     "a true/false formula is used where a number is expected",
                     f.span,
                 );
@@ -1135,7 +1278,11 @@ impl Resolver {
         match fold(x)? {
             Some(v) => Some(Ok(v)),
             None => {
-                let e = self.error("this constant overflows 64-bit integers", span);
+                let e = self.error(
+                    Code::NumberTooLarge,
+                    "this constant overflows 64-bit integers",
+                    span,
+                );
                 e.help = Some("use smaller numbers (e.g. thousands instead of units)".into());
                 Some(Err(()))
             }
@@ -1162,9 +1309,17 @@ impl Resolver {
         let mut parties = Vec::new();
         let mut is_party = BTreeSet::new();
         for p in &t.parties {
+            if let Some(&b) = self.names.bodies.get(&p.text) {
+                self.body_as_party(b, p);
+                continue;
+            }
             if let Some(a) = self.lookup_actor(p) {
                 if !is_party.insert(a) {
-                    let e = self.error(format!("party `{}` is listed twice", p.text), p.span);
+                    let e = self.error(
+                        Code::GivenTwice,
+                        format!("party `{}` is listed twice", p.text),
+                        p.span,
+                    );
                     e.label = Some("listed again".into());
                 } else {
                     parties.push(a);
@@ -1262,7 +1417,11 @@ impl Resolver {
         };
         let target = target?;
         if r.lapse && matches!(target, Target::EachOf(_)) {
-            let e = self.error("`lapse of` needs one decision, not `each of`", r.span);
+            let e = self.error(
+                Code::BadLapse,
+                "`lapse of` needs one decision, not `each of`",
+                r.span,
+            );
             e.label = Some("several consents".into());
             e.help = Some("write `requires lapse of BODY [by RULE]`".into());
             return None;
@@ -1280,6 +1439,7 @@ impl Resolver {
         if each_of {
             if self.names.actors.contains_key(&name.text) {
                 let e = self.error(
+                    Code::WrongKind,
                     format!("`{}` is an actor, not a body", name.text),
                     name.span,
                 );
@@ -1304,6 +1464,7 @@ impl Resolver {
         if let Some(&a) = self.names.actors.get(&name.text) {
             if let Some(rule) = rule {
                 let e = self.error(
+                    Code::WrongKind,
                     format!(
                         "`{}` is an actor, so it has no voting rule `{}`",
                         name.text, rule.text
@@ -1358,6 +1519,7 @@ impl Resolver {
                         let id = &self.model.actors[a].id;
                         errors.push(
                             Diagnostic::error(
+                                Code::BadLapse,
                                 format!(
                                     "`lapse of {id}` is not one decision: {id} consents through {n} procedures"
                                 ),
@@ -1468,6 +1630,7 @@ impl Resolver {
                     .map(|r| format!("`{}.{}`", self.model.treaties[r.treaty].id, c.id.text))
                     .collect();
                 let e = self.error(
+                    Code::WhichTreaty,
                     format!("clause `{}` is in more than one treaty", c.id.text),
                     c.id.span,
                 );
@@ -1499,6 +1662,7 @@ impl Resolver {
                 1 => Some(TreatyId(0)),
                 0 => {
                     let e = self.error(
+                        Code::WhichTreaty,
                         "this expectation needs a treaty, and none is declared",
                         span,
                     );
@@ -1512,7 +1676,11 @@ impl Resolver {
                         .iter()
                         .map(|t| format!("`{}`", t.id))
                         .collect();
-                    let e = self.error("several treaties are loaded: say which one", span);
+                    let e = self.error(
+                        Code::WhichTreaty,
+                        "several treaties are loaded: say which one",
+                        span,
+                    );
                     e.help = Some(format!(
                         "add one of {} after the expectation",
                         ids.join(", ")
@@ -1555,6 +1723,7 @@ impl Resolver {
         }
         if p.held_by.is_empty() {
             let e = self.error(
+                Code::NoHolders,
                 format!("position `{}` is held by no one", p.id.text),
                 p.id.span,
             );
@@ -1596,6 +1765,7 @@ impl Resolver {
             };
             if let Some(&first) = stated.get(&clause) {
                 let d = Diagnostic::error(
+                    Code::GivenTwice,
                     format!(
                         "position `{}` states its stance on clause `{}` twice",
                         p.id.text, s.clause.id.text
@@ -1616,6 +1786,7 @@ impl Resolver {
         }
         if let [first, again, ..] = p.rejects_package.as_slice() {
             let d = Diagnostic::error(
+                Code::GivenTwice,
                 format!("position `{}` says `rejects package` twice", p.id.text),
                 self.loc(*again),
             )
@@ -1713,6 +1884,7 @@ impl Resolver {
                     {
                         let name = crate::model::names::red_line_name(&p, &label.value);
                         let e = self.error(
+                            Code::RedLineKind,
                             format!("`{name}` is a guaranteed red line, never part of a conflict"),
                             label.span,
                         );
@@ -1787,6 +1959,7 @@ impl Resolver {
                 let asks = self.model.clause(c).requires.iter().flat_map(|r| &r.routes);
                 if !asks.clone().any(|r| r.target == t) {
                     let e = self.error(
+                        Code::ExpectationMismatch,
                         format!(
                             "clause {} has no route through `{}`",
                             self.model.clause(c).id,
@@ -1825,6 +1998,7 @@ impl Resolver {
                 let a = self.lookup_actor(actor)?;
                 if self.model.bodies[b].member_index(a).is_none() {
                     let d = self.error(
+                        Code::NotAMember,
                         format!("`{}` is not a member of `{}`", actor.text, body.text),
                         actor.span,
                     );
@@ -1867,8 +2041,11 @@ impl Resolver {
                     .is_none()
                 {
                     let name = crate::model::names::red_line_name(&position.text, &label.value);
-                    let d =
-                        self.error(format!("`{name}` is not a guaranteed red line"), label.span);
+                    let d = self.error(
+                        Code::RedLineKind,
+                        format!("`{name}` is not a guaranteed red line"),
+                        label.span,
+                    );
                     d.label = Some("not `guaranteed`".into());
                     d.help = Some(
                         "only a `red line \"...\": guaranteed FORMULA` is checked for a guarantee; \
@@ -1942,6 +2119,7 @@ impl Resolver {
                     .any(|x| matches!(x, ConflictItem::Clause(c) if c.treaty != t))
                 {
                     let d = self.error(
+                        Code::ExpectationMismatch,
                         format!(
                             "a repair is of one treaty, and this one names clauses outside treaty `{}`",
                             self.model.treaties[t].id
@@ -2020,7 +2198,7 @@ impl Resolver {
                             "position `{}` has no red line \"{}\"",
                             position.text, label.value
                         );
-                        let e = self.error(msg, label.span);
+                        let e = self.error(Code::UnknownName, msg, label.span);
                         e.label = Some("unknown label".into());
                         e.help = Some(match hint {
                             Some(h) => format!("did you mean \"{h}\"?"),
@@ -2047,6 +2225,7 @@ impl Resolver {
         let t: String = lit.text.chars().filter(|c| *c != '_').collect();
         let bad = |r: &mut Self| {
             let e = r.error(
+                Code::BadProportion,
                 format!("the number `{}` cannot be used", lit.text),
                 lit.span,
             );

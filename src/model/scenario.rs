@@ -24,7 +24,7 @@ use std::sync::Arc;
 use super::eval::passes_ballots;
 use super::resolve::resolve;
 use super::types::*;
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::source::{FileId, Loc, Span};
 use crate::syntax::ast::{self, HeldBy, Item, MemberChange, ScenarioDecl, ScenarioStmt};
 
@@ -152,6 +152,7 @@ fn apply(base: &Model, file: FileId, sc: &ScenarioDecl) -> Result<Model, Vec<Dia
                             .map(|r| base.clause(r).id.as_str())
                             .collect();
                         let d = Diagnostic::error(
+                            Code::UnknownName,
                             format!("unknown clause `{}`", c.id.text),
                             at(c.id.span),
                         )
@@ -163,6 +164,7 @@ fn apply(base: &Model, file: FileId, sc: &ScenarioDecl) -> Result<Model, Vec<Dia
                     }
                     _ => diags.push(
                         Diagnostic::error(
+                            Code::WhichTreaty,
                             format!("clause `{}` is in several treaties", c.id.text),
                             at(c.id.span),
                         )
@@ -306,8 +308,12 @@ fn unknown(base: &Model, what: &str, id: &ast::Ident, loc: Loc) -> Diagnostic {
         "body" => base.bodies.iter().map(|b| b.id.as_str()).collect(),
         _ => base.actors.iter().map(|a| a.id.as_str()).collect(),
     };
-    let d =
-        Diagnostic::error(format!("unknown {what} `{}`", id.text), loc).with_label("not declared");
+    let d = Diagnostic::error(
+        Code::UnknownName,
+        format!("unknown {what} `{}`", id.text),
+        loc,
+    )
+    .with_label("not declared");
     match did_you_mean(&id.text, names) {
         Some(h) => d.with_help(format!("did you mean `{h}`?")),
         None => d.with_help(format!("a scenario changes a {what} declared in the files")),
@@ -363,8 +369,15 @@ impl Edits<'_> {
         }
     }
 
-    fn error(&mut self, message: String, span: Span, label: &str, help: Option<String>) {
-        let mut d = Diagnostic::error(message, self.loc(span)).with_label(label);
+    fn error(
+        &mut self,
+        code: Code,
+        message: String,
+        span: Span,
+        label: &str,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::error(code, message, self.loc(span)).with_label(label);
         d.help = help;
         self.diags.push(d);
     }
@@ -405,6 +418,7 @@ impl Edits<'_> {
                     let Some(a) = self.actor(id) else { continue };
                     if out.contains(&a) {
                         self.error(
+                            Code::GivenTwice,
                             format!("`{}` is listed twice", id.text),
                             id.span,
                             "listed again",
@@ -417,6 +431,7 @@ impl Edits<'_> {
                 if out.is_empty() {
                     if ids.is_empty() {
                         self.error(
+                            Code::NoHolders,
                             format!("position `{}` is held by no one", position.text),
                             span,
                             "no holders",
@@ -468,6 +483,7 @@ impl Edits<'_> {
         }
         for name in undecided {
             self.error(
+                Code::DecidesNothing,
                 format!(
                     "with these members, rule `{name}` of `{}` no longer decides anything",
                     body.text
@@ -487,6 +503,7 @@ impl Edits<'_> {
         let Some(i) = bd.members.iter().position(|m| m.actor == a) else {
             let (name, hint) = (bd.id.clone(), did_you_mean(&id.text, self.member_names(b)));
             self.error(
+                Code::NotAMember,
                 format!("`{}` is not a member of `{name}`", id.text),
                 id.span,
                 "not a member",
@@ -497,6 +514,7 @@ impl Edits<'_> {
         if bd.members.len() == 1 {
             let name = bd.id.clone();
             self.error(
+                Code::NoMembers,
                 format!(
                     "removing `{}` would leave `{name}` with no members",
                     id.text
@@ -517,6 +535,7 @@ impl Edits<'_> {
         if !naming.is_empty() {
             let name = bd.id.clone();
             self.error(
+                Code::MembershipChange,
                 format!(
                     "`{}` cannot leave `{name}`: rule {} names it",
                     id.text,
@@ -551,6 +570,7 @@ impl Edits<'_> {
         if bd.members.iter().any(|x| x.actor == a) {
             let name = bd.id.clone();
             self.error(
+                Code::MembershipChange,
                 format!("`{}` is already a member of `{name}`", m.actor.text),
                 m.actor.span,
                 "already a member",
@@ -566,6 +586,7 @@ impl Edits<'_> {
                 let hint = did_you_mean(&d.text, dims.iter().map(String::as_str));
                 let name = self.model.bodies[b].id.clone();
                 self.error(
+                    Code::UnknownName,
                     format!("body `{name}` has no dimension `{}`", d.text),
                     d.span,
                     "unknown dimension",
@@ -579,6 +600,7 @@ impl Edits<'_> {
                 Ok(x) if x <= i64::MAX as u64 && weights[k].is_none() => weights[k] = Some(x),
                 Ok(x) if x <= i64::MAX as u64 => {
                     self.error(
+                        Code::GivenTwice,
                         format!("member `{}` gives `{}` twice", m.actor.text, d.text),
                         d.span,
                         "given again",
@@ -588,6 +610,7 @@ impl Edits<'_> {
                 }
                 _ => {
                     self.error(
+                        Code::NumberTooLarge,
                         format!("the number `{}` is too large", v.text),
                         v.span,
                         "does not fit in 64 bits",
@@ -604,6 +627,7 @@ impl Edits<'_> {
                 None => {
                     if ok {
                         self.error(
+                            Code::BadWeight,
                             format!("member `{}` has no `{}`", m.actor.text, dims[k]),
                             m.span,
                             &format!("`{}` missing", dims[k]),
@@ -631,6 +655,7 @@ impl Edits<'_> {
             if total > u128::from(MAX_DIMENSION_TOTAL) {
                 let name = bd.id.clone();
                 self.error(
+                    Code::NumberTooLarge,
                     format!("the total `{d}` of `{name}` would be too large ({total})"),
                     m.span,
                     "too large",

@@ -19,8 +19,10 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
+pub mod json;
+
 use super::shorten;
-use crate::diag::{Diagnostic, MAX_SHOWN};
+use crate::diag::{Diagnostic, Severity, MAX_SHOWN};
 use crate::model::{FileId, Loc, SourceFile};
 use crate::source::floor_char_boundary;
 
@@ -39,6 +41,7 @@ const MAX_LABEL: usize = 160;
 
 #[derive(Debug)]
 struct Rendered<'a> {
+    severity: miette::Severity,
     message: String,
     source: Option<View<'a>>,
     labels: Vec<LabeledSpan>,
@@ -54,6 +57,10 @@ impl fmt::Display for Rendered<'_> {
 impl std::error::Error for Rendered<'_> {}
 
 impl miette::Diagnostic for Rendered<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
@@ -288,7 +295,7 @@ fn render_plain(sources: &Sources, lines: &Lines, d: &Diagnostic, loc: Loc) -> S
         .max()
         .unwrap_or(1);
     let display = &lines.file.display;
-    let mut out = format!("error: {}\n", d.message);
+    let mut out = format!("{} {}\n", head(d), d.message);
     for (k, ((line, col), (_, label))) in at.iter().zip(&places).enumerate() {
         let (line, col) = (*line, *col);
         let arrow = if k == 0 { "-->" } else { ":::" };
@@ -326,7 +333,7 @@ fn render_in(sources: &Sources, d: &Diagnostic, color: bool) -> String {
     let mut help = d.help.clone();
     if let Some(loc) = d.loc {
         let Some(lines) = sources.lines(loc.file) else {
-            return format!("error: {}\n", d.message);
+            return format!("{} {}\n", head(d), d.message);
         };
         let file = lines.file;
         let places = places_in_file(d, loc);
@@ -347,6 +354,10 @@ fn render_in(sources: &Sources, d: &Diagnostic, color: bool) -> String {
         help = help_with_notes(sources, d, loc.file);
     }
     let r = Rendered {
+        severity: match d.severity() {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
         message: d.message.clone(),
         source,
         labels,
@@ -357,8 +368,9 @@ fn render_in(sources: &Sources, d: &Diagnostic, color: bool) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    // Say "error:" where miette draws "×", as compilers do, so that logs grep well.
-    theme.characters.error = "error:".into();
+    // Say "error[E0101]:" where miette draws "×", as compilers do, so that logs grep well.
+    theme.characters.error = head(d);
+    theme.characters.warning = head(d);
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
         // Never split a path or a name across lines, not even at a hyphen.
@@ -369,7 +381,7 @@ fn render_in(sources: &Sources, d: &Diagnostic, color: bool) -> String {
     let mut out = String::new();
     if handler.render_report(&mut out, &r).is_err() {
         // Rendering only fails on a span outside its source; fall back to plain text.
-        out = format!("error: {}\n", d.message);
+        out = format!("{} {}\n", head(d), d.message);
     }
     // miette indents the first line by two spaces; a compiler's "error:" starts the line.
     let out = out.strip_prefix("  ").map_or(out.clone(), str::to_string);
@@ -399,7 +411,18 @@ pub fn render_all(files: &[SourceFile], diags: &[Diagnostic], color: bool) -> St
         thousands(n),
         if n == 1 { "" } else { "s" }
     ));
+    if let Some(first) = diags.first() {
+        let code = first.code.id();
+        out.push_str(&format!(
+            "for more about an error code, run `treaty explain {code}`\n"
+        ));
+    }
     out
+}
+
+/// `error[E0101]:` (or `warning[E0902]:`): the severity and the code, as compilers say them.
+fn head(d: &Diagnostic) -> String {
+    format!("{}[{}]:", d.severity().as_str(), d.code.id())
 }
 
 /// `n` with `,` between groups of three digits: `100,000`.
@@ -418,6 +441,7 @@ fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
     use crate::model::Span;
 
     fn file(text: &str) -> SourceFile {
@@ -513,16 +537,18 @@ mod tests {
         let b1 = text.find("actor B \"y\"").unwrap_or(0);
         let c = text.find("actor C").unwrap_or(0);
         let cases = [
-            Diagnostic::error("twice", at(b2, b2 + 5)).with_related(at(b1, b1 + 5), "first"),
-            Diagnostic::error("twice", at(b1, b1 + 5)).with_related(at(b2, b2 + 5), "second"),
-            Diagnostic::error(format!("message `{long}`"), at(c, c + 5))
+            Diagnostic::error(Code::DeclaredTwice, "twice", at(b2, b2 + 5))
+                .with_related(at(b1, b1 + 5), "first"),
+            Diagnostic::error(Code::DeclaredTwice, "twice", at(b1, b1 + 5))
+                .with_related(at(b2, b2 + 5), "second"),
+            Diagnostic::error(Code::Syntax, format!("message `{long}`"), at(c, c + 5))
                 .with_label(long.clone())
                 .with_help(format!("help `{long}`")),
-            Diagnostic::error("spans lines", at(0, c)).with_label("all of it"),
+            Diagnostic::error(Code::Syntax, "spans lines", at(0, c)).with_label("all of it"),
         ];
         for d in &cases {
             let out = render(std::slice::from_ref(&f), d, false);
-            assert!(out.starts_with("error: "), "{out}");
+            assert!(out.starts_with("error[E0"), "{out}");
         }
         let out = render(std::slice::from_ref(&f), &cases[0], false);
         assert!(out.contains("t.treaty:2:1"), "{out}");

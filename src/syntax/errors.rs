@@ -11,7 +11,7 @@ use pest::error::ErrorVariant;
 
 use super::grammar::{keyword_text, Rule};
 use super::keywords::{hint_words, is_top_level};
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::source::{floor_char_boundary, FileId, Loc, Span};
 
 /// Where to resume after a syntax error at `pos`, and with which rule: the next line that
@@ -186,22 +186,35 @@ pub(super) fn syntax_error(
     let what = match expected.len() {
         0 => "valid syntax".to_string(),
         1 => expected[0].clone(),
-        n => format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1]),
+        n if n <= MAX_EXPECTED => {
+            format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1])
+        }
+        n => format!(
+            "{} or {} others",
+            expected[..MAX_EXPECTED].join(", "),
+            n - MAX_EXPECTED
+        ),
     };
-    let loc = Loc {
+    let loc = |start: usize, end: usize| Loc {
         file,
-        span: Span {
-            start: pos,
-            end: pos + len,
-        },
+        span: Span { start, end },
     };
-    let mut d = Diagnostic::error(format!("expected {what}, found {found}"), loc)
-        .with_label(format!("expected {}", short_expected(&expected)));
+    if let Some(d) = newcomer_mistake(text, pos, &expected, &loc) {
+        return d;
+    }
+    let mut d = Diagnostic::error(
+        Code::Syntax,
+        format!("expected {what}, found {found}"),
+        loc(pos, pos + len),
+    )
+    .with_label(format!("expected {}", short_expected(&expected)));
     let word = found.trim_matches('`');
     if found.starts_with('`') && word.chars().all(|c| c.is_alphanumeric() || c == '_') {
         if let Some(k) = did_you_mean(word, hint_words()) {
             if k != word {
-                d = d.with_help(format!("did you mean the keyword `{k}`?"));
+                d = d
+                    .with_code(Code::KeywordTypo)
+                    .with_help(format!("did you mean the keyword `{k}`?"));
             }
         }
     }
@@ -212,6 +225,180 @@ pub(super) fn syntax_error(
         d = d.with_help("the file ends in the middle of a declaration: is a `}` missing?");
     }
     d
+}
+
+/// Alternatives named in full in an "expected ..." message; past these, "or N others".
+const MAX_EXPECTED: usize = 6;
+
+/// A mistake newcomers make, recognised at the failing position `pos`: the syntax of
+/// another language (`=`, `&&`, `||`, `!`, `=>`, `->`), a decimal in a formula, a share
+/// without `at least`, a hyphen in a name. The diagnostic points at the mistake itself
+/// and says what to write.
+fn newcomer_mistake(
+    text: &str,
+    pos: usize,
+    expected: &[String],
+    loc: &dyn Fn(usize, usize) -> Loc,
+) -> Option<Diagnostic> {
+    let rest = &text[pos.min(text.len())..];
+    let before = &text[..pos.min(text.len())];
+    let in_formula = expected.iter().any(|e| e == "a formula" || e == "`*`");
+    let op = |code, span: (usize, usize), wrote: &str, write: &str, why: &str| {
+        Some(
+            Diagnostic::error(
+                code,
+                format!("`{wrote}` is not an operator of the language; write `{write}`"),
+                loc(span.0, span.1),
+            )
+            .with_label(format!("write `{write}` here"))
+            .with_help(why.to_string()),
+        )
+    };
+    // `->` and `<=>`, `<->`: the parser stops at the `>` after `-`, `<=` or `<-`.
+    if rest.starts_with('>') {
+        for (arrow, write) in [("<-", "iff"), ("<=", "iff"), ("-", "implies")] {
+            if before.ends_with(arrow) {
+                let start = pos - arrow.len();
+                let wrote = &text[start..pos + 1];
+                return op(
+                    Code::ArrowImplication,
+                    (start, pos + 1),
+                    wrote,
+                    write,
+                    "implication is the word `implies` (`a implies b`), equivalence the word `iff`",
+                );
+            }
+        }
+    }
+    if rest.starts_with("=>") {
+        return op(
+            Code::ArrowImplication,
+            (pos, pos + 2),
+            "=>",
+            "implies",
+            "implication is the word `implies` (`a implies b`), equivalence the word `iff`",
+        );
+    }
+    if rest.starts_with('=') && !rest.starts_with("==") {
+        return op(
+            Code::SingleEquals,
+            (pos, pos + 1),
+            "=",
+            "==",
+            "formulas compare with `==`; there is no assignment: every formula states what must hold",
+        );
+    }
+    for (sym, word) in [("&&", "and"), ("||", "or"), ("&", "and"), ("|", "or")] {
+        if rest.starts_with(sym) {
+            return op(
+                Code::SymbolOperator,
+                (pos, pos + sym.len()),
+                sym,
+                word,
+                "the logical operators are words: `and`, `or`, `not`",
+            );
+        }
+    }
+    if rest.starts_with('!') && !rest.starts_with("!=") {
+        return op(
+            Code::SymbolOperator,
+            (pos, pos + 1),
+            "!",
+            "not",
+            "the logical operators are words: `and`, `or`, `not` (`!=` is \"not equal\")",
+        );
+    }
+    // `0.5` in a formula: the integer `0` was read, and `.5` is left over.
+    let digit_before = before.ends_with(|c: char| c.is_ascii_digit());
+    let digit_after = rest
+        .get(1..)
+        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+    if in_formula && rest.starts_with('.') && digit_before && digit_after {
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_digit() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let end = pos
+            + 1
+            + rest[1..]
+                .find(|c: char| !(c.is_ascii_digit() || c == '_'))
+                .unwrap_or(rest.len() - 1);
+        let number = &text[start..end];
+        return Some(
+            Diagnostic::error(
+                Code::DecimalNumber,
+                format!("`{number}` is a decimal number; formulas are over integers"),
+                loc(start, end),
+            )
+            .with_label("not an integer")
+            .with_help(
+                "scale to integers: count in smaller units (e.g. thousandths: `500` for 0.5) \
+                 and say so in the variable's name",
+            ),
+        );
+    }
+    // `2/3 of members` where a voting rule is expected: a share needs `at least` or
+    // `more than`.
+    if expected.iter().any(|e| e == "a voting rule") {
+        let share_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '/' | '%' | '_')))
+            .unwrap_or(rest.len());
+        let share = &rest[..share_len];
+        let after = rest[share_len..].trim_start_matches([' ', '\t']);
+        let of = after.starts_with("of") && !after[2..].starts_with(|c: char| c.is_alphanumeric());
+        if !share.is_empty() && (share.contains('/') || share.ends_with('%')) && of {
+            let dim: String = after[2..]
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let dim = if dim.is_empty() {
+                "members".into()
+            } else {
+                dim
+            };
+            return Some(
+                Diagnostic::error(
+                    Code::BareFraction,
+                    format!("`{share} of {dim}` needs `at least` or `more than` before it"),
+                    loc(pos, pos + share_len),
+                )
+                .with_label("a share, but a floor or a ceiling?")
+                .with_help(format!(
+                    "write `at least {share} of {dim}` (or `more than {share} of {dim}`){}",
+                    if share.contains('/') {
+                        "; fractions are exact: `2/3` is exactly two thirds"
+                    } else {
+                        ""
+                    }
+                )),
+            );
+        }
+    }
+    // A hyphen between two name characters outside a formula: `actor EU-council`. pest
+    // may report the failure at the start of the declaration (`var armed-forces: int`
+    // fails at `var`), so the rest of the line is searched for the hyphen.
+    if !in_formula {
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let hyphen = line
+            .match_indices('-')
+            .map(|(i, _)| pos + i)
+            .find(|&h| crate::diag::hyphenated_word(text, h).is_some());
+        if let Some((pos, (start, end))) =
+            hyphen.and_then(|h| Some((h, crate::diag::hyphenated_word(text, h)?)))
+        {
+            let word = &text[start..end];
+            return Some(
+                Diagnostic::error(
+                    Code::HyphenInName,
+                    format!("names cannot contain `-`: `{word}`"),
+                    loc(pos, pos + 1),
+                )
+                .with_label("hyphen")
+                .with_help(format!("write `_` instead: `{}`", word.replace('-', "_"))),
+            );
+        }
+    }
+    None
 }
 
 fn short_expected(expected: &[String]) -> String {
@@ -366,4 +553,34 @@ fn describe_rule(r: Rule) -> Option<String> {
         }
         .to_string(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Code;
+    use crate::syntax::parse_source;
+
+    fn codes(text: &str) -> Vec<Code> {
+        parse_source(text, 0).1.iter().map(|d| d.code).collect()
+    }
+
+    /// The newcomer hints never misfire on valid text nearby, and never panic on text
+    /// with multi-byte characters at the failing position.
+    #[test]
+    fn hints_fire_only_on_the_mistake() {
+        assert_eq!(codes("var x: int\nfact x = 1\n"), [Code::SingleEquals]);
+        assert_eq!(codes("var x: int\nfact x != 1\n"), []);
+        assert_eq!(codes("var x: int\nfact x <= 1\n"), []);
+        assert_eq!(
+            codes("var a, b: bool\nfact a -> b\n"),
+            [Code::ArrowImplication]
+        );
+        assert_eq!(codes("var x: int\nfact x - 1 > 0\n"), []);
+        assert_eq!(codes("var x: int\nfact x >= 1.5\n"), [Code::DecimalNumber]);
+        assert_eq!(codes("actor A-B \"x\"\n"), [Code::HyphenInName]);
+        assert_eq!(codes("expect non-party clauses 7\n"), []);
+        for text in ["fact x é", "fact 1é", "actor Aé", "fact x .é", "fact x é.5"] {
+            let _ = codes(text);
+        }
+    }
 }

@@ -25,7 +25,7 @@ use pest::Parser;
 
 use super::grammar::{Rule, TreatyParser};
 use super::parse::parse_source;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::source::FileId;
 
 /// Formats a well-formed file; a file with syntax errors gives its diagnostics (with file
@@ -41,9 +41,10 @@ pub fn format_file(text: &str, file: FileId) -> Result<String, Vec<Diagnostic>> 
         return Err(diags);
     }
     let internal = |what: &str| {
-        vec![Diagnostic::bare(format!(
-            "internal error: the file parses but cannot be formatted ({what})"
-        ))]
+        vec![Diagnostic::bare(
+            Code::Internal,
+            format!("internal error: the file parses but cannot be formatted ({what})"),
+        )]
     };
     let root = TreatyParser::parse(Rule::file, text)
         .ok()

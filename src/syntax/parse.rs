@@ -9,7 +9,7 @@ use pest::Parser;
 use super::ast::*;
 use super::errors::{resume_point, starts_top_level, syntax_error, TopLevelMemo};
 use super::grammar::{keyword_text, Rule, TreatyParser};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Loc, Span};
 
 /// Deepest nesting of parentheses accepted; deeper input is an error, never a stack overflow.
@@ -156,6 +156,7 @@ fn check_nesting(text: &str, file: FileId) -> Option<Diagnostic> {
                     };
                     return Some(
                         Diagnostic::error(
+                            Code::TooDeep,
                             format!("parentheses nested more than {MAX_NESTING} deep"),
                             loc,
                         )
@@ -1209,6 +1210,7 @@ impl Builder<'_, '_> {
             Err(()) => {
                 self.diags.push(
                     Diagnostic::error(
+                        Code::TooDeep,
                         format!("formula nested more than {MAX_FORMULA_DEPTH} levels deep"),
                         Loc {
                             file: self.file,
