@@ -211,6 +211,7 @@ fn an_editor_session_over_stdio() {
     let errors = client.diagnostics(&uri, |d| !d.is_empty());
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let error = &errors[0];
+    assert_eq!(error["code"], "E0201", "{error}");
     assert!(
         error["message"]
             .as_str()

@@ -83,8 +83,12 @@ pub fn load_errors(files: &[SourceFile], diagnostics: &[Diagnostic]) -> ByFile {
             .or_default()
             .push(LspDiagnostic {
                 range: range(&file.text, loc.span),
-                severity: Some(DiagnosticSeverity::ERROR),
-                code: None,
+                severity: Some(match d.severity() {
+                    crate::diag::Severity::Warning => DiagnosticSeverity::WARNING,
+                    _ => DiagnosticSeverity::ERROR,
+                }),
+                // `treaty explain CODE` tells more.
+                code: Some(NumberOrString::String(d.code.id().to_string())),
                 code_description: None,
                 source: Some(SOURCE.to_string()),
                 message,

@@ -60,13 +60,19 @@ const ANALYSIS_RULES: [(&str, &str, &str, Level); 5] = [
 
 /// The rule id of a diagnostic (an error in the input). Every diagnostic rule id comes
 /// from here, so stable error codes map in this one place.
-pub fn diagnostic_rule_id(_d: &Diagnostic) -> String {
-    "treaty/error".to_string()
+pub fn diagnostic_rule_id(d: &Diagnostic) -> String {
+    format!("treaty/{}", d.code.id())
 }
 
-/// What a diagnostic rule id stands for, as `tool.driver.rules` describes it.
-fn diagnostic_rule_text(_id: &str) -> &'static str {
-    "An error in the input: the files could not be loaded"
+/// What a diagnostic rule id stands for, as `tool.driver.rules` describes it: the code's
+/// title (`treaty explain CODE` gives the whole explanation).
+fn diagnostic_rule_text(id: &str) -> &'static str {
+    id.strip_prefix("treaty/")
+        .and_then(crate::diag::Code::parse)
+        .map_or(
+            "An error in the input: the files could not be loaded",
+            |c| c.title(),
+        )
 }
 
 #[derive(Serialize, Clone, Copy, PartialEq, Eq)]
