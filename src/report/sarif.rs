@@ -618,14 +618,14 @@ mod tests {
 
     #[test]
     fn diagnostic_rules_are_listed_once_after_the_analysis_rules() {
-        let d = Diagnostic::bare("cannot read `x`");
+        let d = Diagnostic::bare(crate::diag::Code::Unreadable, "cannot read `x`");
         let log = diagnostics(&[], &[d.clone(), d], None);
         let run = &log.runs[0];
         assert_eq!(run.tool.driver.rules.len(), ANALYSIS_RULES.len() + 1);
         assert!(run
             .results
             .iter()
-            .all(|r| r.rule_index == ANALYSIS_RULES.len() && r.rule_id == "treaty/error"));
+            .all(|r| r.rule_index == ANALYSIS_RULES.len() && r.rule_id == "treaty/E0001"));
         assert!(run.results.iter().all(|r| r.locations.is_empty()));
     }
 }

@@ -123,10 +123,7 @@ mod tests {
 
     #[test]
     fn places_are_lines_and_characters() {
-        let f = SourceFile {
-            display: "t.treaty".into(),
-            text: "actor A \"é\"\nfact x = 1\n".into(),
-        };
+        let f = SourceFile::new("t.treaty", "actor A \"é\"\nfact x = 1\n");
         let at = |start, end| Loc {
             file: 0,
             span: Span { start, end },
