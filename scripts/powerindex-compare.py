@@ -4,8 +4,8 @@ the indices agree and prints the time ratio.
 
 Usage (from the repository root, after `cargo build --release`):
 
-    python3 -m venv /tmp/pi && /tmp/pi/bin/pip install powerindex
-    /tmp/pi/bin/python scripts/powerindex-compare.py [--treaty target/release/treaty]
+    python3 -m venv .venv-powerindex && .venv-powerindex/bin/pip install powerindex
+    .venv-powerindex/bin/python scripts/powerindex-compare.py [--treaty target/release/treaty]
         [--games imf,eu27,eu27-ss,synthetic] [--threads N]
 
 Each game is written to a temporary `.treaty` file (one body, `decides by at least Q
