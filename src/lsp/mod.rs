@@ -179,7 +179,7 @@ fn notified(connection: &Connection, state: &Shared, note: Notification) {
                 if let Some(mut doc) = st.docs.remove(&p.text_document.uri) {
                     doc.load_errors.clear();
                     doc.findings.clear();
-                    publish(connection, &mut doc);
+                    publish(&|m| send(connection, m), &mut doc);
                 }
             }
         }
@@ -226,12 +226,13 @@ fn changed(connection: &Connection, state: &Shared, uri: &Uri, new_text: String)
             doc.load_errors.entry(display).or_default();
         }
     }
-    publish(connection, doc);
+    publish(&|m| send(connection, m), doc);
 }
 
 /// Publishes the document's diagnostics to every file they are in, and clears those of
-/// files it published to before and no longer does.
-fn publish(connection: &Connection, doc: &mut Doc) {
+/// files it published to before and no longer does; `send` puts a message on the wire
+/// (the main loop's connection, or a clone of its sender on the analysis thread).
+fn publish(send: &dyn Fn(Message), doc: &mut Doc) {
     let mut all = doc.load_errors.clone();
     for (file, list) in &doc.findings {
         all.entry(file.clone())
@@ -245,13 +246,10 @@ fn publish(connection: &Connection, doc: &mut Doc) {
         };
         let diagnostics = all.get(file).cloned().unwrap_or_default();
         let params = PublishDiagnosticsParams::new(uri, diagnostics, None);
-        send(
-            connection,
-            Message::Notification(Notification::new(
-                PublishDiagnostics::METHOD.to_string(),
-                params,
-            )),
-        );
+        send(Message::Notification(Notification::new(
+            PublishDiagnostics::METHOD.to_string(),
+            params,
+        )));
     }
     doc.published = now;
 }
@@ -302,28 +300,13 @@ fn analyse_in_background(connection: &Connection, state: &Shared, uri: &Uri) {
             }
             doc.findings = found;
             doc.last = Some(Arc::new(doc_out));
-            let mut all = doc.load_errors.clone();
-            for (file, list) in &doc.findings {
-                all.entry(file.clone())
-                    .or_default()
-                    .extend(list.iter().cloned());
-            }
-            let now: BTreeSet<String> = all.keys().cloned().chain([doc.display.clone()]).collect();
-            for file in doc.published.union(&now) {
-                let Some(file_uri) = text::path_uri(Path::new(file)) else {
-                    continue;
-                };
-                let params = PublishDiagnosticsParams::new(
-                    file_uri,
-                    all.get(file).cloned().unwrap_or_default(),
-                    None,
-                );
-                let _ = sender.send(Message::Notification(Notification::new(
-                    PublishDiagnostics::METHOD.to_string(),
-                    params,
-                )));
-            }
-            doc.published = now;
+            publish(
+                &|m| {
+                    // The client has gone when the channel is closed.
+                    let _ = sender.send(m);
+                },
+                doc,
+            );
         });
     // A thread that cannot start leaves the findings as they were; the next save retries.
     drop(spawned);
