@@ -26,13 +26,13 @@
 //! - A query Z3 answers `unknown` (budget) makes that literal's margin `Unknown`, never a
 //!   range; the pairs stop there and say so. Every cut of a list is said (`literals_cut`,
 //!   `joint_cut`).
-//! - One solver and one optimiser per conflict, each made on its first query: the formulas
-//!   that hold no literal of the conflict are asserted once, each query's own part inside a
-//!   push/pop scope; questions without an objective go to the solver. The answers do not
+//! - One solver and one optimiser for every conflict: a conflict's scope (push/pop, opened
+//!   on its first query) asserts the formulas that hold none of its literals, each query's
+//!   own part goes in a scope inside it; questions without an objective go to the solver. The answers do not
 //!   depend on this: every optimum asked for is unique (a single objective, or a
 //!   lexicographic one), and a solver's model is only re-checked, never reported.
 
-use std::cell::OnceCell;
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use z3::ast::{Bool, Int};
@@ -135,8 +135,13 @@ pub(super) fn fill(
     let mut lowering = Lowering::new(model);
     let holes = [lowering.push_int("margin/p"), lowering.push_int("margin/q")];
     let facts = FactComponents::of(model);
+    let solvers = Shared {
+        solver: Solver::new(),
+        optimiser: Optimize::new(),
+    };
+    budget.configure(&solvers.solver);
     for c in conflicts.iter_mut() {
-        c.margins = of_conflict(model, &lowering, holes, budget, c, &facts)?;
+        c.margins = of_conflict(model, &lowering, holes, budget, c, &facts, &solvers)?;
     }
     Ok(())
 }
@@ -294,11 +299,34 @@ struct Problem<'a> {
     with_sites: Vec<bool>,
     /// The solver of `holds_at`, made on its first query: the formulas without sites are
     /// asserted once, the others (with the query's values) inside a push/pop scope.
-    solver: OnceCell<Solver>,
+    solver: &'a Solver,
+    /// `solver` has a scope of this conflict open, with the formulas without sites.
+    solver_open: Cell<bool>,
     /// The optimiser of every other query, made on its first one: both holes within 64
     /// bits and the formulas without sites asserted once; each query's own part goes
     /// inside a push/pop scope (its objectives too).
-    optimiser: OnceCell<Optimize>,
+    optimiser: &'a Optimize,
+    /// `optimiser` has a scope of this conflict open, with the holes' bounds and the
+    /// formulas without sites.
+    optimiser_open: Cell<bool>,
+}
+
+/// The solver and the optimiser every conflict's queries use, each conflict in a scope of
+/// its own (`Problem` closes it when dropped).
+struct Shared {
+    solver: Solver,
+    optimiser: Optimize,
+}
+
+impl Drop for Problem<'_> {
+    fn drop(&mut self) {
+        if self.solver_open.get() {
+            self.solver.pop(1);
+        }
+        if self.optimiser_open.get() {
+            self.optimiser.pop();
+        }
+    }
 }
 
 fn formulas_of<'m>(model: &'m Model, owner: &Owner) -> Vec<&'m Formula> {
@@ -318,6 +346,7 @@ fn of_conflict(
     budget: &Budget,
     conflict: &Conflict,
     components: &FactComponents,
+    shared: &Shared,
 ) -> Result<Margins, Abort> {
     let owners: Vec<Owner> = conflict
         .items
@@ -393,8 +422,10 @@ fn of_conflict(
         holes,
         id: conflict.id.clone(),
         with_sites,
-        solver: OnceCell::new(),
-        optimiser: OnceCell::new(),
+        solver: &shared.solver,
+        solver_open: Cell::new(false),
+        optimiser: &shared.optimiser,
+        optimiser_open: Cell::new(false),
     };
     let mut literals = Vec::with_capacity(sites.len());
     for site in &sites {
@@ -525,17 +556,18 @@ impl Problem<'_> {
 
     /// The solver of `holds_at` with the formulas that hold no site asserted (made once).
     fn base_solver(&self) -> Result<&Solver, Abort> {
-        if let Some(s) = self.solver.get() {
-            return Ok(s);
+        let solver = self.solver;
+        if self.solver_open.get() {
+            return Ok(solver);
         }
-        let solver = Solver::new();
-        self.budget.configure(&solver);
+        solver.push();
+        self.solver_open.set(true);
         for (e, w) in self.formulas.iter().zip(&self.with_sites) {
             if !*w {
                 solver.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
             }
         }
-        Ok(self.solver.get_or_init(|| solver))
+        Ok(solver)
     }
 
     /// Asserts the formulas that hold sites (`exprs` has every formula, substituted) in
@@ -557,10 +589,11 @@ impl Problem<'_> {
         sites: &[&Site],
         query: impl FnOnce(&Optimize, &[Int]) -> Result<R, Abort>,
     ) -> Result<R, Abort> {
-        let opt = match self.optimiser.get() {
-            Some(o) => o,
-            None => {
-                let opt = Optimize::new();
+        let opt = self.optimiser;
+        if !self.optimiser_open.get() {
+            opt.push();
+            self.optimiser_open.set(true);
+            {
                 for k in 0..self.holes.len() {
                     let t = self.hole(k)?;
                     opt.assert(t.ge(Int::from_i64(i64::MIN)));
@@ -571,9 +604,8 @@ impl Problem<'_> {
                         opt.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
                     }
                 }
-                self.optimiser.get_or_init(|| opt)
             }
-        };
+        }
         let mut terms = Vec::new();
         let mut subs = Vec::new();
         for (k, s) in sites.iter().enumerate() {
