@@ -4,6 +4,7 @@
 //!     cargo bench --bench linear                       # every row, check at N = 1,000 and 3,000
 //!     cargo bench --bench linear -- check 1000 30000   # check rows only, at these sizes
 //!     cargo bench --bench linear -- vetoes verify      # the voting rows only
+//!     LINEAR_WRITE=DIR cargo bench --bench linear -- check 1000   # also writes DIR/independent-N.treaty
 //!
 //! - `check N`: the pipeline of `treaty check` in process (load the text, analyse with the
 //!   CLI's options, margins included, build the report and render it as text) on a
@@ -133,6 +134,11 @@ fn bench_check(sizes: &[usize]) {
     );
     for &n in sizes {
         let (text, planted) = independent_text(n, 42);
+        // `LINEAR_WRITE=DIR` also writes the file, to time `treaty check` on it.
+        if let Ok(dir) = std::env::var("LINEAR_WRITE") {
+            let path = std::path::Path::new(&dir).join(format!("independent-{n}.treaty"));
+            std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
         let runs = if n >= 10_000 { 1 } else { 3 };
         let mut all = Vec::new();
         let mut capped = Vec::new();

@@ -26,7 +26,13 @@
 //! - A query Z3 answers `unknown` (budget) makes that literal's margin `Unknown`, never a
 //!   range; the pairs stop there and say so. Every cut of a list is said (`literals_cut`,
 //!   `joint_cut`).
+//! - One solver and one optimiser for every conflict: a conflict's scope (push/pop, opened
+//!   on its first query) asserts the formulas that hold none of its literals, each query's
+//!   own part goes in a scope inside it; questions without an objective go to the solver. The answers do not
+//!   depend on this: every optimum asked for is unique (a single objective, or a
+//!   lexicographic one), and a solver's model is only re-checked, never reported.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use z3::ast::{Bool, Int};
@@ -129,8 +135,13 @@ pub(super) fn fill(
     let mut lowering = Lowering::new(model);
     let holes = [lowering.push_int("margin/p"), lowering.push_int("margin/q")];
     let facts = FactComponents::of(model);
+    let solvers = Shared {
+        solver: Solver::new(),
+        optimiser: Optimize::new(),
+    };
+    budget.configure(&solvers.solver);
     for c in conflicts.iter_mut() {
-        c.margins = of_conflict(model, &lowering, holes, budget, c, &facts)?;
+        c.margins = of_conflict(model, &lowering, holes, budget, c, &facts, &solvers)?;
     }
     Ok(())
 }
@@ -284,6 +295,38 @@ struct Problem<'a> {
     formulas: Vec<&'a Expr>,
     holes: [usize; 2],
     id: String,
+    /// Which of `formulas` hold a literal of some site (the others are never substituted).
+    with_sites: Vec<bool>,
+    /// The solver of `holds_at`, made on its first query: the formulas without sites are
+    /// asserted once, the others (with the query's values) inside a push/pop scope.
+    solver: &'a Solver,
+    /// `solver` has a scope of this conflict open, with the formulas without sites.
+    solver_open: Cell<bool>,
+    /// The optimiser of every other query, made on its first one: both holes within 64
+    /// bits and the formulas without sites asserted once; each query's own part goes
+    /// inside a push/pop scope (its objectives too).
+    optimiser: &'a Optimize,
+    /// `optimiser` has a scope of this conflict open, with the holes' bounds and the
+    /// formulas without sites.
+    optimiser_open: Cell<bool>,
+}
+
+/// The solver and the optimiser every conflict's queries use, each conflict in a scope of
+/// its own (`Problem` closes it when dropped).
+struct Shared {
+    solver: Solver,
+    optimiser: Optimize,
+}
+
+impl Drop for Problem<'_> {
+    fn drop(&mut self) {
+        if self.solver_open.get() {
+            self.solver.pop(1);
+        }
+        if self.optimiser_open.get() {
+            self.optimiser.pop();
+        }
+    }
 }
 
 fn formulas_of<'m>(model: &'m Model, owner: &Owner) -> Vec<&'m Formula> {
@@ -303,6 +346,7 @@ fn of_conflict(
     budget: &Budget,
     conflict: &Conflict,
     components: &FactComponents,
+    shared: &Shared,
 ) -> Result<Margins, Abort> {
     let owners: Vec<Owner> = conflict
         .items
@@ -365,12 +409,23 @@ fn of_conflict(
             break;
         }
     }
+    let mut with_sites = vec![false; formulas.len()];
+    for s in &sites {
+        if let Some(w) = with_sites.get_mut(s.formula) {
+            *w = true;
+        }
+    }
     let problem = Problem {
         lowering,
         budget,
         formulas,
         holes,
         id: conflict.id.clone(),
+        with_sites,
+        solver: &shared.solver,
+        solver_open: Cell::new(false),
+        optimiser: &shared.optimiser,
+        optimiser_open: Cell::new(false),
     };
     let mut literals = Vec::with_capacity(sites.len());
     for site in &sites {
@@ -466,18 +521,19 @@ impl Problem<'_> {
             .map(|(s, v)| (*s, IntExpr::Const(*v)))
             .collect();
         let exprs = self.with(&subs);
-        let solver = Solver::new();
-        self.budget.configure(&solver);
-        for e in &exprs {
-            solver.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
-        }
-        let q = || format!("whether a margin resolves {}", self.id);
-        if self.budget.check(&solver, &[], &q)? == Answer::Unsat {
+        let solver = self.base_solver()?;
+        solver.push();
+        let answer = self.scoped_check(solver, &exprs);
+        // The model is taken inside the scope (pop discards it).
+        let model = match answer {
+            Ok(Answer::Sat) => solver.get_model(),
+            _ => None,
+        };
+        solver.pop(1);
+        if answer? == Answer::Unsat {
             return Ok(false);
         }
-        let z = solver
-            .get_model()
-            .ok_or_else(|| Abort::Internal("Z3 gave no model".into()))?;
+        let z = model.ok_or_else(|| Abort::Internal("Z3 gave no model".into()))?;
         let refs: Vec<&Expr> = exprs.iter().collect();
         let mut vals = std::collections::BTreeMap::new();
         for v in vars_of(&refs) {
@@ -498,23 +554,111 @@ impl Problem<'_> {
         }
     }
 
-    /// Asserts the formulas with holes for `sites`, each hole within 64 bits, on a new
-    /// optimiser; `extra` adds constraints over the holes.
-    fn optimiser(&self, sites: &[&Site]) -> Result<(Optimize, Vec<Int>), Abort> {
-        let opt = Optimize::new();
+    /// The solver of `holds_at` with the formulas that hold no site asserted (made once).
+    fn base_solver(&self) -> Result<&Solver, Abort> {
+        let solver = self.solver;
+        if self.solver_open.get() {
+            return Ok(solver);
+        }
+        solver.push();
+        self.solver_open.set(true);
+        for (e, w) in self.formulas.iter().zip(&self.with_sites) {
+            if !*w {
+                solver.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
+            }
+        }
+        Ok(solver)
+    }
+
+    /// Asserts the formulas that hold sites (`exprs` has every formula, substituted) in
+    /// the current scope of `solver` and checks it.
+    fn scoped_check(&self, solver: &Solver, exprs: &[Expr]) -> Result<Answer, Abort> {
+        for (e, w) in exprs.iter().zip(&self.with_sites) {
+            if *w {
+                solver.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
+            }
+        }
+        let q = || format!("whether a margin resolves {}", self.id);
+        self.budget.check(solver, &[], &q)
+    }
+
+    /// Runs `query` on the shared optimiser inside a scope that asserts the formulas with
+    /// holes for `sites` (each hole within 64 bits: asserted once, for both holes).
+    fn optimiser<R>(
+        &self,
+        sites: &[&Site],
+        query: impl FnOnce(&Optimize, &[Int]) -> Result<R, Abort>,
+    ) -> Result<R, Abort> {
+        let opt = self.optimiser;
+        if !self.optimiser_open.get() {
+            opt.push();
+            self.optimiser_open.set(true);
+            {
+                for k in 0..self.holes.len() {
+                    let t = self.hole(k)?;
+                    opt.assert(t.ge(Int::from_i64(i64::MIN)));
+                    opt.assert(t.le(Int::from_i64(i64::MAX)));
+                }
+                for (e, w) in self.formulas.iter().zip(&self.with_sites) {
+                    if !*w {
+                        opt.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
+                    }
+                }
+            }
+        }
         let mut terms = Vec::new();
         let mut subs = Vec::new();
         for (k, s) in sites.iter().enumerate() {
-            let t = self.hole(k)?;
-            opt.assert(t.ge(Int::from_i64(i64::MIN)));
-            opt.assert(t.le(Int::from_i64(i64::MAX)));
-            terms.push(t);
+            terms.push(self.hole(k)?);
             subs.push((*s, IntExpr::Var(self.holes[k])));
         }
-        for e in self.with(&subs) {
-            opt.assert(self.lowering.bool(&e).map_err(Self::lower_err)?);
+        opt.push();
+        let out = (|| {
+            for (e, w) in self.with(&subs).iter().zip(&self.with_sites) {
+                if *w {
+                    opt.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
+                }
+            }
+            query(opt, &terms)
+        })();
+        opt.pop();
+        out
+    }
+
+    /// Whether the formulas with holes for `sites` (each within 64 bits) and what `extra`
+    /// asserts over the holes hold together: a question with no objective, asked of the
+    /// solver of `holds_at` inside a push/pop scope rather than of an optimiser.
+    fn satisfiable(
+        &self,
+        sites: &[&Site],
+        what: &dyn Fn() -> String,
+        extra: impl FnOnce(&[Int]) -> Vec<Bool>,
+    ) -> Result<bool, Abort> {
+        let solver = self.base_solver()?;
+        let mut terms = Vec::new();
+        let mut subs = Vec::new();
+        for (k, s) in sites.iter().enumerate() {
+            terms.push(self.hole(k)?);
+            subs.push((*s, IntExpr::Var(self.holes[k])));
         }
-        Ok((opt, terms))
+        solver.push();
+        let out = (|| {
+            for t in &terms {
+                solver.assert(t.ge(Int::from_i64(i64::MIN)));
+                solver.assert(t.le(Int::from_i64(i64::MAX)));
+            }
+            for (e, w) in self.with(&subs).iter().zip(&self.with_sites) {
+                if *w {
+                    solver.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
+                }
+            }
+            for b in extra(&terms) {
+                solver.assert(b);
+            }
+            Ok(self.budget.check(solver, &[], what)? == Answer::Sat)
+        })();
+        solver.pop(1);
+        out
     }
 
     fn run(&self, opt: &Optimize, what: &dyn Fn() -> String) -> Result<Option<z3::Model>, Abort> {
@@ -551,20 +695,21 @@ impl Problem<'_> {
 
     /// The value of the hole nearest to the literal on one side (`above`), if any.
     fn nearest(&self, site: &Site, above: bool) -> Result<Option<i64>, Abort> {
-        let (opt, t) = self.optimiser(&[site])?;
-        let c = Int::from_i64(site.literal.value);
-        if above {
-            opt.assert(t[0].gt(&c));
-            opt.minimize(&t[0]);
-        } else {
-            opt.assert(t[0].lt(&c));
-            opt.maximize(&t[0]);
-        }
-        let what = || format!("the margin of a literal of {}", self.id);
-        match self.run(&opt, &what)? {
-            None => Ok(None),
-            Some(m) => Self::value(&m, &t[0]).map(Some),
-        }
+        self.optimiser(&[site], |opt, t| {
+            let c = Int::from_i64(site.literal.value);
+            if above {
+                opt.assert(t[0].gt(&c));
+                opt.minimize(&t[0]);
+            } else {
+                opt.assert(t[0].lt(&c));
+                opt.maximize(&t[0]);
+            }
+            let what = || format!("the margin of a literal of {}", self.id);
+            match self.run(opt, &what)? {
+                None => Ok(None),
+                Some(m) => Self::value(&m, &t[0]).map(Some),
+            }
+        })
     }
 
     /// Whether some value strictly between `lo` and `hi` resolves the conflict.
@@ -572,11 +717,10 @@ impl Problem<'_> {
         if lo.checked_add(1).is_none_or(|l| l >= hi) {
             return Ok(false);
         }
-        let (opt, t) = self.optimiser(&[site])?;
-        opt.assert(t[0].gt(Int::from_i64(lo)));
-        opt.assert(t[0].lt(Int::from_i64(hi)));
         let what = || format!("the re-check of a margin of {}", self.id);
-        Ok(self.run(&opt, &what)?.is_some())
+        self.satisfiable(&[site], &what, |t| {
+            vec![t[0].gt(Int::from_i64(lo)), t[0].lt(Int::from_i64(hi))]
+        })
     }
 
     fn single(&self, site: &Site) -> Result<Outcome, Abort> {
@@ -659,23 +803,24 @@ impl Problem<'_> {
         let what = || format!("the joint margins of two literals of {}", self.id);
         // (delta_a, delta_b) of an optimum under the objectives `pick` sets.
         let solve = |pick: &dyn Fn(&Optimize, &Int, &Int)| -> Result<Option<(i128, i128)>, Abort> {
-            let (opt, t) = self.optimiser(&[a, b])?;
-            let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
-            let zero = Int::from_i64(0);
-            opt.assert(da.ge(&zero));
-            opt.assert(db.ge(&zero));
-            pick(&opt, &da, &db);
-            match self.run(&opt, &what)? {
-                None => Ok(None),
-                Some(m) => {
-                    let get = |x: &Int| {
-                        m.eval(x, true)
-                            .and_then(|v| v.as_i128())
-                            .ok_or_else(|| Abort::Internal("Z3's optimum is not an integer".into()))
-                    };
-                    Ok(Some((get(&da)?, get(&db)?)))
+            self.optimiser(&[a, b], |opt, t| {
+                let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
+                let zero = Int::from_i64(0);
+                opt.assert(da.ge(&zero));
+                opt.assert(db.ge(&zero));
+                pick(opt, &da, &db);
+                match self.run(opt, &what)? {
+                    None => Ok(None),
+                    Some(m) => {
+                        let get = |x: &Int| {
+                            m.eval(x, true).and_then(|v| v.as_i128()).ok_or_else(|| {
+                                Abort::Internal("Z3's optimum is not an integer".into())
+                            })
+                        };
+                        Ok(Some((get(&da)?, get(&db)?)))
+                    }
                 }
-            }
+            })
         };
         let Some(first) = solve(&|o, da, db| {
             o.minimize(da);
@@ -703,18 +848,16 @@ impl Problem<'_> {
         points.sort();
         points.dedup();
         // Other points on the front: a solution weakly dominated by none of these.
-        let more = {
-            let (opt, t) = self.optimiser(&[a, b])?;
+        let more = self.satisfiable(&[a, b], &what, |t| {
             let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
             let zero = Int::from_i64(0);
-            opt.assert(da.ge(&zero));
-            opt.assert(db.ge(&zero));
+            let mut out = vec![da.ge(&zero), db.ge(&zero)];
             for &(x, y) in &points {
                 let dominated = Bool::and(&[da.ge(Int::from_i128(x)), db.ge(Int::from_i128(y))]);
-                opt.assert(dominated.not());
+                out.push(dominated.not());
             }
-            self.run(&opt, &what)?.is_some()
-        };
+            out
+        })?;
         if !more && !points.iter().any(|&(x, y)| x > 0 && y > 0) {
             return Ok(None);
         }
@@ -728,16 +871,19 @@ impl Problem<'_> {
                     self.id
                 )));
             }
-            let (opt, t) = self.optimiser(&[a, b])?;
-            let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
-            let zero = Int::from_i64(0);
-            let (xi, yi) = (Int::from_i128(x), Int::from_i128(y));
-            opt.assert(da.ge(&zero));
-            opt.assert(db.ge(&zero));
-            opt.assert(da.le(&xi));
-            opt.assert(db.le(&yi));
-            opt.assert(Bool::or(&[da.lt(&xi), db.lt(&yi)]));
-            if self.run(&opt, &what)?.is_some() {
+            let dominated = self.satisfiable(&[a, b], &what, |t| {
+                let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
+                let zero = Int::from_i64(0);
+                let (xi, yi) = (Int::from_i128(x), Int::from_i128(y));
+                vec![
+                    da.ge(&zero),
+                    db.ge(&zero),
+                    da.le(&xi),
+                    db.le(&yi),
+                    Bool::or(&[da.lt(&xi), db.lt(&yi)]),
+                ]
+            })?;
+            if dominated {
                 return Err(Abort::Internal(format!(
                     "a joint margin of {} is not Pareto-optimal",
                     self.id
