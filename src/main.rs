@@ -1,7 +1,7 @@
 //! The `treaty` command line: parses arguments, calls the library, prints, and picks the
 //! exit code (0 no finding, 1 findings, 2 input or usage error, 3 the solver gave up).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -15,7 +15,8 @@ use treaty::{analysis, expect, report};
 #[derive(Parser)]
 #[command(name = "treaty", version = treaty::version_text(), about = "Checks whether a treaty draft can work", after_help = AFTER_HELP)]
 struct Cli {
-    /// When to colour diagnostics.
+    /// When to colour the report and the diagnostics (auto: on a terminal, unless NO_COLOR
+    /// is set or TERM=dumb; CLICOLOR_FORCE forces it).
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     color: Color,
     #[command(subcommand)]
@@ -344,7 +345,11 @@ fn main() -> ExitCode {
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        // The same decision as the report's on stdout (`stdout_color`), for stderr.
+        Color::Auto => !matches!(
+            anstream::AutoStream::choice(&std::io::stderr()),
+            anstream::ColorChoice::Never
+        ),
     };
     if cli.error_format == ErrorFormat::Json {
         if let Ok(mut sink) = JSON_ERRORS.lock() {
