@@ -248,11 +248,13 @@ enum Command {
         /// Format standard input to standard output (the same as the path `-`).
         #[arg(long)]
         stdin: bool,
+        /// Files or directories (their `.treaty` files, recursively); `-` for standard input.
         paths: Vec<PathBuf>,
     },
     /// The JSON Schema of a JSON document the tool prints (docs/schema/DOC.json).
     Schema {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(report::schema::DOCS.map(|(n, _)| n)))]
+        /// Which document: check, vetoes, power, repair, diff, scenarios, loaded or test.
         doc: String,
     },
     /// Print a shell completion script to stdout (e.g. `treaty completions bash >
@@ -269,7 +271,10 @@ enum Command {
         command: Option<String>,
     },
     /// Explain an error code (`treaty explain E0104`); without a code, list them all.
-    Explain { code: Option<String> },
+    Explain {
+        /// An error code such as `E0104` (`e104` and `0104` too); without one, every code.
+        code: Option<String>,
+    },
 }
 
 /// `treaty power --sort`.
