@@ -11,53 +11,11 @@ use crate::diag::{Code, Diagnostic};
 use crate::source::SourceFile;
 use crate::syntax::format_file;
 
-/// Directory depth the walk goes to at most.
-const MAX_WALK_DEPTH: usize = 64;
-
-/// The files to format: each path that is not a directory, and the `.treaty` files under
-/// each directory (sorted), skipping hidden directories, `target` and `tests/cases/errors`
-/// (the fixtures that must not parse). Symbolic links to directories are not followed.
+/// The files to format: `files::treaty_files`, the same walk as `treaty test` (hidden
+/// directories, `target` and directories holding `files::SKIP_MARKER`, such as the fixtures
+/// that must not parse, are left out).
 pub fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk(p, 0, &mut out);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
-fn skipped(dir: &Path) -> bool {
-    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name.starts_with('.') || name == "target" {
-        return true;
-    }
-    let parts: Vec<&str> = dir
-        .components()
-        .filter_map(|c| c.as_os_str().to_str())
-        .collect();
-    parts.ends_with(&["tests", "cases", "errors"])
-}
-
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    entries.sort();
-    for e in entries {
-        let linked = e
-            .symlink_metadata()
-            .is_ok_and(|m| m.file_type().is_symlink());
-        if e.is_dir() {
-            if !linked && depth < MAX_WALK_DEPTH && !skipped(&e) {
-                walk(&e, depth + 1, out);
-            }
-        } else if e.extension().is_some_and(|x| x == "treaty") {
-            out.push(e);
-        }
-    }
+    crate::files::treaty_files(paths)
 }
 
 /// What became of one file.

@@ -17,6 +17,7 @@ pub mod analysis;
 pub mod budget;
 pub mod diag;
 pub mod expect;
+pub mod files;
 pub mod fmt;
 pub mod lsp;
 pub mod model;

@@ -136,6 +136,8 @@ fn directories_skip_hidden_target_and_error_fixtures() {
     for f in taken.iter().chain(&skipped) {
         write(f, MESSY);
     }
+    // The error fixtures are marked as files that must not load, as in the repository.
+    write(&dir.join("tests/cases/errors/.treaty-test-skip"), "");
     let out = treaty()
         .args(["fmt", "--check"])
         .arg(&dir)
