@@ -82,12 +82,6 @@ impl Budget {
         }
     }
 
-    /// What is left of the wall-clock budget, in milliseconds (`None`: no deadline), and
-    /// the per-query resource limit: for an `Optimize`, which `check` does not take.
-    pub(crate) fn limits(&self) -> (Option<u64>, Option<u64>) {
-        (self.left_ms(), self.rlimit)
-    }
-
     /// Checks `solver` under `assumptions`. `query` names the question for a report.
     pub(crate) fn check(
         &self,
