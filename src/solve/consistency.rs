@@ -140,27 +140,22 @@ pub fn check_consistency(
     // A fresh context per analysis: Z3's choices depend on the context's history, and the
     // output must not depend on what ran before.
     let budget = Budget::new(options.timeout_ms, options.rlimit);
-    let cfg = budget.config();
-    let mut report = z3::with_z3_config(&cfg, || {
-        analyse(model, treaty, options, &budget).map_err(SolveError::from)
-    })?;
+    let mut report =
+        budget.in_context(|| analyse(model, treaty, options, &budget).map_err(SolveError::from))?;
     if report.facts_contradiction.is_none() && !report.self_contradictory && guarantee::any(model) {
         // Another fresh context, so that the counterexamples do not depend on how far the
         // enumeration of conflicts went (`--max-conflicts`).
         let mut found = Vec::new();
-        let r = z3::with_z3_config(&budget.config(), || {
-            guarantee::check(model, treaty, &budget, &mut found)
-        });
+        let r = budget.in_context(|| guarantee::check(model, treaty, &budget, &mut found));
         r.map_err(|e| SolveError::from(with_listed(model, &report, &found, e)))?;
         report.violated_guarantees = found;
     }
     if options.margins && !report.conflicts.is_empty() {
         // Last, in a fresh context of its own: a margin the budget does not cover is
         // `Unknown`, and the verdict above never waits on one.
-        z3::with_z3_config(&budget.config(), || {
-            margins::fill(model, &budget, &mut report.conflicts)
-        })
-        .map_err(SolveError::from)?;
+        budget
+            .in_context(|| margins::fill(model, &budget, &mut report.conflicts))
+            .map_err(SolveError::from)?;
     }
     Ok(report)
 }
@@ -315,8 +310,13 @@ fn analyse(
     budget.configure(&main);
     let fact_exprs: Vec<&Expr> = model.facts.iter().map(|f| &f.formula.expr).collect();
 
-    // 1. The facts alone.
-    if let Some(minimal) = facts_contradiction(&main, budget, &lowering, &fact_exprs)? {
+    // 1. The facts alone, on a solver of their own: the main solver stays as small as each
+    // component (measured: its queries slowed by half after it had held every fact).
+    let whole = Solver::new();
+    budget.configure(&whole);
+    if let Some(minimal) =
+        facts_contradiction(&whole, budget, &lowering, &fact_exprs, model.vars.len())?
+    {
         return Ok(ConsistencyReport {
             treaty,
             facts_contradiction: Some(minimal),
@@ -699,15 +699,91 @@ fn incompatible(model: &Model, items: &[SoftItem<'_>], comp: &[usize]) -> Vec<Ve
 }
 
 /// `None` when the facts are consistent, else a minimal subset of them (fact indices).
+///
+/// Facts that share no variable hold or fail apart, so the facts are asked by their own
+/// variable components, a batch of components of about `FACTS_PER_QUERY` facts per query,
+/// as plain assertions; only a component that fails is asked again with a literal per fact
+/// for its minimal core. One query over every fact grew faster than the facts (0.08 s for
+/// 20,000 facts, 0.5-0.9 s for 60,000); batches keep it linear.
 fn facts_contradiction(
     main: &Solver,
     budget: &Budget,
     lowering: &Lowering,
     facts: &[&Expr],
+    vars: usize,
 ) -> Result<Option<Vec<usize>>, Abort> {
-    let all: Vec<usize> = (0..facts.len()).collect();
-    minimal_facts(main, budget, lowering, &[], facts, &all)
+    let mut part = Partition::new(vars);
+    let fact_vars: Vec<Vec<VarId>> = facts.iter().map(|e| vars_of(&[*e])).collect();
+    for vs in &fact_vars {
+        part.union_all(vs);
+    }
+    // Components in the order of their first fact; a fact without variables is one alone.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of_root: BTreeMap<usize, usize> = BTreeMap::new();
+    for (f, vs) in fact_vars.iter().enumerate() {
+        match vs.first() {
+            Some(&v) => {
+                let g = *group_of_root.entry(part.find(v)).or_insert_with(|| {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                });
+                if let Some(group) = groups.get_mut(g) {
+                    group.push(f);
+                }
+            }
+            None => groups.push(vec![f]),
+        }
+    }
+    let holds = |set: &mut dyn Iterator<Item = usize>| -> Result<bool, Abort> {
+        main.push();
+        let answer = (|| {
+            for f in set {
+                let e = facts
+                    .get(f)
+                    .ok_or_else(|| Abort::Internal(format!("no fact {f}")))?;
+                main.assert(
+                    lowering
+                        .bool(e)
+                        .map_err(|e| Abort::Internal(e.to_string()))?,
+                );
+            }
+            budget.check(main, &[], &|| {
+                "whether the facts are consistent".to_string()
+            })
+        })();
+        main.pop(1);
+        Ok(answer? == Answer::Sat)
+    };
+    let mut start = 0;
+    while start < groups.len() {
+        let mut end = start;
+        let mut size = 0;
+        while end < groups.len() && (end == start || size < FACTS_PER_QUERY) {
+            size += groups[end].len();
+            end += 1;
+        }
+        let batch = &groups[start..end];
+        if !holds(&mut batch.iter().flatten().copied())? {
+            for group in batch {
+                if !holds(&mut group.iter().copied())? {
+                    return minimal_facts(main, budget, lowering, &[], facts, group)?
+                        .map(Some)
+                        .ok_or_else(|| {
+                            Abort::Internal("a failing set of facts has no core".into())
+                        });
+                }
+            }
+            return Err(Abort::Internal(
+                "a batch of facts fails but none of its components does".into(),
+            ));
+        }
+        start = end;
+    }
+    Ok(None)
 }
+
+/// About how many facts one query of `facts_contradiction` asks at once.
+const FACTS_PER_QUERY: usize = 256;
 
 /// A minimal set of facts (indices) that a conflict relies on: with its items' formulas
 /// they are unsatisfiable. Empty when the items contradict each other on their own. `own`:

@@ -31,8 +31,7 @@ pub fn precondition_holds(
     options: &Options,
 ) -> Result<PreconditionCheck, SolveError> {
     let budget = Budget::new(options.timeout_ms, options.rlimit);
-    let cfg = budget.config();
-    z3::with_z3_config(&cfg, || {
+    budget.in_context(|| {
         let lowering = Lowering::new(model);
         let solver = Solver::new();
         budget.configure(&solver);

@@ -82,9 +82,7 @@ pub fn minimal_repairs(
         return Err(SolveError::NoSuchTreaty(treaty));
     }
     let budget = Budget::new(options.timeout_ms, options.rlimit);
-    z3::with_z3_config(&budget.config(), || {
-        enumerate(model, treaty, &budget, max).map_err(SolveError::from)
-    })
+    budget.in_context(|| enumerate(model, treaty, &budget, max).map_err(SolveError::from))
 }
 
 /// A guaranteed line and what keeping it needs.
