@@ -305,6 +305,14 @@ struct Problem<'a> {
     solver_open: Cell<bool>,
 }
 
+/// A monotone literal's single margin: how far its boundary is from the literal, and a
+/// model of the conflict's formulas with the literal at the boundary (the others as
+/// written).
+struct Boundary {
+    moved: i128,
+    model: z3::Model,
+}
+
 /// What `Problem::minimize` is asked, over the holes of its sites.
 struct Goal {
     /// Asserted with the formulas.
@@ -420,12 +428,16 @@ fn of_conflict(
         solver_open: Cell::new(false),
     };
     let mut literals = Vec::with_capacity(sites.len());
+    // Each monotone literal's boundary with the model found there: a joint front's two
+    // extreme points when the other literal stays as written.
+    let mut boundaries: Vec<Option<Boundary>> = Vec::with_capacity(sites.len());
     for site in &sites {
-        let outcome = match problem.single(site) {
+        let (outcome, boundary) = match problem.single(site) {
             Ok(o) => o,
-            Err(Abort::GaveUp(g)) => Outcome::Unknown(g.to_string()),
+            Err(Abort::GaveUp(g)) => (Outcome::Unknown(g.to_string()), None),
             Err(e) => return Err(e),
         };
+        boundaries.push(boundary);
         literals.push(Margin {
             literal: site.literal.clone(),
             outcome,
@@ -453,7 +465,11 @@ fn of_conflict(
                 break 'pairs;
             }
             examined += 1;
-            match problem.joint(sa, sb) {
+            let extremes = [
+                boundaries.get(b).and_then(Option::as_ref),
+                boundaries.get(a).and_then(Option::as_ref),
+            ];
+            match problem.joint(sa, sb, extremes) {
                 Ok(Some((moves, more))) => out.joint.push(JointMargin {
                     first: a,
                     second: b,
@@ -526,17 +542,7 @@ impl Problem<'_> {
             return Ok(false);
         }
         let z = model.ok_or_else(|| Abort::Internal("Z3 gave no model".into()))?;
-        let refs: Vec<&Expr> = exprs.iter().collect();
-        let mut vals = std::collections::BTreeMap::new();
-        for v in vars_of(&refs) {
-            let x = self
-                .lowering
-                .value_in(&z, v)
-                .ok_or_else(|| Abort::Internal("Z3's model has no usable value".into()))?;
-            vals.insert(v, x);
-        }
-        let lookup = |v: usize| -> Option<Value> { vals.get(&v).copied() };
-        if exprs.iter().all(|e| eval_bool(e, &lookup) == Some(true)) {
+        if self.satisfied_by(&exprs, &z)? {
             Ok(true)
         } else {
             Err(Abort::Internal(format!(
@@ -544,6 +550,33 @@ impl Problem<'_> {
                 self.id
             )))
         }
+    }
+
+    /// Whether the formulas with these literal values hold in `z` (a model of them with
+    /// holes for the literals, at these values), by `model::eval`: the re-check of an
+    /// optimum without another query.
+    fn holds_in(&self, values: &[(&Site, i64)], z: &z3::Model) -> Result<bool, Abort> {
+        let subs: Vec<(&Site, IntExpr)> = values
+            .iter()
+            .map(|(s, v)| (*s, IntExpr::Const(*v)))
+            .collect();
+        self.satisfied_by(&self.with(&subs), z)
+    }
+
+    /// Whether every one of `exprs` is true under the values `z` gives their variables,
+    /// by the plain evaluator.
+    fn satisfied_by(&self, exprs: &[Expr], z: &z3::Model) -> Result<bool, Abort> {
+        let refs: Vec<&Expr> = exprs.iter().collect();
+        let mut vals = std::collections::BTreeMap::new();
+        for v in vars_of(&refs) {
+            let x = self
+                .lowering
+                .value_in(z, v)
+                .ok_or_else(|| Abort::Internal("Z3's model has no usable value".into()))?;
+            vals.insert(v, x);
+        }
+        let lookup = |v: usize| -> Option<Value> { vals.get(&v).copied() };
+        Ok(exprs.iter().all(|e| eval_bool(e, &lookup) == Some(true)))
     }
 
     /// The solver of `holds_at` with the formulas that hold no site asserted (made once).
@@ -620,7 +653,7 @@ impl Problem<'_> {
         sites: &[&Site],
         what: &dyn Fn() -> String,
         goal: impl FnOnce(&[Int]) -> Goal,
-    ) -> Result<Option<Vec<i128>>, Abort> {
+    ) -> Result<Option<(Vec<i128>, z3::Model)>, Abort> {
         let solver = self.base_solver()?;
         let mut terms = Vec::new();
         let mut subs = Vec::new();
@@ -655,8 +688,17 @@ impl Problem<'_> {
                         self.id
                     )));
                 }
+                // Z3's models tend to sit on a vertex, where the optimum often is: the
+                // probes alternate between one below the best value (done at once when
+                // it is optimal) and the midpoint (at most twice the steps of bisection).
+                let mut probe_top = true;
                 while lo < hi {
-                    let mid = lo + (hi - lo) / 2;
+                    let mid = if probe_top {
+                        hi - 1
+                    } else {
+                        lo + (hi - lo) / 2
+                    };
+                    probe_top = !probe_top;
                     match self.model_of(solver, &[objective.le(Int::from_i128(mid))], what)? {
                         Some(m) => {
                             let v = Self::value(&m, objective)?;
@@ -674,11 +716,12 @@ impl Problem<'_> {
                 }
                 solver.assert(objective.eq(Int::from_i128(hi)));
             }
-            goal.read
+            let read = goal
+                .read
                 .iter()
                 .map(|t| Self::value(&best, t))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Some((read, best)))
         })();
         solver.pop(1);
         out
@@ -716,8 +759,9 @@ impl Problem<'_> {
             .ok_or_else(|| Abort::Internal("Z3's value is not an integer".into()))
     }
 
-    /// The value of the hole nearest to the literal on one side (`above`), if any.
-    fn nearest(&self, site: &Site, above: bool) -> Result<Option<i64>, Abort> {
+    /// The value of the hole nearest to the literal on one side (`above`), if any, with a
+    /// model of the formulas there.
+    fn nearest(&self, site: &Site, above: bool) -> Result<Option<(i64, z3::Model)>, Abort> {
         let what = || format!("the margin of a literal of {}", self.id);
         let c = site.literal.value;
         let found = self.minimize(&[site], &what, |t| {
@@ -735,14 +779,16 @@ impl Problem<'_> {
                 read: vec![t[0].clone()],
             }
         })?;
-        match found.as_deref() {
+        match found {
             None => Ok(None),
-            Some([v]) => i64::try_from(*v)
-                .map(Some)
-                .map_err(|_| Abort::Internal("a margin out of 64 bits".into())),
-            Some(_) => Err(Abort::Internal(
-                "a margin query read the wrong terms".into(),
-            )),
+            Some((read, z)) => match read.as_slice() {
+                [v] => i64::try_from(*v)
+                    .map(|v| Some((v, z)))
+                    .map_err(|_| Abort::Internal("a margin out of 64 bits".into())),
+                _ => Err(Abort::Internal(
+                    "a margin query read the wrong terms".into(),
+                )),
+            },
         }
     }
 
@@ -757,7 +803,9 @@ impl Problem<'_> {
         })
     }
 
-    fn single(&self, site: &Site) -> Result<Outcome, Abort> {
+    /// The margin of one literal; for a monotone literal with a boundary, the boundary's
+    /// move from the literal and the model found there.
+    fn single(&self, site: &Site) -> Result<(Outcome, Option<Boundary>), Abort> {
         let c = site.literal.value;
         let bad = |what: &str| {
             Err(Abort::Internal(format!(
@@ -768,8 +816,8 @@ impl Problem<'_> {
         match site.literal.weakens {
             Weakens::Up | Weakens::Down => {
                 let up = site.literal.weakens == Weakens::Up;
-                let Some(m) = self.nearest(site, up)? else {
-                    return Ok(Outcome::Never);
+                let Some((m, z)) = self.nearest(site, up)? else {
+                    return Ok((Outcome::Never, None));
                 };
                 // One step beyond the boundary (towards the literal) must not resolve it.
                 let beyond = if up {
@@ -777,7 +825,7 @@ impl Problem<'_> {
                 } else {
                     m.checked_add(1)
                 };
-                if !self.holds_at(&[(site, m)])? {
+                if !self.holds_in(&[(site, m)], &z)? {
                     return bad("the boundary");
                 }
                 if let Some(b) = beyond {
@@ -785,27 +833,34 @@ impl Problem<'_> {
                         return bad("one step beyond the boundary");
                     }
                 }
-                Ok(if up {
+                let moved = (i128::from(m) - i128::from(c)).abs();
+                let outcome = if up {
                     Outcome::AtLeast(m)
                 } else {
                     Outcome::AtMost(m)
-                })
+                };
+                Ok((outcome, Some(Boundary { moved, model: z })))
             }
             Weakens::Neither => {
-                let above = self.nearest(site, true)?;
-                let below = self.nearest(site, false)?;
-                for (v, lo, hi) in [(above, Some(c), above), (below, below, Some(c))] {
-                    if let (Some(v), Some(lo), Some(hi)) = (v, lo, hi) {
-                        if !self.holds_at(&[(site, v)])? || self.any_between(site, lo, hi)? {
+                let above_at = self.nearest(site, true)?;
+                let below_at = self.nearest(site, false)?;
+                let (above, below) = (
+                    above_at.as_ref().map(|(v, _)| *v),
+                    below_at.as_ref().map(|(v, _)| *v),
+                );
+                for (at, lo, hi) in [(&above_at, Some(c), above), (&below_at, below, Some(c))] {
+                    if let (Some((v, z)), Some(lo), Some(hi)) = (at, lo, hi) {
+                        if !self.holds_in(&[(site, *v)], z)? || self.any_between(site, lo, hi)? {
                             return bad("a nearest value");
                         }
                     }
                 }
-                Ok(if above.is_none() && below.is_none() {
+                let outcome = if above.is_none() && below.is_none() {
                     Outcome::Never
                 } else {
                     Outcome::Nearest { below, above }
-                })
+                };
+                Ok((outcome, None))
             }
         }
     }
@@ -831,14 +886,26 @@ impl Problem<'_> {
     }
 
     /// The Pareto-optimal joint moves of two monotone literals, when some of them moves
-    /// both; with whether the front has other points.
+    /// both; with whether the front has other points. `extremes`: the single boundaries of
+    /// `b` and of `a`, when known. The front's extreme point that moves `a` least (the
+    /// lexicographic optimum: `a`'s move, then `b`'s) does not move `a` at all when `b`
+    /// alone resolves the conflict, and then it is `b`'s single boundary: the resolving
+    /// moves are an up-set, so `a`'s least move is 0 and `b`'s least move with `a` as
+    /// written is its single margin, whose re-checks hold for the point too. The same for
+    /// the other extreme; only an extreme without a single boundary is asked of the solver.
     #[allow(clippy::type_complexity)]
-    fn joint(&self, a: &Site, b: &Site) -> Result<Option<(Vec<(i64, i64)>, bool)>, Abort> {
+    fn joint(
+        &self,
+        a: &Site,
+        b: &Site,
+        extremes: [Option<&Boundary>; 2],
+    ) -> Result<Option<(Vec<(i64, i64)>, bool)>, Abort> {
         let what = || format!("the joint margins of two literals of {}", self.id);
         // (delta_a, delta_b) at the lexicographic optimum of the objectives `pick` makes
         // from the two moves (with any constraints its own terms need).
         type Pick<'p> = &'p dyn Fn(&Int, &Int) -> (Vec<Int>, Vec<Bool>);
-        let solve = |pick: Pick| -> Result<Option<(i128, i128)>, Abort> {
+        type Point = ((i128, i128), z3::Model);
+        let solve = |pick: Pick| -> Result<Option<Point>, Abort> {
             let found = self.minimize(&[a, b], &what, |t| {
                 let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
                 let zero = Int::from_i64(0);
@@ -852,18 +919,36 @@ impl Problem<'_> {
                     read: vec![da, db],
                 }
             })?;
-            match found.as_deref() {
+            match found {
                 None => Ok(None),
-                Some(&[x, y]) => Ok(Some((x, y))),
-                Some(_) => Err(Abort::Internal(
-                    "a margin query read the wrong terms".into(),
-                )),
+                Some((read, z)) => match read.as_slice() {
+                    &[x, y] => Ok(Some(((x, y), z))),
+                    _ => Err(Abort::Internal(
+                        "a margin query read the wrong terms".into(),
+                    )),
+                },
             }
         };
-        let Some(first) = solve(&|da, db| (vec![da.clone(), db.clone()], vec![]))? else {
+        let [b_alone, a_alone] = extremes;
+        let first_solved;
+        let first = match b_alone {
+            Some(bd) => Some(((0, bd.moved), &bd.model)),
+            None => {
+                first_solved = solve(&|da, db| (vec![da.clone(), db.clone()], vec![]))?;
+                first_solved.as_ref().map(|(p, z)| (*p, z))
+            }
+        };
+        let Some(first) = first else {
             return Ok(None);
         };
-        let second = solve(&|da, db| (vec![db.clone(), da.clone()], vec![]))?;
+        let second_solved;
+        let second = match a_alone {
+            Some(bd) => Some(((bd.moved, 0), &bd.model)),
+            None => {
+                second_solved = solve(&|da, db| (vec![db.clone(), da.clone()], vec![]))?;
+                second_solved.as_ref().map(|(p, z)| (*p, z))
+            }
+        };
         // The most balanced: the larger move least (a term of its own), then the sum.
         let balanced = solve(&|da, db| {
             let top = Int::new_const("margin/max");
@@ -873,12 +958,15 @@ impl Problem<'_> {
                 own,
             )
         })?;
-        let mut points: Vec<(i128, i128)> = [Some(first), balanced, second]
+        // Each point with a model of the formulas there (its re-check below).
+        let balanced = balanced.as_ref().map(|(p, z)| (*p, z));
+        let mut found: Vec<((i128, i128), &z3::Model)> = [Some(first), balanced, second]
             .into_iter()
             .flatten()
             .collect();
-        points.sort();
-        points.dedup();
+        found.sort_by_key(|(p, _)| *p);
+        found.dedup_by_key(|(p, _)| *p);
+        let points: Vec<(i128, i128)> = found.iter().map(|(p, _)| *p).collect();
         // Other points on the front: a solution weakly dominated by none of these.
         let more = self.satisfiable(&[a, b], &what, |t| {
             let (da, db) = (Self::delta(a, &t[0]), Self::delta(b, &t[1]));
@@ -894,10 +982,11 @@ impl Problem<'_> {
             return Ok(None);
         }
         let mut moves = Vec::with_capacity(points.len());
-        for &(x, y) in &points {
+        for ((x, y), z) in found {
             let (va, vb) = (Self::to_value(a, x)?, Self::to_value(b, y)?);
-            // Re-check: the pair resolves the conflict, and nothing dominates it.
-            if !self.holds_at(&[(a, va), (b, vb)])? {
+            // Re-check: the pair resolves the conflict (in the optimum's model, by the
+            // plain evaluator), and nothing dominates it (a query).
+            if !self.holds_in(&[(a, va), (b, vb)], z)? {
                 return Err(Abort::Internal(format!(
                     "a joint margin of {} fails its re-check",
                     self.id
