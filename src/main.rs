@@ -343,6 +343,7 @@ fn emit(text: &str) -> Result<(), ExitCode> {
 }
 
 fn main() -> ExitCode {
+    treaty::solve::reuse_freed_memory();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
