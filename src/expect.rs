@@ -751,10 +751,20 @@ pub fn check_file_with(
                         value,
                     },
                     _,
-                ) => match powers.get(&(*body, *rule)) {
-                    Some(computed) => power(model, *body, computed, *actor, *index, *op, value),
-                    None => check(model, &analyses, e),
-                },
+                ) => {
+                    // Every (body, rule) of an `expect power` was computed above; were one
+                    // missing, it is computed here rather than answered by another check.
+                    let fresh;
+                    let computed = match powers.get(&(*body, *rule)) {
+                        Some(c) => c,
+                        None => {
+                            let b = &model.bodies[*body];
+                            fresh = voting::power_within(b, &b.rule(*rule).rule, power_budget);
+                            &fresh
+                        }
+                    };
+                    power(model, *body, computed, *actor, *index, *op, value)
+                }
                 (Expectation::Repair { treaty, .. }, _)
                     if repairs_undecided.contains_key(treaty) =>
                 {
