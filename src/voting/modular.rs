@@ -40,9 +40,9 @@ pub(super) struct Layout {
 }
 
 impl Layout {
-    /// `weights` are the members' weights (any order); `x_max` the table width.
-    pub(super) fn new(weights: &[u64], x_max: u64) -> Layout {
-        let x_max = x_max as usize;
+    /// `weights` are the members' weights (any order); `x_max` the table width; rows
+    /// `0..=max_row` at most.
+    fn new(weights: &[u64], x_max: usize, max_row: usize) -> Layout {
         let mut small: Vec<usize> = weights
             .iter()
             .filter(|&&w| w < x_max as u64)
@@ -51,7 +51,7 @@ impl Layout {
         small.sort_unstable();
         let mut lo = vec![0usize];
         let mut sum = 0usize;
-        for &w in &small {
+        for &w in small.iter().take(max_row) {
             sum += w;
             if sum >= x_max {
                 break;
@@ -73,12 +73,249 @@ impl Layout {
     }
 
     /// Words of one residue table.
-    pub(super) fn words(&self) -> usize {
+    fn words(&self) -> usize {
         self.words
     }
 
     fn rows(&self) -> usize {
         self.lo.len()
+    }
+}
+
+/// How the table is read for the coalitions of one size (tests force each; `Auto` takes
+/// the smallest table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fold {
+    /// The smallest table over every per-size choice (see `Shape::choose`).
+    Auto,
+    /// Every size read directly: rows up to n - 1.
+    Direct,
+    /// Every size read through the complements.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Complement,
+    /// Sizes up to (n - 1) / 2 directly, the others through the complements.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Split,
+}
+
+/// One table read `P_i(row, y)`: coalitions without member i, of size `row`, weight < y.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Read {
+    /// No coalition (y <= 0).
+    Zero,
+    /// Every coalition of that size (y above the weight of all the others): `C(n-1, row)`.
+    All,
+    Table(u64),
+}
+
+/// `N_i(s) = P_i(row, hi) - P_i(row, lo)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Window {
+    row: usize,
+    hi: Read,
+    lo: Read,
+}
+
+/// The game as the windows see it: weights, quotas by size, and bounds that show a size
+/// has no swing for anyone.
+struct Game<'a> {
+    weights: &'a [u64],
+    thetas: &'a [u64],
+    inf: u64,
+    /// Total weight.
+    total: u128,
+    /// `lightest[s]`: the sum of the s smallest weights (every coalition of size s weighs
+    /// at least that); `heaviest[s]`: of the s largest.
+    lightest: Vec<u128>,
+    heaviest: Vec<u128>,
+}
+
+impl<'a> Game<'a> {
+    fn new(weights: &'a [u64], thetas: &'a [u64], inf: u64) -> Self {
+        let mut sorted: Vec<u64> = weights.to_vec();
+        sorted.sort_unstable();
+        let sums = |ws: &mut dyn Iterator<Item = &u64>| -> Vec<u128> {
+            let mut out = vec![0u128];
+            let mut acc = 0u128;
+            for &w in ws {
+                acc += u128::from(w);
+                out.push(acc);
+            }
+            out
+        };
+        Game {
+            weights,
+            thetas,
+            inf,
+            total: weights.iter().map(|&w| u128::from(w)).sum(),
+            lightest: sums(&mut sorted.iter()),
+            heaviest: sums(&mut sorted.iter().rev()),
+        }
+    }
+
+    fn n(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The window of member i at coalition size s, read directly (coalitions S of size s
+    /// with weight in `[theta(s+1) - w_i, theta(s))`) or through the complements
+    /// `T = N \ {i} \ S` (size n - 1 - s, weight `W - w_i - w(S)`, so in
+    /// `[W - w_i - theta(s) + 1, W - theta(s+1)]`); `None` when nobody can swing there.
+    fn window(&self, i: usize, s: usize, complement: bool) -> Option<Window> {
+        let (up, low) = (self.thetas[s], self.thetas[s + 1]);
+        if low == self.inf {
+            return None;
+        }
+        // Every coalition of size s already wins, or none of size s + 1 wins.
+        if (up != self.inf && self.lightest[s] >= u128::from(up))
+            || self.heaviest[s + 1] < u128::from(low)
+        {
+            return None;
+        }
+        let w = self.weights[i];
+        // w(S) >= lower and (when up is finite) w(S) < up.
+        let lower = low.saturating_sub(w);
+        if up != self.inf && up <= lower {
+            return None;
+        }
+        // Every coalition of the others weighs at most `rest`.
+        let rest = self.total - u128::from(w);
+        let read = |y: i128| -> Read {
+            if y <= 0 {
+                Read::Zero
+            } else if y as u128 > rest {
+                Read::All
+            } else {
+                Read::Table(y as u64)
+            }
+        };
+        if !complement {
+            let hi = if up == self.inf {
+                Read::All
+            } else {
+                read(i128::from(up))
+            };
+            return Some(Window {
+                row: s,
+                hi,
+                lo: read(i128::from(lower)),
+            });
+        }
+        // w(S) >= lower <=> w(T) < rest - lower + 1; w(S) < up <=> w(T) >= rest - up + 1.
+        let hi = read(rest as i128 - i128::from(lower) + 1);
+        let lo = if up == self.inf {
+            Read::Zero
+        } else {
+            read(rest as i128 - i128::from(up) + 1)
+        };
+        Some(Window {
+            row: self.n() - 1 - s,
+            hi,
+            lo,
+        })
+    }
+}
+
+/// Which sizes are read through their complements, and the table that serves the reads.
+pub(super) struct Shape {
+    layout: Layout,
+    complement: Vec<bool>,
+}
+
+impl Shape {
+    /// The table for the windows of this game (`thetas[s]`: the least weight a coalition of
+    /// size s needs, `inf` for none).
+    ///
+    /// A window count `N_i(s)` can be read at row s (`theta(s)` wide) or, through the
+    /// complements in `N \ {i}`, at row n - 1 - s (`W - theta(s+1) + 1` wide). With a
+    /// table of width X and rows `0..=R`, each size takes a reading that fits (the one of
+    /// fewer rows when both do); `Auto` tries every X that some reading needs and keeps
+    /// the smallest table: for a majority, sizes above (n - 1) / 2 through their
+    /// complements, half the rows. Sizes where nobody swings need no reading.
+    pub(super) fn choose(weights: &[u64], thetas: &[u64], inf: u64, fold: Fold) -> Shape {
+        let game = Game::new(weights, thetas, inf);
+        let n = game.n();
+        // Per size and reading: (rows up to, width), or None when nobody swings.
+        let need = |s: usize, complement: bool| -> Option<(usize, u64)> {
+            let mut width = None;
+            for i in 0..n {
+                if let Some(win) = game.window(i, s, complement) {
+                    let mut x = 0u64;
+                    for r in [win.hi, win.lo] {
+                        if let Read::Table(y) = r {
+                            x = x.max(y);
+                        }
+                    }
+                    width = Some((win.row, width.map_or(x, |(_, v): (usize, u64)| v.max(x))));
+                }
+            }
+            width
+        };
+        let options: Vec<Option<[(usize, u64); 2]>> = (0..n)
+            .map(|s| match (need(s, false), need(s, true)) {
+                (Some(d), Some(c)) => Some([d, c]),
+                _ => None,
+            })
+            .collect();
+        let shape_of = |pick: &dyn Fn(usize, [(usize, u64); 2]) -> Option<bool>| -> Option<Shape> {
+            let mut complement = vec![false; n];
+            let (mut rows, mut width) = (0usize, 0u64);
+            for (s, o) in options.iter().enumerate() {
+                let Some(o) = *o else { continue };
+                let c = pick(s, o)?;
+                complement[s] = c;
+                let (r, x) = o[usize::from(c)];
+                rows = rows.max(r);
+                width = width.max(x);
+            }
+            let width = usize::try_from(width).ok()?;
+            Some(Shape {
+                layout: Layout::new(weights, width, rows),
+                complement,
+            })
+        };
+        let half = n.saturating_sub(1) / 2;
+        let fixed = |f: Fold| -> Option<Shape> {
+            shape_of(&|s, _| {
+                Some(match f {
+                    Fold::Direct | Fold::Auto => false,
+                    Fold::Complement => true,
+                    Fold::Split => s > half,
+                })
+            })
+        };
+        let direct = || {
+            fixed(Fold::Direct).unwrap_or(Shape {
+                layout: Layout::new(weights, 0, 0),
+                complement: vec![false; n],
+            })
+        };
+        if fold != Fold::Auto {
+            return fixed(fold).unwrap_or_else(direct);
+        }
+        let mut widths: Vec<u64> = options.iter().flatten().flatten().map(|o| o.1).collect();
+        widths.sort_unstable();
+        widths.dedup();
+        let mut best: Option<Shape> = None;
+        for &x in &widths {
+            let shape = shape_of(&|_, [d, c]| match (d.1 <= x, c.1 <= x) {
+                (true, true) => Some(c.0 < d.0),
+                (true, false) => Some(false),
+                (false, true) => Some(true),
+                (false, false) => None,
+            });
+            if let Some(shape) = shape {
+                if best.as_ref().is_none_or(|b| shape.words() < b.words()) {
+                    best = Some(shape);
+                }
+            }
+        }
+        best.unwrap_or_else(direct)
+    }
+
+    /// Words of one residue table.
+    pub(super) fn words(&self) -> usize {
+        self.layout.words()
     }
 }
 
@@ -642,20 +879,23 @@ impl Table<'_> {
 }
 
 /// Window counts `N_i(s)` = number of coalitions without member i, of size s, with
-/// weight in `[theta(s+1) - w_i, theta(s))` (`theta` = `INF` meaning no upper bound),
+/// weight in `[theta(s+1) - w_i, theta(s))` (`theta` = `inf` meaning no upper bound),
 /// flat by member then size (n × n), exactly.
 ///
-/// One residue table at a time (the caller checked that one fits the memory budget),
-/// shared by `threads` workers (see `build`); the primes one after the other.
+/// One residue table at a time, of the shape `shape` (the caller checked that it fits the
+/// memory budget), shared by `threads` workers (see `build`); the primes one after the
+/// other.
 pub(super) fn window_counts(
     weights: &[u64],
     thetas: &[u64],
     inf: u64,
-    layout: &Layout,
+    shape: &Shape,
     prime_bits: u32,
     threads: usize,
 ) -> Result<Vec<BigUint>, String> {
     let n = weights.len();
+    let game = Game::new(weights, thetas, inf);
+    let layout = &shape.layout;
     // Every window count is at most C(n-1, s).
     let mut bound = BigUint::one();
     let mut binom = BigUint::one();
@@ -681,6 +921,11 @@ pub(super) fn window_counts(
         }
         row
     };
+    // The windows, the same for every prime.
+    let windows: Vec<Option<Window>> = (0..n)
+        .flat_map(|i| (0..n).map(move |s| (i, s)))
+        .map(|(i, s)| game.window(i, s, shape.complement[s]))
+        .collect();
     let workers = threads.max(1);
     let steps = plan(layout, weights);
     // Zeroed allocation: the pages are mapped lazily, on first write.
@@ -697,25 +942,22 @@ pub(super) fn window_counts(
         let binom = binomials_mod(p);
         let member = |i: usize| -> Vec<u32> {
             let w = weights[i];
-            let mut out = vec![0u32; n];
-            for (s, slot) in out.iter_mut().enumerate() {
-                let upper = thetas[s];
-                let lower = match thetas[s + 1] {
-                    t if t == inf => continue,
-                    t => t.saturating_sub(w),
-                };
-                if upper <= lower {
-                    continue;
+            let read = |row: usize, r: Read| -> u32 {
+                match r {
+                    Read::Zero => 0,
+                    Read::All => binom[row],
+                    Read::Table(y) => table.count_without(w, row, y),
                 }
-                let hi = if upper == inf {
-                    binom[s]
-                } else {
-                    table.count_without(w, s, upper)
-                };
-                let lo = table.count_without(w, s, lower);
-                *slot = add_mod(hi, p - lo, p) % p;
-            }
-            out
+            };
+            windows[i * n..(i + 1) * n]
+                .iter()
+                .map(|win| match *win {
+                    None => 0,
+                    Some(Window { row, hi, lo }) => {
+                        add_mod(read(row, hi), p - read(row, lo), p) % p
+                    }
+                })
+                .collect()
         };
         // Members dealt round-robin to the workers, reading the finished table.
         let mut out = vec![0u32; n * n];

@@ -40,7 +40,7 @@ use num_traits::{One, Zero};
 use crate::model::{Body, Rule};
 
 use super::game::{Game, Node};
-use super::modular::{self, Layout};
+use super::modular::{self, Fold, Shape};
 use super::VotingError;
 
 /// Largest body for which the enumeration fallback runs (2^n coalitions, `O(n 2^n)`).
@@ -206,6 +206,13 @@ pub(crate) enum Strategy {
     #[cfg_attr(not(test), allow(dead_code))]
     Modular {
         prime_bits: u32,
+    },
+    /// `Modular` with the windows read as `fold` says (`Auto` chooses the smallest table;
+    /// tests force each reading to check them against each other).
+    #[cfg_attr(not(test), allow(dead_code))]
+    ModularFolded {
+        prime_bits: u32,
+        fold: Fold,
     },
 }
 
@@ -491,30 +498,34 @@ fn size_weight(
     if (auto && n <= MEET_IN_THE_MIDDLE_LIMIT) || strategy == Strategy::MeetInTheMiddle {
         return Ok(meet_in_the_middle(n, &weights, &thetas, fact));
     }
-    let layout = Layout::new(&weights, x_max);
+    let fold = match strategy {
+        Strategy::ModularFolded { fold, .. } => fold,
+        _ => Fold::Auto,
+    };
+    let shape = Shape::choose(&weights, &thetas, INF, fold);
     // Cells of 4 bytes (31-bit residues).
-    let modular_bytes = layout.words() as u128 * 4;
+    let modular_bytes = shape.words() as u128 * 4;
     let budget_bytes = u128::from(budget.max_memory);
-    if (auto && modular_bytes <= budget_bytes) || matches!(strategy, Strategy::Modular { .. }) {
+    let forced = matches!(
+        strategy,
+        Strategy::Modular { .. } | Strategy::ModularFolded { .. }
+    );
+    if (auto && modular_bytes <= budget_bytes) || forced {
         let prime_bits = match strategy {
-            Strategy::Modular { prime_bits } => prime_bits,
+            Strategy::Modular { prime_bits } | Strategy::ModularFolded { prime_bits, .. } => {
+                prime_bits
+            }
             _ => 31,
         };
-        let counts = modular::window_counts(
-            &weights,
-            &thetas,
-            INF,
-            &layout,
-            prime_bits,
-            budget.workers(),
-        )
-        .map_err(PowerError::TooLarge)?;
+        let counts =
+            modular::window_counts(&weights, &thetas, INF, &shape, prime_bits, budget.workers())
+                .map_err(PowerError::TooLarge)?;
         return Ok(from_counts(n, &counts, fact, PowerMethod::ModularTable));
     }
     if !depends_on_size
         && ((auto && table1_words <= TABLE_WORDS_LIMIT as u128) || strategy == Strategy::WeightOnly)
     {
-        let cells = layout.words();
+        let cells = shape.words();
         return weight_only(n, &weights, &thetas, x_max, limbs, || {
             PowerError::TooLarge(format!(
                 "exact Shapley–Shubik for {n} members needs a size × weight table; modulo \
