@@ -414,6 +414,25 @@ fn add_rows3_generic(dst: &mut [u32], a: &[u32], b: &[u32], c: &[u32], p: u32) {
     }
 }
 
+#[inline(always)]
+fn add_const_generic(dst: &mut [u32], c: u32, p: u32) {
+    for d in dst.iter_mut() {
+        *d = add_mod(*d, c, p);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn add_const_avx2(dst: &mut [u32], c: u32, p: u32) {
+    add_const_generic(dst, c, p)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl,avx2")]
+unsafe fn add_const_avx512(dst: &mut [u32], c: u32, p: u32) {
+    add_const_generic(dst, c, p)
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn add_row_avx2(dst: &mut [u32], src: &[u32], p: u32) {
@@ -475,6 +494,18 @@ fn add_row(dst: &mut [u32], src: &[u32], p: u32, simd: Simd) {
     }
 }
 
+/// `dst[k] += c mod p`.
+fn add_const(dst: &mut [u32], c: u32, p: u32, simd: Simd) {
+    match simd {
+        // SAFETY: as in `add_row`.
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx512 => unsafe { add_const_avx512(dst, c, p) },
+        #[cfg(target_arch = "x86_64")]
+        Simd::Avx2 => unsafe { add_const_avx2(dst, c, p) },
+        _ => add_const_generic(dst, c, p),
+    }
+}
+
 /// `dst[k] += a[k] + b[k] + c[k] mod p`.
 fn add_rows3(dst: &mut [u32], a: &[u32], b: &[u32], c: &[u32], p: u32, simd: Simd) {
     match simd {
@@ -500,8 +531,16 @@ fn hull(x: Span, y: Span) -> Span {
 /// One write to a destination row, in weight coordinates `[a, b)` of that row.
 #[derive(Clone, Copy)]
 enum Op {
-    /// Cells entering the row's support: set to 0.
+    /// Cells entering the row's support from below: set to 0.
     Zero { a: usize, b: usize },
+    /// Cells entering the row's support from above: set to `C(seen, row)`, the count of
+    /// every coalition of that size so far (the row's constant tail, see `plan`).
+    Fill {
+        a: usize,
+        b: usize,
+        row: usize,
+        seen: usize,
+    },
     /// `dst[x] += row[x - w]`.
     Add {
         a: usize,
@@ -515,26 +554,55 @@ enum Op {
         b: usize,
         src: [(usize, usize); 3],
     },
+    /// `dst[x] += C(seen, row)`: a source row read past its support, in its tail.
+    AddTail {
+        a: usize,
+        b: usize,
+        row: usize,
+        seen: usize,
+    },
 }
 
 impl Op {
     fn range(&self) -> (usize, usize) {
         match *self {
-            Op::Zero { a, b } | Op::Add { a, b, .. } | Op::Add3 { a, b, .. } => (a, b),
+            Op::Zero { a, b }
+            | Op::Fill { a, b, .. }
+            | Op::Add { a, b, .. }
+            | Op::Add3 { a, b, .. }
+            | Op::AddTail { a, b, .. } => (a, b),
         }
     }
 }
 
-/// The row updates that add the members, in order: for each pair of members (ascending
-/// weights), rows descending, the writes to that row. Every worker computes the same plan;
-/// it is a few thousand small records.
-fn plan(layout: &Layout, weights: &[u64]) -> Vec<(usize, Vec<Op>)> {
+/// The row updates that add the members, and what the reads need to know of the result.
+struct Plan {
+    /// For each pair of members (ascending weights), rows descending, the writes to that
+    /// row.
+    steps: Vec<(usize, Vec<Op>)>,
+    /// The final support of each row: `Q(s, x)` is 0 below it and `C(members, s)` from
+    /// its end on (when the end is below the width).
+    support: Vec<Span>,
+    /// Members added (those lighter than the width).
+    members: usize,
+}
+
+/// The row updates that build `Q(s, x) = #{S : |S| = s, w(S) <= x}` for `x < x_max`
+/// directly, without a prefix pass: adding a member of weight w is the same shift-and-add
+/// on the cumulative counts as on the counts, `Q'(s, x) = Q(s, x) + Q(s - 1, x - w)`.
+///
+/// Row s is stored on its support `[a, b)` (the hull of the shifted supports; members
+/// are added in ascending weight order and every update is clipped to it, so early
+/// updates are narrow): below a, `Q(s, x) = 0`; from b on (when `b < x_max`), every
+/// coalition of size s of the members seen so far weighs less than b, so
+/// `Q(s, x) = C(seen, s)`, a constant that is not stored. Where an update reads a source
+/// row in its tail, it adds that constant (`AddTail`); where the support grows upwards,
+/// the new cells start at the old tail (`Fill`). Every worker computes the same plan; it
+/// is a few thousand small records.
+fn plan(layout: &Layout, weights: &[u64]) -> Plan {
     let x_max = layout.x_max;
     let rows = layout.rows();
     let mut out = Vec::new();
-    if x_max == 0 {
-        return out;
-    }
     let mut small: Vec<usize> = weights
         .iter()
         .filter(|&&w| (w as usize) < x_max)
@@ -542,18 +610,26 @@ fn plan(layout: &Layout, weights: &[u64]) -> Vec<(usize, Vec<Op>)> {
         .collect();
     small.sort_unstable();
     let mut support: Vec<Span> = vec![None; rows];
+    if x_max == 0 {
+        return Plan {
+            steps: out,
+            support,
+            members: small.len(),
+        };
+    }
     support[0] = Some((0, 1));
-    let shift = |span: Span, w: usize| -> Span {
-        span.and_then(|(a, b)| {
-            let (a, b) = (a + w, (b + w).min(x_max));
-            (a < b).then_some((a, b))
-        })
+    // Spans are of the coalitions' weights, not clipped to the width (a clipped end would
+    // not be an upper bound, and the tail past it would be wrong); the writes are.
+    let shift = |span: Span, w: usize| -> Span { span.map(|(a, b)| (a + w, b + w)) };
+    let clip = |a: usize, b: usize| -> Option<(usize, usize)> {
+        let b = b.min(x_max);
+        (a < b).then_some((a, b))
     };
     let mut seen = 0usize;
     for pair in small.chunks(2) {
         let top = (seen + pair.len()).min(rows - 1);
         for s in (1..=top).rev() {
-            // Terms (source row, shift, span): one member, or a pair a, b:
+            // Terms (source row, shift, shifted span): one member, or a pair a, b:
             // row s += row s-1 >> a + row s-1 >> b + row s-2 >> (a + b).
             let mut terms: Vec<(usize, usize, Span)> = pair
                 .iter()
@@ -564,26 +640,24 @@ fn plan(layout: &Layout, weights: &[u64]) -> Vec<(usize, Vec<Op>)> {
                     terms.push((s - 2, a + b, shift(support[s - 2], a + b)));
                 }
             }
-            let mut fused: Span = None;
+            let mut fused = None;
             if terms.len() == 3 && terms.iter().all(|t| t.2.is_some()) {
                 let a = terms.iter().filter_map(|t| t.2).map(|r| r.0).max();
                 let b = terms.iter().filter_map(|t| t.2).map(|r| r.1).min();
                 if let (Some(a), Some(b)) = (a, b) {
-                    if a < b {
-                        fused = Some((a, b));
-                    }
+                    fused = clip(a, b);
                 }
             }
             let old = support[s];
             let new = terms.iter().fold(old, |h, t| hull(h, t.2));
             let mut ops = Vec::new();
             if let Some((a, b)) = new {
-                let (oa, ob) = old.unwrap_or((b, b));
-                if a < oa {
-                    ops.push(Op::Zero { a, b: oa });
-                }
-                if ob < b {
-                    ops.push(Op::Zero { a: ob, b });
+                match old {
+                    None => ops.extend(clip(a, b).map(|(a, b)| Op::Zero { a, b })),
+                    Some((oa, ob)) => {
+                        ops.extend(clip(a, oa).map(|(a, b)| Op::Zero { a, b }));
+                        ops.extend(clip(ob, b).map(|(a, b)| Op::Fill { a, b, row: s, seen }));
+                    }
                 }
             }
             support[s] = new;
@@ -605,8 +679,15 @@ fn plan(layout: &Layout, weights: &[u64]) -> Vec<(usize, Vec<Op>)> {
                     Some((fa, fb)) => [(a, b.min(fa)), (a.max(fb), b)],
                 };
                 for (a, b) in pieces {
-                    if a < b {
+                    if let Some((a, b)) = clip(a, b) {
                         ops.push(Op::Add { a, b, row, w });
+                    }
+                }
+                // Past the source's support, its tail: up to the end of the new support
+                // (beyond it, the destination's own tail, which is implicit).
+                if let Some((_, end)) = new {
+                    if let Some((a, b)) = clip(b, end) {
+                        ops.push(Op::AddTail { a, b, row, seen });
                     }
                 }
             }
@@ -616,17 +697,25 @@ fn plan(layout: &Layout, weights: &[u64]) -> Vec<(usize, Vec<Op>)> {
         }
         seen += pair.len();
     }
-    // The final support of each row, for the prefix pass, as a last pseudo-step.
-    out.push((
-        usize::MAX,
-        support
-            .iter()
-            .map(|s| match s {
-                Some((a, b)) => Op::Zero { a: *a, b: *b },
-                None => Op::Zero { a: 0, b: 0 },
-            })
-            .collect(),
-    ));
+    Plan {
+        steps: out,
+        support,
+        members: small.len(),
+    }
+}
+
+/// `C(k, r) mod p` for `k <= n`, `r < rows`, flat by k.
+fn binomials(n: usize, rows: usize, p: u32) -> Vec<u32> {
+    let mut out = vec![0u32; (n + 1) * rows];
+    for k in 0..=n {
+        for r in 0..rows {
+            out[k * rows + r] = match (k, r) {
+                (_, 0) => 1 % p,
+                (0, _) => 0,
+                _ => add_mod(out[(k - 1) * rows + r], out[(k - 1) * rows + r - 1], p),
+            };
+        }
+    }
     out
 }
 
@@ -720,38 +809,40 @@ fn stripe(a: usize, b: usize, t: usize, workers: usize) -> (usize, usize) {
     (a + len * t / workers, a + len * (t + 1) / workers)
 }
 
-/// A residue table: `P(s, y) = #{S : |S| = s, w(S) < y} mod p`.
+/// A residue table: `Q(s, x) = #{S : |S| = s, w(S) <= x} mod p` on each row's support,
+/// with the plan's supports and tails for the rest.
 struct Table<'a> {
     layout: &'a Layout,
+    plan: &'a Plan,
+    /// `C(k, s) mod p`, flat by k (`binomials`).
+    binom: &'a [u32],
     p: u32,
     cells: &'a [u32],
 }
 
 /// Builds the table mod p in `cells` with `workers` threads sharing it: every row update
-/// of `steps` split into column stripes, one per worker, with a barrier between rows (row
-/// s reads rows s - 1 and s - 2, which the next steps write); narrow steps by worker 0
-/// alone. Then the exclusive prefix sums, rows dealt round-robin. The cells are not
-/// cleared up front (they may hold the previous prime's table): a row's cells are zeroed
-/// as its support grows, and the prefix pass writes every cell.
-fn build(layout: &Layout, steps: &[(usize, Vec<Op>)], cells: &mut [u32], p: u32, workers: usize) {
+/// of the plan split into column stripes, one per worker, with a barrier between rows
+/// (row s reads rows s - 1 and s - 2, which the next steps write); narrow steps by worker
+/// 0 alone. The cells are not cleared up front (they may hold the previous prime's
+/// table): a row's cells are set as its support grows, and no cell outside the supports
+/// is read.
+fn build(layout: &Layout, plan: &Plan, binom: &[u32], cells: &mut [u32], p: u32, workers: usize) {
     if layout.x_max == 0 || cells.is_empty() {
         return;
     }
     cells[0] = 1 % p;
+    let rows = layout.rows();
     let simd = simd();
     let shared = Shared {
         ptr: cells.as_mut_ptr(),
         len: cells.len(),
     };
     let barrier = SpinBarrier::new(workers);
-    let (Some((_, finals)), Some(updates)) = (steps.last(), steps.get(..steps.len() - 1)) else {
-        return;
-    };
     let work = |t: usize| {
         let shared = &shared;
         // Was the last step done by worker 0 alone, without a barrier after it?
         let mut pending = false;
-        for (s, ops) in updates {
+        for (s, ops) in &plan.steps {
             let s = *s;
             let (lo, hi) = ops.iter().fold((usize::MAX, 0), |(l, h), op| {
                 let (a, b) = op.range();
@@ -787,6 +878,7 @@ fn build(layout: &Layout, steps: &[(usize, Vec<Op>)], cells: &mut [u32], p: u32,
                     let dst = shared.row_mut(dst_at(a), len);
                     match *op {
                         Op::Zero { .. } => dst.fill(0),
+                        Op::Fill { row, seen, .. } => dst.fill(binom[seen * rows + row]),
                         Op::Add { row, w, .. } => {
                             add_row(dst, shared.row(src_at(row, w, a), len), p, simd)
                         }
@@ -798,37 +890,15 @@ fn build(layout: &Layout, steps: &[(usize, Vec<Op>)], cells: &mut [u32], p: u32,
                             p,
                             simd,
                         ),
+                        Op::AddTail { row, seen, .. } => {
+                            add_const(dst, binom[seen * rows + row], p, simd)
+                        }
                     }
                 }
             }
             if parallel {
                 barrier.wait();
             }
-        }
-        if pending {
-            barrier.wait();
-        }
-        // Exclusive prefix sums: index k of row s becomes P(s, lo(s) + k); only the
-        // support holds counts, the rest is written without being read.
-        for (s, op) in finals.iter().enumerate().skip(t).step_by(workers) {
-            let end = layout.start.get(s + 1).copied().unwrap_or(layout.words);
-            let (a, b) = op.range();
-            let len = end - layout.start[s];
-            let (a, b) = if a < b {
-                (a - layout.lo[s], b - layout.lo[s])
-            } else {
-                (len, len)
-            };
-            // SAFETY: rows are dealt to one worker each; no one reads before the scope ends.
-            let row = unsafe { shared.row_mut(layout.start[s], len) };
-            row[..a].fill(0);
-            let mut run = 0u32;
-            for cell in &mut row[a..b] {
-                let c = *cell;
-                *cell = run;
-                run = add_mod(run, c, p);
-            }
-            row[b..].fill(run);
         }
     };
     if workers <= 1 {
@@ -845,10 +915,20 @@ fn build(layout: &Layout, steps: &[(usize, Vec<Op>)], cells: &mut [u32], p: u32,
 }
 
 impl Table<'_> {
+    /// `P(s, y) = #{S : |S| = s, w(S) < y} = Q(s, y - 1)`, for `y <= x_max`.
     fn read(&self, s: usize, y: u64) -> u32 {
         let layout = self.layout;
-        match layout.lo.get(s) {
-            Some(&lo) if y as usize > lo => self.cells[layout.start[s] + y as usize - lo],
+        let Some(x) = (y as usize).checked_sub(1) else {
+            return 0;
+        };
+        match (layout.lo.get(s), self.plan.support.get(s)) {
+            (Some(&lo), Some(&Some((a, b)))) if x >= a => {
+                if x >= b {
+                    self.binom[self.plan.members * layout.rows() + s]
+                } else {
+                    self.cells[layout.start[s] + x - lo]
+                }
+            }
             _ => 0,
         }
     }
@@ -927,15 +1007,18 @@ pub(super) fn window_counts(
         .map(|(i, s)| game.window(i, s, shape.complement[s]))
         .collect();
     let workers = threads.max(1);
-    let steps = plan(layout, weights);
+    let plan = plan(layout, weights);
     // Zeroed allocation: the pages are mapped lazily, on first write.
     let mut cells: Vec<u32> = vec![0; layout.words];
     let mut residues: Vec<Vec<u32>> = Vec::with_capacity(primes.len());
     for &p in &primes {
         let p = p as u32;
-        build(layout, &steps, &mut cells, p, workers);
+        let tails = binomials(plan.members, layout.rows(), p);
+        build(layout, &plan, &tails, &mut cells, p, workers);
         let table = Table {
             layout,
+            plan: &plan,
+            binom: &tails,
             p,
             cells: &cells,
         };
@@ -1059,6 +1142,55 @@ mod tests {
         let x = BigUint::from(123_456_789_012_345_678_901u128);
         let rs = ps.iter().map(|&p| (&x % p).try_into().unwrap_or(0u64));
         assert_eq!(crt(&ps, rs), x);
+    }
+
+    /// Every read `P(s, y)` of the table (cumulative counts built in place, tails and
+    /// supports from the plan) against counting the subsets, on random small bodies with
+    /// zero and tied weights, every width and row limit, 1 to 3 workers.
+    #[test]
+    fn table_reads_match_subset_counts() {
+        let mut rng = crate::model::synth::Rng::new(7);
+        for case in 0..300 {
+            let n = 1 + case % 9;
+            let modulus = 1 + rng.next_u31() % 9;
+            let weights: Vec<u64> = (0..n).map(|_| rng.next_u31() % modulus).collect();
+            let total: u64 = weights.iter().sum();
+            let x_max = 1 + (rng.next_u31() % (total + 2)) as usize;
+            let max_row = (rng.next_u31() as usize) % n.max(1);
+            let layout = Layout::new(&weights, x_max, max_row);
+            let plan = plan(&layout, &weights);
+            let p = 13u32;
+            let tails = binomials(plan.members, layout.rows(), p);
+            for workers in 1..=3 {
+                let mut cells = vec![7u32; layout.words];
+                build(&layout, &plan, &tails, &mut cells, p, workers);
+                let table = Table {
+                    layout: &layout,
+                    plan: &plan,
+                    binom: &tails,
+                    p,
+                    cells: &cells,
+                };
+                for s in 0..=max_row {
+                    for y in 0..=x_max as u64 {
+                        let brute = (0..1usize << n)
+                            .filter(|m| m.count_ones() as usize == s)
+                            .filter(|m| {
+                                let w: u64 =
+                                    (0..n).filter(|i| m >> i & 1 == 1).map(|i| weights[i]).sum();
+                                w < y
+                            })
+                            .count() as u32
+                            % p;
+                        assert_eq!(
+                            table.read(s, y),
+                            brute,
+                            "{weights:?} x_max {x_max} rows {max_row}: P({s}, {y}), {workers} workers"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
