@@ -1,14 +1,29 @@
 //! The size × weight counting table modulo word-sized primes, for bodies whose exact
 //! big-integer table would not fit in memory (the IMF: 191 members, 5.04 million votes,
-//! 183 rows of up to 2.5 million counts of up to 186 bits).
+//! counts of up to 186 bits).
 //!
 //! One table of 31-bit residues (`u32` cells) per prime, built with plain vectorisable row
 //! additions (`min(a + b, a + b - p)`: no division, no branch), the per-member window
 //! counts read off it by the same "remove one member" alternating sums as the big-integer
 //! table, and the exact counts rebuilt by the Chinese remainder theorem. Every
 //! reconstructed value is a window count `N_i(s) <= C(n-1, s)`, so primes are added until
-//! their product exceeds `max_s C(n-1, s)` (six 31-bit primes for 191 members): the
-//! result is exact, never a guess.
+//! their product exceeds the largest `C(n-1, s)` over the sizes where someone can swing
+//! (six 31-bit primes for 191 members): the result is exact, never a guess.
+//!
+//! Complement reading (`Shape`): the coalitions S of size s without member i correspond
+//! one to one to their complements `T = N \ {i} \ S`, of size n - 1 - s and weight
+//! `W - w_i - w(S)`, so `N_i(s)` can be counted at row n - 1 - s in the window
+//! `[W - w_i - theta(s) + 1, W - theta(s+1)]`. Each size is read at the row and width
+//! that give the smallest table: for a majority, sizes above (n - 1) / 2 through their
+//! complements, so only rows `0..=(n-1)/2` are built (the IMF: 96 rows instead of 183,
+//! 39% fewer cell updates, 0.9 GB instead of 1.5 GB). Replacing the game by its dual is
+//! the special case "every size through its complement".
+//!
+//! Cumulative counts built in place: adding a member of weight w is the same shift-and-add
+//! on `Q(s, x) = #{S : |S| = s, w(S) <= x}` as on the plain counts, so the table holds the
+//! prefix sums the reads need without a prefix pass (which was a serial, memory-bound
+//! sixth of the time). Past its support a row is the constant `C(seen, s)`, not stored:
+//! added where an update reads a source row there, written where a support grows.
 //!
 //! Parallelism: one table, shared by every worker. Each row update is split into column
 //! stripes, one per worker, with a barrier between rows (row s reads rows s - 1 and s - 2,
@@ -976,12 +991,22 @@ pub(super) fn window_counts(
     let n = weights.len();
     let game = Game::new(weights, thetas, inf);
     let layout = &shape.layout;
-    // Every window count is at most C(n-1, s).
+    // The windows, the same for every prime.
+    let windows: Vec<Option<Window>> = (0..n)
+        .flat_map(|i| (0..n).map(move |s| (i, s)))
+        .map(|(i, s)| game.window(i, s, shape.complement[s]))
+        .collect();
+    // Every window count is at most C(n-1, s), over the sizes where someone may swing.
+    let needed: Vec<bool> = (0..n)
+        .map(|s| (0..n).any(|i| windows[i * n + s].is_some()))
+        .collect();
     let mut bound = BigUint::one();
     let mut binom = BigUint::one();
-    for s in 1..n {
-        binom = binom * BigUint::from(n - s) / BigUint::from(s);
-        if binom > bound {
+    for (s, &needed) in needed.iter().enumerate() {
+        if s > 0 {
+            binom = binom * BigUint::from(n - s) / BigUint::from(s);
+        }
+        if needed && binom > bound {
             bound = binom.clone();
         }
     }
@@ -1001,11 +1026,6 @@ pub(super) fn window_counts(
         }
         row
     };
-    // The windows, the same for every prime.
-    let windows: Vec<Option<Window>> = (0..n)
-        .flat_map(|i| (0..n).map(move |s| (i, s)))
-        .map(|(i, s)| game.window(i, s, shape.complement[s]))
-        .collect();
     let workers = threads.max(1);
     let plan = plan(layout, weights);
     // Zeroed allocation: the pages are mapped lazily, on first write.

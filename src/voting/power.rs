@@ -148,7 +148,7 @@ pub enum IndexChoice {
 }
 
 /// The default memory budget: 2 GiB, comfortable on a laptop. The IMF's 191 members with
-/// 5.04 million votes need 1.4 GiB for the residue table of Shapley–Shubik (one table,
+/// 5.04 million votes need 0.9 GiB for the residue table of Shapley–Shubik (one table,
 /// shared by every thread).
 pub const DEFAULT_MAX_MEMORY: u64 = 2 << 30;
 
@@ -411,13 +411,14 @@ fn theta(node: &Node, members_axis: Option<usize>, s: u64) -> u64 {
 /// - size × weight table: `O(n^2 X L)` time, `O(n X L)` memory, then `O(n^2)` window
 ///   counts per member of `O(n)` reads each; used when the table fits
 ///   `TABLE_WORDS_LIMIT`;
-/// - the same table modulo k primes below 2^62, k the least with their product above
-///   `max_s C(n-1, s)` (k = ceil((n-1)/62) at most; 3 for n = 189): `O(k n^2 X)` word
-///   additions (far fewer in practice: rows are stored and updated only where counts can
-///   be nonzero, see `modular.rs`), `O(n X)` words per table, up to two tables at once
-///   on two threads, then `O(k n^3)` reads for the window counts and `O(n^2 k^2)` for
-///   the reconstruction; used when one table fits `MODULAR_TABLE_WORDS_LIMIT` (4 GiB)
-///   and neither of the above applies;
+/// - the same table modulo k primes below 2^31, k the least with their product above
+///   `max_s C(n-1, s)` (6 for n = 191): `O(k n^2 X)` word additions (far fewer in
+///   practice: rows are stored and updated only where counts can be nonzero, and sizes
+///   above (n - 1) / 2 are read through their complements, so a majority needs only the
+///   lower half of the rows; see `modular.rs`), `O(n X)` words, one table shared by
+///   every thread, then `O(k n^3)` reads for the window counts and `O(n^2 k^2)` for the
+///   reconstruction; used when the table fits the memory budget (`--max-memory`) and
+///   neither of the above applies;
 /// - weight-only table when the rule does not depend on the head count (a weighted
 ///   threshold): Banzhaf in `O(n X L)` time and `O(X L)` memory, with `O(X / w_i)` reads
 ///   per member, when even the modular table is over budget; Shapley–Shubik is then

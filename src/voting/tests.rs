@@ -702,10 +702,8 @@ fn complement_reading_agrees_with_brute_force() {
     for case in 0..160 {
         let n = 1 + case % 13;
         let modulus = 1 + rng.next_u31() % 12;
-        let weights: Vec<Vec<u64>> = (0..n)
-            .map(|_| vec![u64::from(rng.next_u31() % modulus)])
-            .collect();
-        let percent = 5 + u64::from(rng.next_u31() % 91);
+        let weights: Vec<Vec<u64>> = (0..n).map(|_| vec![(rng.next_u31() % modulus)]).collect();
+        let percent = 5 + (rng.next_u31() % 91);
         let weight = Rule::Share {
             dim: Dim::Weight(0),
             strict: rng.next_u31() % 2 == 0,
@@ -717,14 +715,11 @@ fn complement_reading_agrees_with_brute_force() {
         let rule = match case % 4 {
             0 => weight,
             1 => Rule::And(vec![
-                share(Dim::Members, 20 + u64::from(rng.next_u31() % 70)),
+                share(Dim::Members, 20 + (rng.next_u31() % 70)),
                 weight,
             ]),
-            2 => Rule::Or(vec![
-                weight,
-                Rule::AtMostAgainst(u64::from(rng.next_u31()) % 3),
-            ]),
-            _ => share(Dim::Members, 10 + u64::from(rng.next_u31() % 85)),
+            2 => Rule::Or(vec![weight, Rule::AtMostAgainst((rng.next_u31()) % 3)]),
+            _ => share(Dim::Members, 10 + (rng.next_u31() % 85)),
         };
         let b = body(&["votes"], weights);
         let (swings, ss) = brute_power(&b, &rule);
