@@ -16,7 +16,7 @@
 //! `[W - w_i - theta(s) + 1, W - theta(s+1)]`. Each size is read at the row and width
 //! that give the smallest table: for a majority, sizes above (n - 1) / 2 through their
 //! complements, so only rows `0..=(n-1)/2` are built (the IMF: 96 rows instead of 183,
-//! 39% fewer cell updates, 0.9 GB instead of 1.5 GB). Replacing the game by its dual is
+//! 39% fewer cell updates, 0.93 GB instead of 1.5 GB). Replacing the game by its dual is
 //! the special case "every size through its complement".
 //!
 //! Cumulative counts built in place: adding a member of weight w is the same shift-and-add

@@ -148,7 +148,7 @@ pub enum IndexChoice {
 }
 
 /// The default memory budget: 2 GiB, comfortable on a laptop. The IMF's 191 members with
-/// 5.04 million votes need 0.9 GiB for the residue table of Shapley–Shubik (one table,
+/// 5.04 million votes need 0.86 GiB for the residue table of Shapley–Shubik (one table,
 /// shared by every thread).
 pub const DEFAULT_MAX_MEMORY: u64 = 2 << 30;
 
