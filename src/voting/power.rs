@@ -40,7 +40,7 @@ use num_traits::{One, Zero};
 use crate::model::{Body, Rule};
 
 use super::game::{Game, Node};
-use super::modular::{self, Layout};
+use super::modular::{self, Fold, Shape};
 use super::VotingError;
 
 /// Largest body for which the enumeration fallback runs (2^n coalitions, `O(n 2^n)`).
@@ -148,7 +148,7 @@ pub enum IndexChoice {
 }
 
 /// The default memory budget: 2 GiB, comfortable on a laptop. The IMF's 191 members with
-/// 5.04 million votes need 1.4 GiB for the residue table of Shapley–Shubik (one table,
+/// 5.04 million votes need 0.86 GiB for the residue table of Shapley–Shubik (one table,
 /// shared by every thread).
 pub const DEFAULT_MAX_MEMORY: u64 = 2 << 30;
 
@@ -206,6 +206,13 @@ pub(crate) enum Strategy {
     #[cfg_attr(not(test), allow(dead_code))]
     Modular {
         prime_bits: u32,
+    },
+    /// `Modular` with the windows read as `fold` says (`Auto` chooses the smallest table;
+    /// tests force each reading to check them against each other).
+    #[cfg_attr(not(test), allow(dead_code))]
+    ModularFolded {
+        prime_bits: u32,
+        fold: Fold,
     },
 }
 
@@ -404,13 +411,14 @@ fn theta(node: &Node, members_axis: Option<usize>, s: u64) -> u64 {
 /// - size × weight table: `O(n^2 X L)` time, `O(n X L)` memory, then `O(n^2)` window
 ///   counts per member of `O(n)` reads each; used when the table fits
 ///   `TABLE_WORDS_LIMIT`;
-/// - the same table modulo k primes below 2^62, k the least with their product above
-///   `max_s C(n-1, s)` (k = ceil((n-1)/62) at most; 3 for n = 189): `O(k n^2 X)` word
-///   additions (far fewer in practice: rows are stored and updated only where counts can
-///   be nonzero, see `modular.rs`), `O(n X)` words per table, up to two tables at once
-///   on two threads, then `O(k n^3)` reads for the window counts and `O(n^2 k^2)` for
-///   the reconstruction; used when one table fits `MODULAR_TABLE_WORDS_LIMIT` (4 GiB)
-///   and neither of the above applies;
+/// - the same table modulo k primes below 2^31, k the least with their product above
+///   `max_s C(n-1, s)` (6 for n = 191): `O(k n^2 X)` word additions (far fewer in
+///   practice: rows are stored and updated only where counts can be nonzero, and sizes
+///   above (n - 1) / 2 are read through their complements, so a majority needs only the
+///   lower half of the rows; see `modular.rs`), `O(n X)` words, one table shared by
+///   every thread, then `O(k n^3)` reads for the window counts and `O(n^2 k^2)` for the
+///   reconstruction; used when the table fits the memory budget (`--max-memory`) and
+///   neither of the above applies;
 /// - weight-only table when the rule does not depend on the head count (a weighted
 ///   threshold): Banzhaf in `O(n X L)` time and `O(X L)` memory, with `O(X / w_i)` reads
 ///   per member, when even the modular table is over budget; Shapley–Shubik is then
@@ -491,30 +499,34 @@ fn size_weight(
     if (auto && n <= MEET_IN_THE_MIDDLE_LIMIT) || strategy == Strategy::MeetInTheMiddle {
         return Ok(meet_in_the_middle(n, &weights, &thetas, fact));
     }
-    let layout = Layout::new(&weights, x_max);
+    let fold = match strategy {
+        Strategy::ModularFolded { fold, .. } => fold,
+        _ => Fold::Auto,
+    };
+    let shape = Shape::choose(&weights, &thetas, INF, fold);
     // Cells of 4 bytes (31-bit residues).
-    let modular_bytes = layout.words() as u128 * 4;
+    let modular_bytes = shape.words() as u128 * 4;
     let budget_bytes = u128::from(budget.max_memory);
-    if (auto && modular_bytes <= budget_bytes) || matches!(strategy, Strategy::Modular { .. }) {
+    let forced = matches!(
+        strategy,
+        Strategy::Modular { .. } | Strategy::ModularFolded { .. }
+    );
+    if (auto && modular_bytes <= budget_bytes) || forced {
         let prime_bits = match strategy {
-            Strategy::Modular { prime_bits } => prime_bits,
+            Strategy::Modular { prime_bits } | Strategy::ModularFolded { prime_bits, .. } => {
+                prime_bits
+            }
             _ => 31,
         };
-        let counts = modular::window_counts(
-            &weights,
-            &thetas,
-            INF,
-            &layout,
-            prime_bits,
-            budget.workers(),
-        )
-        .map_err(PowerError::TooLarge)?;
+        let counts =
+            modular::window_counts(&weights, &thetas, INF, &shape, prime_bits, budget.workers())
+                .map_err(PowerError::TooLarge)?;
         return Ok(from_counts(n, &counts, fact, PowerMethod::ModularTable));
     }
     if !depends_on_size
         && ((auto && table1_words <= TABLE_WORDS_LIMIT as u128) || strategy == Strategy::WeightOnly)
     {
-        let cells = layout.words();
+        let cells = shape.words();
         return weight_only(n, &weights, &thetas, x_max, limbs, || {
             PowerError::TooLarge(format!(
                 "exact Shapley–Shubik for {n} members needs a size × weight table; modulo \

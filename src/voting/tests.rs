@@ -17,6 +17,7 @@ mod brute;
 
 use super::ballots::BallotGame;
 use super::game::Game;
+use super::modular::Fold;
 use super::power::{power_with, Strategy as Method};
 use super::*;
 use crate::model::synth::Rng;
@@ -185,6 +186,11 @@ proptest! {
             // Primes below 32 (31, 29, 23, ...): several primes even for a dozen members,
             // so the reconstruction is exercised.
             Method::Modular { prime_bits: 5 },
+            // Each reading of the windows: at their own size, through the complements,
+            // and split at (n - 1) / 2.
+            Method::ModularFolded { prime_bits: 5, fold: Fold::Direct },
+            Method::ModularFolded { prime_bits: 5, fold: Fold::Complement },
+            Method::ModularFolded { prime_bits: 5, fold: Fold::Split },
         ] {
             let p = match power_with(&body, &rule, strategy) {
                 Ok(p) => p,
@@ -678,6 +684,63 @@ fn results_do_not_depend_on_the_thread_count() {
                     "case {case}, {threads} threads, Banzhaf only"
                 );
                 assert!(x.shapley_shubik.is_none());
+            }
+        }
+    }
+}
+
+/// The complement reading (`N_i(s)` counted at row n - 1 - s, through `T = N \ {i} \ S`)
+/// against brute force: random bodies of 1 to 13 members (odd and even n, so that the
+/// middle size is read both ways), weights with many ties and zeros, quotas from 5% to
+/// 95% of the votes (below and above half), strict and not, with a head-count quota, an
+/// `or` with a few-against clause, and a bare head count; every reading forced, on 1, 2
+/// and 3 threads, with 31-bit and 5-bit primes (several primes, so the reconstruction
+/// runs).
+#[test]
+fn complement_reading_agrees_with_brute_force() {
+    let mut rng = Rng::new(1511);
+    for case in 0..160 {
+        let n = 1 + case % 13;
+        let modulus = 1 + rng.next_u31() % 12;
+        let weights: Vec<Vec<u64>> = (0..n).map(|_| vec![(rng.next_u31() % modulus)]).collect();
+        let percent = 5 + (rng.next_u31() % 91);
+        let weight = Rule::Share {
+            dim: Dim::Weight(0),
+            strict: rng.next_u31() % 2 == 0,
+            percent: Percent {
+                numer: percent,
+                denom: 1,
+            },
+        };
+        let rule = match case % 4 {
+            0 => weight,
+            1 => Rule::And(vec![
+                share(Dim::Members, 20 + (rng.next_u31() % 70)),
+                weight,
+            ]),
+            2 => Rule::Or(vec![weight, Rule::AtMostAgainst((rng.next_u31()) % 3)]),
+            _ => share(Dim::Members, 10 + (rng.next_u31() % 85)),
+        };
+        let b = body(&["votes"], weights);
+        let (swings, ss) = brute_power(&b, &rule);
+        for fold in [Fold::Auto, Fold::Direct, Fold::Complement, Fold::Split] {
+            for threads in [1, 2, 3] {
+                for bits in [31, 5] {
+                    let budget = PowerBudget {
+                        threads,
+                        ..Default::default()
+                    };
+                    let strategy = Method::ModularFolded {
+                        prime_bits: bits,
+                        fold,
+                    };
+                    let p = super::power::power_with_in(&b, &rule, strategy, budget).unwrap();
+                    let what = format!("case {case}, {fold:?}, {threads} threads, {bits}-bit");
+                    for (i, m) in p.members.iter().enumerate() {
+                        assert_eq!(m.swings, swings[i], "{what}: swings of {i}");
+                        assert_eq!(m.shapley_shubik.as_ref(), Some(&ss[i]), "{what}: SS of {i}");
+                    }
+                }
             }
         }
     }
