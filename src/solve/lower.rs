@@ -1,11 +1,7 @@
 //! Lowering of model formulas to Z3 terms. One `Lowering` per Z3 context: it owns one Z3
 //! constant per declared variable, so every formula lowered through it talks about the same
-//! unknowns. A constant is made when a formula first uses its variable: a context asked
-//! about one component of a large model never makes the others' (at 30,000 clauses,
-//! making every constant up front was 7% of a check). Kept free of analysis logic so that later analyses (joint voting feasibility)
+//! unknowns. Kept free of analysis logic so that later analyses (joint voting feasibility)
 //! can reuse it.
-
-use std::cell::OnceCell;
 
 use z3::ast::{Bool, Int};
 
@@ -21,31 +17,7 @@ pub(crate) enum VarTerm {
 }
 
 pub(crate) struct Lowering {
-    /// Each variable's name and type, and its constant once made.
-    vars: Vec<LazyVar>,
-}
-
-struct LazyVar {
-    name: String,
-    ty: VarType,
-    term: OnceCell<VarTerm>,
-}
-
-impl LazyVar {
-    fn made(term: VarTerm) -> LazyVar {
-        LazyVar {
-            name: String::new(),
-            ty: VarType::Int,
-            term: OnceCell::from(term),
-        }
-    }
-
-    fn term(&self) -> &VarTerm {
-        self.term.get_or_init(|| match self.ty {
-            VarType::Bool => VarTerm::Bool(Bool::new_const(self.name.as_str())),
-            VarType::Int => VarTerm::Int(Int::new_const(self.name.as_str())),
-        })
-    }
+    vars: Vec<VarTerm>,
 }
 
 impl Lowering {
@@ -66,11 +38,13 @@ impl Lowering {
             .vars
             .iter()
             .enumerate()
-            .map(|(i, v)| LazyVar {
+            .map(|(i, v)| {
                 // The index keeps names unique whatever the model's names are.
-                name: format!("{prefix}v{i}:{}", v.name),
-                ty: v.ty,
-                term: OnceCell::new(),
+                let name = format!("{prefix}v{i}:{}", v.name);
+                match v.ty {
+                    VarType::Bool => VarTerm::Bool(Bool::new_const(name)),
+                    VarType::Int => VarTerm::Int(Int::new_const(name)),
+                }
             })
             .collect();
         Lowering { vars }
@@ -79,7 +53,6 @@ impl Lowering {
     pub(crate) fn var(&self, v: VarId) -> Result<&VarTerm, SolveError> {
         self.vars
             .get(v)
-            .map(LazyVar::term)
             .ok_or_else(|| SolveError::Internal(format!("variable index {v} out of range")))
     }
 
@@ -151,15 +124,14 @@ impl Lowering {
     /// One more integer constant, outside the model's variables (a literal turned into an
     /// unknown by `margins`); `Expr::Var` of the returned id lowers to it.
     pub(crate) fn push_int(&mut self, name: &str) -> VarId {
-        self.vars
-            .push(LazyVar::made(VarTerm::Int(Int::new_const(name))));
+        self.vars.push(VarTerm::Int(Int::new_const(name)));
         self.vars.len() - 1
     }
 
     /// The value of variable `v` in a Z3 model (completed: an unconstrained variable gets
     /// Z3's default). `None` when Z3 gives no numeral or it does not fit an `i128`.
     pub(crate) fn value_in(&self, m: &z3::Model, v: VarId) -> Option<Value> {
-        match self.vars.get(v)?.term() {
+        match self.vars.get(v)? {
             VarTerm::Bool(b) => m.eval(b, true)?.as_bool().map(Value::Bool),
             VarTerm::Int(i) => m.eval(i, true)?.as_i128().map(Value::Int),
         }
