@@ -38,6 +38,10 @@
 //!   domestic `consent`, a consent per member for `each of`), with its own code. Each
 //!   precondition is asked of its own copy of the model's variables (with the facts and
 //!   the clause's content), as the staged analysis asks it on its own.
+//! - One decision's answers may start from `voting`'s claim (`confirm`): a claim is taken
+//!   only when Z3 confirms it on this encoding (each certificate profile evaluated by Z3,
+//!   each "no profile does it" claim an `unsat` query); any part not confirmed is
+//!   answered by the free search below, so every answer is Z3's.
 //! - Results are plain data; member lists are member indices, sorted ascending.
 
 use std::collections::{BTreeMap, BTreeSet};
