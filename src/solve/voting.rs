@@ -608,8 +608,8 @@ impl<'a> RuleLowering<'a> {
 
 // ---------------------------------------------------------------- one decision
 
-/// One decision on one long-lived solver: `pass <=> rule(ballots)` is asserted, fixed
-/// votes and `pass`/`not pass` are assumptions.
+/// One decision on one long-lived solver: `pass <=> rule(ballots)` is asserted (on first
+/// use, `main`), fixed votes and `pass`/`not pass` are assumptions.
 struct DecisionSolver {
     solver: Solver,
     budget: Budget,
@@ -622,6 +622,8 @@ struct DecisionSolver {
     free: Vec<usize>,
     /// The solver of the claims to refute (`confirm`), made when first needed.
     lean: std::cell::OnceCell<Solver>,
+    /// Whether `solver` has its assertions yet (`main`).
+    asserted: std::cell::Cell<bool>,
 }
 
 impl DecisionSolver {
@@ -643,13 +645,7 @@ impl DecisionSolver {
         let solver = Solver::new();
         let budget = Budget::new(options.timeout_ms, options.rlimit);
         budget.configure(&solver);
-        for b in &ballots {
-            for a in b.axioms() {
-                solver.assert(&a);
-            }
-        }
         let pass = Bool::new_const("pass");
-        solver.assert(pass.iff(&formula));
         let free: Vec<usize> = (0..n).filter(|&i| votes[i] == Vote::Free).collect();
         Ok(DecisionSolver {
             solver,
@@ -660,7 +656,22 @@ impl DecisionSolver {
             formula,
             free,
             lean: std::cell::OnceCell::new(),
+            asserted: std::cell::Cell::new(false),
         })
+    }
+
+    /// The solver of the free search, with the ballot axioms and `pass <=> formula`
+    /// asserted on first use (a confirmed claim never needs them).
+    fn main(&self) -> &Solver {
+        if !self.asserted.replace(true) {
+            for b in &self.ballots {
+                for a in b.axioms() {
+                    self.solver.assert(&a);
+                }
+            }
+            self.solver.assert(self.pass.iff(&self.formula));
+        }
+        &self.solver
     }
 
     /// The fixed-vote literals, leaving out member `skip`'s.
@@ -683,7 +694,7 @@ impl DecisionSolver {
     ) -> Result<Option<Z3Model>, JointError> {
         let mut a = self.fixed(skip);
         a.extend_from_slice(extra);
-        match self.budget.check(&self.solver, &a, query)? {
+        match self.budget.check(self.main(), &a, query)? {
             Answer::Unsat => Ok(None),
             Answer::Sat => self
                 .solver
@@ -700,7 +711,7 @@ impl DecisionSolver {
         extra: &[Bool],
         query: &dyn Fn() -> String,
     ) -> Result<Option<Z3Model>, JointError> {
-        self.solver.push();
+        self.main().push();
         self.solver.assert(bound);
         let r = self.check(None, extra, query);
         self.solver.pop(1);
