@@ -72,7 +72,7 @@ impl DecisionSolver {
     /// main encoding, and no two literals set follows from `sum_b x_b <= 1`.
     fn lean(&self) -> &Solver {
         self.lean.get_or_init(|| {
-            let solver = Solver::new_for_logic("QF_LIA").unwrap_or_else(Solver::new);
+            let solver = Solver::new_for_logic("QF_LIA").unwrap_or_default();
             self.budget.configure(&solver);
             for i in 0..self.ballots.len() {
                 for a in self.bounds(i) {
