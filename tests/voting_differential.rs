@@ -78,8 +78,132 @@ proptest! {
             solve::decision_min_blocking_size(&body, &rule, &votes, &opts).unwrap(),
             min_block
         );
-        prop_assert_eq!(solve::decision_sole_passers(&body, &rule, &opts).unwrap(), sole);
+        prop_assert_eq!(solve::decision_sole_passers(&body, &rule, &opts).unwrap(), sole.clone());
+
+        // Z3's free search, with no claim to confirm.
+        let free = solve::decision_summary_with(&body, &rule, &votes, None, &opts).unwrap();
+        prop_assert_eq!(&free, &z, "z3 free search");
+        prop_assert_eq!(
+            solve::decision_sole_passers_with(&body, &rule, None, &opts).unwrap(),
+            sole
+        );
     }
+}
+
+proptest! {
+    // Each case asks Z3 a few dozen one-decision summaries (a few milliseconds each).
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+
+    #[test]
+    fn z3_confirms_no_wrong_claim((body, rule, votes) in arb_case(6)) {
+        let opts = solve::Options::default();
+        let brute = Brute::new(&body, &rule);
+        let (vetoes, veto_ballots) = brute.veto(&votes);
+        let sole = brute.sole_passers();
+        let z = solve::DecisionSummary {
+            can_pass: brute.can_pass(&votes),
+            can_fail: brute.can_fail(&votes),
+            veto_players: vetoes,
+            veto_ballots,
+            min_blocking_size: brute.min_blocking_size(&votes),
+        };
+        // Wrong claims and wrong certificates: Z3 does not confirm them and answers by its
+        // own search, so the answer stays the brute-force one (and differs from a wrong
+        // claim, which `check --verify` then reports).
+        let claim = voting::decision_claim(&body, &rule, &votes).unwrap();
+        for wrong in wrong_claims(&claim, body.members.len()) {
+            let w = solve::decision_summary_with(&body, &rule, &votes, Some(&wrong), &opts).unwrap();
+            prop_assert_eq!(&w, &z, "z3 from the wrong claim {:?}", wrong);
+        }
+        let sole_claim = voting::sole_passers_claim(&body, &rule).unwrap();
+        for wrong in wrong_sole_claims(&sole_claim, body.members.len()) {
+            let w = solve::decision_sole_passers_with(&body, &rule, Some(&wrong), &opts).unwrap();
+            prop_assert_eq!(&w, &sole, "z3 from the wrong claim {:?}", wrong);
+        }
+    }
+}
+
+/// Claims that differ from `claim` in one answer or one certificate: the other answer on
+/// can pass, a veto ballot added or dropped, the coalition size one off either way, a
+/// certificate ballot changed.
+fn wrong_claims(claim: &voting::DecisionClaim, n: usize) -> Vec<voting::DecisionClaim> {
+    let mut out = Vec::new();
+    let mut c = claim.clone();
+    c.can_pass = !c.can_pass;
+    out.push(c);
+    for i in 0..n {
+        let mut c = claim.clone();
+        match c.veto_players.iter().position(|&p| p == i) {
+            Some(k) => {
+                c.veto_players.remove(k);
+                c.veto_ballots.remove(k);
+            }
+            None => {
+                let k = c.veto_players.partition_point(|&p| p < i);
+                c.veto_players.insert(k, i);
+                c.veto_ballots.insert(k, vec![Ballot::No]);
+            }
+        }
+        out.push(c);
+    }
+    for size in [
+        claim.min_blocking_size.map(|k| k + 1),
+        claim.min_blocking_size.and_then(|k| k.checked_sub(1)),
+        None,
+    ] {
+        if size != claim.min_blocking_size {
+            let mut c = claim.clone();
+            c.min_blocking_size = size;
+            out.push(c);
+        }
+    }
+    for (p, profile) in claim.passing.iter().enumerate() {
+        for (i, b) in profile.iter().enumerate() {
+            let mut c = claim.clone();
+            c.passing[p][i] = Ballot::WITHHOLDING[b.index() % 3];
+            out.push(c);
+        }
+    }
+    if let Some(b) = &claim.blocking {
+        for i in 0..b.len() {
+            let mut c = claim.clone();
+            if let Some(p) = c.blocking.as_mut() {
+                p[i] = Ballot::Yes;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Sole-passer claims with one member added or dropped, or a certificate ballot changed.
+fn wrong_sole_claims(claim: &voting::SolePassersClaim, n: usize) -> Vec<voting::SolePassersClaim> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let mut c = claim.clone();
+        match c.sole_passers.iter().position(|&p| p == i) {
+            Some(k) => {
+                c.sole_passers.remove(k);
+            }
+            None => {
+                let k = c.sole_passers.partition_point(|&p| p < i);
+                c.sole_passers.insert(k, i);
+            }
+        }
+        out.push(c);
+    }
+    for (p, profile) in claim.failing.iter().enumerate() {
+        for (i, b) in profile.iter().enumerate() {
+            let mut c = claim.clone();
+            c.failing[p][i] = if *b == Ballot::Yes {
+                Ballot::No
+            } else {
+                Ballot::Yes
+            };
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Population-sized weights whose scaled products overflow `i32` (and `u64` with 6

@@ -266,8 +266,7 @@ fn compare_structural(
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
                 let r = &b.rule(rule).rule;
-                let free = vec![Vote::Free; b.members.len()];
-                let summary = solve::decision_summary(b, r, &free, options)?;
+                let (summary, sole_passers) = solve::decision_structure(b, r, options)?;
                 e.insert(Structural {
                     vetoes: summary
                         .veto_players
@@ -275,7 +274,7 @@ fn compare_structural(
                         .zip(summary.veto_ballots)
                         .collect(),
                     min_blocking_size: summary.min_blocking_size,
-                    sole_passers: solve::decision_sole_passers(b, r, options)?,
+                    sole_passers,
                 })
             }
         };

@@ -59,7 +59,8 @@ pub use guarantee::ViolatedGuarantee;
 pub use precondition::{precondition_holds, PreconditionCheck};
 pub use repair::{minimal_repairs, RepairSets};
 pub use voting::{
-    decision_can_pass, decision_min_blocking_size, decision_sole_passers, decision_summary,
+    decision_can_pass, decision_min_blocking_size, decision_sole_passers,
+    decision_sole_passers_with, decision_structure, decision_summary, decision_summary_with,
     decision_veto_players, treaty_feasibility, ClauseOutcome, DecisionOutcome, DecisionSummary,
     JointError, JointInput, JointOutcome, RequirementOutcome, RouteOutcome,
 };

@@ -38,6 +38,10 @@
 //!   domestic `consent`, a consent per member for `each of`), with its own code. Each
 //!   precondition is asked of its own copy of the model's variables (with the facts and
 //!   the clause's content), as the staged analysis asks it on its own.
+//! - One decision's answers may start from `voting`'s claim (`confirm`): a claim is taken
+//!   only when Z3 confirms it on this encoding (each certificate profile evaluated by Z3,
+//!   each "no profile does it" claim an `unsat` query); any part not confirmed is
+//!   answered by the free search below, so every answer is Z3's.
 //! - Results are plain data; member lists are member indices, sorted ascending.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -53,7 +57,9 @@ use crate::model::{
     ActorId, Ballot, Base, Body, BodyId, Bound, ClauseRef, Dim, Expr, Formula, Model, Ratio, Rule,
     RuleId, Target, TreatyId,
 };
-use crate::voting::Vote;
+use crate::voting::{DecisionClaim, SolePassersClaim, Vote};
+
+mod confirm;
 
 /// Why a voting question got no answer.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -134,34 +140,79 @@ pub fn decision_min_blocking_size(
 }
 
 /// Members who can alone make the rule pass whatever every other member casts (every vote
-/// free): no profile with their yes fails. As `voting::sole_passers`.
+/// free): no profile with their yes fails. As `voting::sole_passers`, whose claim (with
+/// certificates) Z3 confirms; searched when there is no claim or Z3 does not confirm it.
 pub fn decision_sole_passers(
     body: &Body,
     rule: &Rule,
     options: &Options,
 ) -> Result<Vec<usize>, JointError> {
-    let free = vec![Vote::Free; body.members.len()];
-    with_decision(body, rule, &free, options, |d| d.sole_passers())
+    let claim = crate::voting::sole_passers_claim(body, rule).ok();
+    decision_sole_passers_with(body, rule, claim.as_ref(), options)
 }
 
-/// All the answers of `DecisionSummary` on one solver.
+/// `decision_sole_passers` with the claim to confirm given (`None`: Z3's free search).
+pub fn decision_sole_passers_with(
+    body: &Body,
+    rule: &Rule,
+    claim: Option<&SolePassersClaim>,
+    options: &Options,
+) -> Result<Vec<usize>, JointError> {
+    let free = vec![Vote::Free; body.members.len()];
+    with_decision(body, rule, &free, options, |d| match claim {
+        Some(c) => d.sole_passers_claimed(c),
+        None => d.sole_passers(),
+    })
+}
+
+/// All the answers of `DecisionSummary` on one solver: `voting`'s claim (with
+/// certificates) confirmed by Z3 where it can be, Z3's free search for every part it does
+/// not confirm (or all of them when `voting` has no answer), so every answer is Z3's and a
+/// wrong claim comes out as Z3's different answer.
 pub fn decision_summary(
     body: &Body,
     rule: &Rule,
     votes: &[Vote],
     options: &Options,
 ) -> Result<DecisionSummary, JointError> {
-    with_decision(body, rule, votes, options, |d| {
-        let can_pass = d.can_pass()?;
-        let (veto_players, veto_ballots) = d.veto_players()?.into_iter().unzip();
-        let min_blocking_size = d.min_blocking_size()?;
-        Ok(DecisionSummary {
-            can_pass,
-            can_fail: min_blocking_size.is_some(),
-            veto_players,
-            veto_ballots,
-            min_blocking_size,
-        })
+    let claim = crate::voting::decision_claim(body, rule, votes).ok();
+    decision_summary_with(body, rule, votes, claim.as_ref(), options)
+}
+
+/// `decision_summary` with the claim to confirm given (`None`: Z3's free search).
+pub fn decision_summary_with(
+    body: &Body,
+    rule: &Rule,
+    votes: &[Vote],
+    claim: Option<&DecisionClaim>,
+    options: &Options,
+) -> Result<DecisionSummary, JointError> {
+    with_decision(body, rule, votes, options, |d| match claim {
+        Some(c) => d.summary_claimed(c),
+        None => d.summary(),
+    })
+}
+
+/// What `check --verify` asks of one body and rule, every vote free, on one solver:
+/// `decision_summary` and `decision_sole_passers`, each from `voting`'s claim as there.
+pub fn decision_structure(
+    body: &Body,
+    rule: &Rule,
+    options: &Options,
+) -> Result<(DecisionSummary, Vec<usize>), JointError> {
+    let free = vec![Vote::Free; body.members.len()];
+    let claim = crate::voting::decision_claim(body, rule, &free).ok();
+    let sole = crate::voting::sole_passers_claim(body, rule).ok();
+    with_decision(body, rule, &free, options, |d| {
+        let summary = match &claim {
+            Some(c) => d.summary_claimed(c)?,
+            None => d.summary()?,
+        };
+        let passers = match &sole {
+            Some(c) => d.sole_passers_claimed(c)?,
+            None => d.sole_passers()?,
+        };
+        Ok((summary, passers))
     })
 }
 
@@ -557,16 +608,22 @@ impl<'a> RuleLowering<'a> {
 
 // ---------------------------------------------------------------- one decision
 
-/// One decision on one long-lived solver: `pass <=> rule(ballots)` is asserted, fixed
-/// votes and `pass`/`not pass` are assumptions.
+/// One decision on one long-lived solver: `pass <=> rule(ballots)` is asserted (on first
+/// use, `main`), fixed votes and `pass`/`not pass` are assumptions.
 struct DecisionSolver {
     solver: Solver,
     budget: Budget,
     ballots: Vec<BallotVar>,
     votes: Vec<Vote>,
     pass: Bool,
+    /// The rule over the ballots (`pass <=> formula` is asserted).
+    formula: Bool,
     /// The free members.
     free: Vec<usize>,
+    /// The solver of the claims to refute (`confirm`), made when first needed.
+    lean: std::cell::OnceCell<Solver>,
+    /// Whether `solver` has its assertions yet (`main`).
+    asserted: std::cell::Cell<bool>,
 }
 
 impl DecisionSolver {
@@ -588,13 +645,7 @@ impl DecisionSolver {
         let solver = Solver::new();
         let budget = Budget::new(options.timeout_ms, options.rlimit);
         budget.configure(&solver);
-        for b in &ballots {
-            for a in b.axioms() {
-                solver.assert(&a);
-            }
-        }
         let pass = Bool::new_const("pass");
-        solver.assert(pass.iff(&formula));
         let free: Vec<usize> = (0..n).filter(|&i| votes[i] == Vote::Free).collect();
         Ok(DecisionSolver {
             solver,
@@ -602,8 +653,25 @@ impl DecisionSolver {
             ballots,
             votes: votes.to_vec(),
             pass,
+            formula,
             free,
+            lean: std::cell::OnceCell::new(),
+            asserted: std::cell::Cell::new(false),
         })
+    }
+
+    /// The solver of the free search, with the ballot axioms and `pass <=> formula`
+    /// asserted on first use (a confirmed claim never needs them).
+    fn main(&self) -> &Solver {
+        if !self.asserted.replace(true) {
+            for b in &self.ballots {
+                for a in b.axioms() {
+                    self.solver.assert(&a);
+                }
+            }
+            self.solver.assert(self.pass.iff(&self.formula));
+        }
+        &self.solver
     }
 
     /// The fixed-vote literals, leaving out member `skip`'s.
@@ -626,7 +694,7 @@ impl DecisionSolver {
     ) -> Result<Option<Z3Model>, JointError> {
         let mut a = self.fixed(skip);
         a.extend_from_slice(extra);
-        match self.budget.check(&self.solver, &a, query)? {
+        match self.budget.check(self.main(), &a, query)? {
             Answer::Unsat => Ok(None),
             Answer::Sat => self
                 .solver
@@ -643,11 +711,25 @@ impl DecisionSolver {
         extra: &[Bool],
         query: &dyn Fn() -> String,
     ) -> Result<Option<Z3Model>, JointError> {
-        self.solver.push();
+        self.main().push();
         self.solver.assert(bound);
         let r = self.check(None, extra, query);
         self.solver.pop(1);
         r
+    }
+
+    /// `DecisionSummary` by the free search.
+    fn summary(&self) -> Result<DecisionSummary, JointError> {
+        let can_pass = self.can_pass()?;
+        let (veto_players, veto_ballots) = self.veto_players()?.into_iter().unzip();
+        let min_blocking_size = self.min_blocking_size()?;
+        Ok(DecisionSummary {
+            can_pass,
+            can_fail: min_blocking_size.is_some(),
+            veto_players,
+            veto_ballots,
+            min_blocking_size,
+        })
     }
 
     fn can_pass(&self) -> Result<bool, JointError> {

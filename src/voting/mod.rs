@@ -18,6 +18,7 @@
 //!   guess.
 
 mod ballots;
+mod certificate;
 mod decision;
 mod game;
 mod modular;
@@ -27,6 +28,7 @@ pub(crate) mod tests;
 mod win_over;
 
 pub use crate::model::eval::{passes, passes_ballots};
+pub use certificate::{decision_claim, sole_passers_claim, DecisionClaim, SolePassersClaim};
 pub use decision::{
     analyse_decision, consent, first_subset, set_blocks, smallest_blocking_coalition,
     smallest_passing_coalition, sole_passers, veto_players, withholding_matters, DecisionAnalysis,
