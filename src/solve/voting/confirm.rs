@@ -24,6 +24,43 @@ use crate::voting::{DecisionClaim, SolePassersClaim, Vote};
 /// Veto players, each with the ballots that work.
 type Vetoes = Vec<(usize, Vec<Ballot>)>;
 
+/// The substitution that casts ballots: `from` the indicators and literals of members,
+/// `to` their values (made once per substitution, not per member).
+struct BallotValues {
+    from: Vec<Dynamic>,
+    to: Vec<Dynamic>,
+    off: (Int, Bool),
+    on: (Int, Bool),
+}
+
+impl BallotValues {
+    fn new() -> BallotValues {
+        BallotValues {
+            from: Vec::new(),
+            to: Vec::new(),
+            off: (Int::from_u64(0), Bool::from_bool(false)),
+            on: (Int::from_u64(1), Bool::from_bool(true)),
+        }
+    }
+
+    /// Casts ballot `b` for `bv`: each of its three indicators and literals set (the
+    /// withholding way `b` is) or not.
+    fn cast(&mut self, bv: &BallotVar, b: Ballot) {
+        let slot = BallotVar::slot(b);
+        for k in 0..3 {
+            let (ind, lit) = if slot == Some(k) { &self.on } else { &self.off };
+            self.from.push(Dynamic::from_ast(&bv.ind[k]));
+            self.to.push(Dynamic::from_ast(ind));
+            self.from.push(Dynamic::from_ast(&bv.lit[k]));
+            self.to.push(Dynamic::from_ast(lit));
+        }
+    }
+
+    fn pairs(&self) -> Vec<(&Dynamic, &Dynamic)> {
+        self.from.iter().zip(&self.to).collect()
+    }
+}
+
 impl DecisionSolver {
     /// Z3's value of `formula` with every member casting `profile[i]`; `None` when the
     /// profile does not have one ballot per member, contradicts a fixed vote, or Z3 does
@@ -32,10 +69,7 @@ impl DecisionSolver {
         if profile.len() != self.ballots.len() {
             return None;
         }
-        let (zero, one) = (Int::from_u64(0), Int::from_u64(1));
-        let (no, yes) = (Bool::from_bool(false), Bool::from_bool(true));
-        let mut from: Vec<Dynamic> = Vec::with_capacity(6 * profile.len());
-        let mut to: Vec<Dynamic> = Vec::with_capacity(6 * profile.len());
+        let mut values = BallotValues::new();
         for (i, ((bv, &b), v)) in self
             .ballots
             .iter()
@@ -46,16 +80,9 @@ impl DecisionSolver {
             if Some(i) != skip && v.fixed().is_some_and(|f| f != b) {
                 return None;
             }
-            let slot = BallotVar::slot(b);
-            for k in 0..3 {
-                let set = slot == Some(k);
-                from.push(Dynamic::from_ast(&bv.ind[k]));
-                to.push(Dynamic::from_ast(if set { &one } else { &zero }));
-                from.push(Dynamic::from_ast(&bv.lit[k]));
-                to.push(Dynamic::from_ast(if set { &yes } else { &no }));
-            }
+            values.cast(bv, b);
         }
-        let pairs: Vec<(&Dynamic, &Dynamic)> = from.iter().zip(&to).collect();
+        let pairs = values.pairs();
         formula.substitute(&pairs).simplify().as_bool()
     }
 
@@ -124,24 +151,14 @@ impl DecisionSolver {
         query: &dyn Fn() -> String,
     ) -> Result<bool, JointError> {
         // The fixed ballots as numerals in the claim (no columns or rows for them).
-        let (zero, one) = (Int::from_u64(0), Int::from_u64(1));
-        let (no, yes) = (Bool::from_bool(false), Bool::from_bool(true));
-        let mut from: Vec<Dynamic> = Vec::new();
-        let mut to: Vec<Dynamic> = Vec::new();
+        let mut values = BallotValues::new();
         for (i, (bv, v)) in self.ballots.iter().zip(&self.votes).enumerate() {
             let Some(b) = v.fixed().filter(|_| !skip.contains(&i)) else {
                 continue;
             };
-            let slot = BallotVar::slot(b);
-            for k in 0..3 {
-                let set = slot == Some(k);
-                from.push(Dynamic::from_ast(&bv.ind[k]));
-                to.push(Dynamic::from_ast(if set { &one } else { &zero }));
-                from.push(Dynamic::from_ast(&bv.lit[k]));
-                to.push(Dynamic::from_ast(if set { &yes } else { &no }));
-            }
+            values.cast(bv, b);
         }
-        let pairs: Vec<(&Dynamic, &Dynamic)> = from.iter().zip(&to).collect();
+        let pairs = values.pairs();
         let claim = claim.substitute(&pairs);
         let solver = self.lean();
         solver.push();
