@@ -1,6 +1,6 @@
 //! Margins: for each listed conflict, how far each integer literal of its items (and of the
 //! facts it relies on) would have to move for the conflict to go away, found with Z3's
-//! optimiser and re-checked (docs/semantics.md, "Margins").
+//! search on the solver and re-checked (docs/semantics.md, "Margins").
 //!
 //! Its job and invariants:
 //! - A literal is an integer constant in a comparison of a clause's formula, a red line or a
@@ -13,7 +13,7 @@
 //! - A literal whose increase (or decrease) only weakens its formula, as its place in the
 //!   formula shows (a bound of `<=`/`<`/`>=`/`>`, under `and`/`or`/`not`/the two sides of
 //!   `implies`, never under `iff`, `==` or `!=`), has an exact range: every value from the
-//!   optimiser's boundary on resolves the conflict and none before it. Any other literal gets
+//!   boundary found on resolves the conflict and none before it. Any other literal gets
 //!   the nearest resolving values on either side, with the values between them and the
 //!   literal checked not to resolve it.
 //! - Every boundary is re-checked: the conflict's items with the boundary substituted hold
@@ -530,18 +530,16 @@ impl Problem<'_> {
             .collect();
         let exprs = self.with(&subs);
         let solver = self.base_solver()?;
-        solver.push();
-        let answer = self.scoped_check(solver, &exprs);
-        // The model is taken inside the scope (pop discards it).
-        let model = match answer {
-            Ok(Answer::Sat) => solver.get_model(),
-            _ => None,
-        };
-        solver.pop(1);
-        if answer? == Answer::Unsat {
-            return Ok(false);
+        let mut asserted = Vec::new();
+        for (e, w) in exprs.iter().zip(&self.with_sites) {
+            if *w {
+                asserted.push(self.lowering.bool(e).map_err(Self::lower_err)?);
+            }
         }
-        let z = model.ok_or_else(|| Abort::Internal("Z3 gave no model".into()))?;
+        let q = || format!("whether a margin resolves {}", self.id);
+        let Some(z) = self.model_of(solver, &asserted, &q)? else {
+            return Ok(false);
+        };
         if self.satisfied_by(&exprs, &z)? {
             Ok(true)
         } else {
@@ -595,27 +593,29 @@ impl Problem<'_> {
         Ok(solver)
     }
 
-    /// Asserts the formulas that hold sites (`exprs` has every formula, substituted) in
-    /// the current scope of `solver` and checks it.
-    fn scoped_check(&self, solver: &Solver, exprs: &[Expr]) -> Result<Answer, Abort> {
-        for (e, w) in exprs.iter().zip(&self.with_sites) {
-            if *w {
-                solver.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
-            }
-        }
-        let q = || format!("whether a margin resolves {}", self.id);
-        self.budget.check(solver, &[], &q)
-    }
-
     /// Whether the formulas with holes for `sites` (each within 64 bits) and what `extra`
-    /// asserts over the holes hold together: a question with no objective, asked of the
-    /// solver of `holds_at` inside a push/pop scope rather than of an optimiser.
+    /// asserts over the holes hold together: a question with no objective.
     fn satisfiable(
         &self,
         sites: &[&Site],
         what: &dyn Fn() -> String,
         extra: impl FnOnce(&[Int]) -> Vec<Bool>,
     ) -> Result<bool, Abort> {
+        self.with_holes(sites, |solver, terms| {
+            for b in extra(terms) {
+                solver.assert(b);
+            }
+            Ok(self.budget.check(solver, &[], what)? == Answer::Sat)
+        })
+    }
+
+    /// Runs `body` on the solver in a push/pop scope that asserts the formulas with holes
+    /// for `sites` (each hole within 64 bits); `body` gets the holes' terms.
+    fn with_holes<R>(
+        &self,
+        sites: &[&Site],
+        body: impl FnOnce(&Solver, &[Int]) -> Result<R, Abort>,
+    ) -> Result<R, Abort> {
         let solver = self.base_solver()?;
         let mut terms = Vec::new();
         let mut subs = Vec::new();
@@ -634,10 +634,7 @@ impl Problem<'_> {
                     solver.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
                 }
             }
-            for b in extra(&terms) {
-                solver.assert(b);
-            }
-            Ok(self.budget.check(solver, &[], what)? == Answer::Sat)
+            body(solver, &terms)
         })();
         solver.pop(1);
         out
@@ -654,25 +651,8 @@ impl Problem<'_> {
         what: &dyn Fn() -> String,
         goal: impl FnOnce(&[Int]) -> Goal,
     ) -> Result<Option<(Vec<i128>, z3::Model)>, Abort> {
-        let solver = self.base_solver()?;
-        let mut terms = Vec::new();
-        let mut subs = Vec::new();
-        for (k, s) in sites.iter().enumerate() {
-            terms.push(self.hole(k)?);
-            subs.push((*s, IntExpr::Var(self.holes[k])));
-        }
-        solver.push();
-        let out = (|| {
-            for t in &terms {
-                solver.assert(t.ge(Int::from_i64(i64::MIN)));
-                solver.assert(t.le(Int::from_i64(i64::MAX)));
-            }
-            for (e, w) in self.with(&subs).iter().zip(&self.with_sites) {
-                if *w {
-                    solver.assert(self.lowering.bool(e).map_err(Self::lower_err)?);
-                }
-            }
-            let goal = goal(&terms);
+        self.with_holes(sites, |solver, terms| {
+            let goal = goal(terms);
             for b in &goal.constraints {
                 solver.assert(b);
             }
@@ -722,9 +702,7 @@ impl Problem<'_> {
                 .map(|t| Self::value(&best, t))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Some((read, best)))
-        })();
-        solver.pop(1);
-        out
+        })
     }
 
     /// The model of `solver` with `extra` asserted in a scope of its own, if it has one.
