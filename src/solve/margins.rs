@@ -1,6 +1,6 @@
 //! Margins: for each listed conflict, how far each integer literal of its items (and of the
-//! facts it relies on) would have to move for the conflict to go away, found with Z3's
-//! search on the solver and re-checked (docs/semantics.md, "Margins").
+//! facts it relies on) would have to move for the conflict to go away, found by a
+//! search on Z3's solver and re-checked (docs/semantics.md, "Margins").
 //!
 //! Its job and invariants:
 //! - A literal is an integer constant in a comparison of a clause's formula, a red line or a
