@@ -72,8 +72,9 @@ fn compare(op: CmpOp, actual: &BigRational, expected: &ExpectedValue) -> bool {
 
 type Analyses = BTreeMap<TreatyId, TreatyAnalysis>;
 
-/// Checks one expectation. `analyses` holds the analysis of each treaty by id.
-pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
+/// Checks one expectation. `analyses` holds the analysis of each treaty by id, `powers`
+/// the power indices of each (body, rule) an `expect power` names.
+fn check(model: &Model, analyses: &Analyses, powers: &Powers, e: &Expect) -> Outcome {
     match &e.expectation {
         Expectation::Conflict(items) => conflict(model, analyses, items),
         Expectation::Consistent => consistent(analyses),
@@ -158,11 +159,11 @@ pub fn check(model: &Model, analyses: &Analyses, e: &Expect) -> Outcome {
             index,
             op,
             value,
-        } => {
-            let b = &model.bodies[*body];
-            let computed = voting::power(b, &b.rule(*rule).rule);
-            power(model, *body, &computed, *actor, *index, *op, value)
-        }
+        } => match powers.get(&(*body, *rule)) {
+            Some(computed) => power(model, *body, computed, *actor, *index, *op, value),
+            // `check_file_with` computes every game an `expect power` names.
+            None => fail("the power indices of the body were not computed".into()),
+        },
         // Needs the repairs, which `check_file` computes (under the run's budget).
         Expectation::Repair { .. } => fail("the repairs of the treaty were not computed".into()),
         Expectation::WinOver { actors, clause } => win_over(model, analyses, actors, *clause),
@@ -741,30 +742,8 @@ pub fn check_file_with(
             column,
             text: e.text.clone(),
             outcome: match (&e.expectation, &undecided) {
-                (
-                    Expectation::Power {
-                        body,
-                        rule,
-                        actor,
-                        index,
-                        op,
-                        value,
-                    },
-                    _,
-                ) => {
-                    // Every (body, rule) of an `expect power` was computed above; were one
-                    // missing, it is computed here rather than answered by another check.
-                    let fresh;
-                    let computed = match powers.get(&(*body, *rule)) {
-                        Some(c) => c,
-                        None => {
-                            let b = &model.bodies[*body];
-                            fresh = voting::power_within(b, &b.rule(*rule).rule, power_budget);
-                            &fresh
-                        }
-                    };
-                    power(model, *body, computed, *actor, *index, *op, value)
-                }
+                // Power needs no solver: answered even when a treaty is undecided.
+                (Expectation::Power { .. }, _) => check(model, &analyses, &powers, e),
                 (Expectation::Repair { treaty, .. }, _)
                     if repairs_undecided.contains_key(treaty) =>
                 {
@@ -779,7 +758,7 @@ pub fn check_file_with(
                     _,
                 ) => repair(model, &repairs, *treaty, items, *expected),
                 (_, Some(why)) => gave_up(why.clone()),
-                (_, None) => check(model, &analyses, e),
+                (_, None) => check(model, &analyses, &powers, e),
             },
         })
         .collect())
