@@ -708,15 +708,7 @@ fn conflict<'a>(
     if !verbose {
         return;
     }
-    super::margins::human(
-        o,
-        &c.id,
-        &c.margins,
-        &c.joint_margins,
-        c.margins_cut,
-        c.joint_margins_cut,
-        c.joint_margins_gave_up.as_deref(),
-    );
+    super::margins::human(o, c);
 }
 
 impl ItemOut {

@@ -785,15 +785,7 @@ impl Page<'_> {
             self.w("</ul>\n");
         }
         let mut text = String::new();
-        super::margins::human(
-            &mut text,
-            &c.id,
-            &c.margins,
-            &c.joint_margins,
-            c.margins_cut,
-            c.joint_margins_cut,
-            c.joint_margins_gave_up.as_deref(),
-        );
+        super::margins::human(&mut text, c);
         if !text.is_empty() {
             self.w("<h4>Margins: the values that resolve it</h4><ul class=\"margins\">");
             for m in text.lines() {

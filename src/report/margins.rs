@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::loaded::{place, Place};
+use super::wire::ConflictOut;
 use crate::model::names::item_name;
 use crate::model::Model;
 use crate::solve::margins::{Margin, Margins, Outcome, Owner, Weakens};
@@ -157,15 +158,10 @@ fn literal_name(m: &MarginOut) -> String {
 }
 
 /// The human lines of a conflict's margins, each indented by four spaces.
-pub fn human(
-    o: &mut String,
-    id: &str,
-    list: &[MarginOut],
-    joint: &[JointMarginOut],
-    literals_cut: bool,
-    joint_cut: bool,
-    joint_gave_up: Option<&str>,
-) {
+pub fn human(o: &mut String, c: &ConflictOut) {
+    let (id, list, joint) = (c.id.as_str(), &c.margins, &c.joint_margins);
+    let (literals_cut, joint_cut) = (c.margins_cut, c.joint_margins_cut);
+    let joint_gave_up = c.joint_margins_gave_up.as_deref();
     for m in list {
         let what = match &m.resolves {
             ResolvesOut::AtLeast { value } => {
