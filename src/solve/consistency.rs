@@ -104,6 +104,24 @@ pub struct ConsistencyReport {
 }
 
 impl ConsistencyReport {
+    /// A report of `treaty` that lists nothing: the start of the reports that end early.
+    fn nothing_found(treaty: TreatyId) -> ConsistencyReport {
+        ConsistencyReport {
+            treaty,
+            facts_contradiction: None,
+            conflicts: Vec::new(),
+            truncated: false,
+            self_contradictory: false,
+            contradictory: Vec::new(),
+            violated: Vec::new(),
+            objections: BTreeMap::new(),
+            witness: None,
+            violated_guarantees: Vec::new(),
+        }
+    }
+}
+
+impl ConsistencyReport {
     /// No contradiction among the facts and no conflict.
     pub fn is_consistent(&self) -> bool {
         self.facts_contradiction.is_none() && self.conflicts.is_empty() && !self.truncated
@@ -125,16 +143,8 @@ pub fn check_consistency(
     // than the rest of a small run). This is the report `analyse` gives on such a model.
     if model.facts.is_empty() && soft_items(model, treaty).is_empty() && !guarantee::any(model) {
         return Ok(ConsistencyReport {
-            treaty,
-            facts_contradiction: None,
-            conflicts: Vec::new(),
-            truncated: false,
-            self_contradictory: false,
-            contradictory: Vec::new(),
-            violated: Vec::new(),
-            objections: BTreeMap::new(),
             witness: Some(Vec::new()),
-            violated_guarantees: Vec::new(),
+            ..ConsistencyReport::nothing_found(treaty)
         });
     }
     // A fresh context per analysis: Z3's choices depend on the context's history, and the
@@ -318,16 +328,8 @@ fn analyse(
         facts_contradiction(&whole, budget, &lowering, &fact_exprs, model.vars.len())?
     {
         return Ok(ConsistencyReport {
-            treaty,
             facts_contradiction: Some(minimal),
-            conflicts: Vec::new(),
-            truncated: false,
-            self_contradictory: false,
-            contradictory: Vec::new(),
-            violated: Vec::new(),
-            objections: BTreeMap::new(),
-            witness: None,
-            violated_guarantees: Vec::new(),
+            ..ConsistencyReport::nothing_found(treaty)
         });
     }
 
