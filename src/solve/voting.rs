@@ -107,6 +107,24 @@ pub struct DecisionSummary {
     pub min_blocking_size: Option<usize>,
 }
 
+impl DecisionSummary {
+    /// The summary of these answers (`can_fail` is whether some coalition blocks).
+    fn of(
+        can_pass: bool,
+        vetoes: Vec<(usize, Vec<Ballot>)>,
+        min_blocking_size: Option<usize>,
+    ) -> DecisionSummary {
+        let (veto_players, veto_ballots) = vetoes.into_iter().unzip();
+        DecisionSummary {
+            can_pass,
+            can_fail: min_blocking_size.is_some(),
+            veto_players,
+            veto_ballots,
+            min_blocking_size,
+        }
+    }
+}
+
 /// Can the decision pass, given the fixed votes? `votes[i]` is member `i`'s vote.
 pub fn decision_can_pass(
     body: &Body,
@@ -721,15 +739,12 @@ impl DecisionSolver {
     /// `DecisionSummary` by the free search.
     fn summary(&self) -> Result<DecisionSummary, JointError> {
         let can_pass = self.can_pass()?;
-        let (veto_players, veto_ballots) = self.veto_players()?.into_iter().unzip();
-        let min_blocking_size = self.min_blocking_size()?;
-        Ok(DecisionSummary {
+        let vetoes = self.veto_players()?;
+        Ok(DecisionSummary::of(
             can_pass,
-            can_fail: min_blocking_size.is_some(),
-            veto_players,
-            veto_ballots,
-            min_blocking_size,
-        })
+            vetoes,
+            self.min_blocking_size()?,
+        ))
     }
 
     fn can_pass(&self) -> Result<bool, JointError> {

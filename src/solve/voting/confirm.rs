@@ -391,18 +391,9 @@ impl DecisionSolver {
         claim: &DecisionClaim,
     ) -> Result<DecisionSummary, JointError> {
         let can_pass = self.can_pass_claimed(claim)?;
-        let (veto_players, veto_ballots) = self
-            .veto_players_claimed(claim, can_pass)?
-            .into_iter()
-            .unzip();
+        let vetoes = self.veto_players_claimed(claim, can_pass)?;
         let min_blocking_size = self.min_blocking_claimed(claim, can_pass)?;
-        Ok(DecisionSummary {
-            can_pass,
-            can_fail: min_blocking_size.is_some(),
-            veto_players,
-            veto_ballots,
-            min_blocking_size,
-        })
+        Ok(DecisionSummary::of(can_pass, vetoes, min_blocking_size))
     }
 
     /// The sole passers from a claim: every claimed one refuted as failing with its yes
