@@ -339,13 +339,6 @@ fn joint_feasibility_agrees_with_analysis_on_the_plan() {
     compare_with_analysis(&model, "the plan, rejecting the package");
 }
 
-/// Files the joint Z3 encoding cannot answer in minutes: the IMF checks put a share of the
-/// votes cast (By-Laws Sec. 11) over 191 weighted members, and the four-valued encoding of
-/// that rule takes Z3 over 100 s per treaty in a release build (`check --verify` then gives
-/// up, exit 3). Their answers are exact without Z3 (`voting`, checked against brute force
-/// on small bodies below and in tests/winover_brute.rs); speeding the encoding up is issue 15.
-const SLOW_FOR_JOINT: &[&str] = &["rules/checks/imf-rules.treaty"];
-
 #[test]
 fn joint_feasibility_agrees_with_analysis_on_fixtures() {
     let mut seen = 0;
@@ -363,9 +356,6 @@ fn joint_feasibility_agrees_with_analysis_on_fixtures() {
         files.sort();
         for f in files {
             let path = f.to_str().unwrap();
-            if SLOW_FOR_JOINT.contains(&path) {
-                continue;
-            }
             seen += compare_with_analysis(&load(path), path);
         }
     }
