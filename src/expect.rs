@@ -679,6 +679,65 @@ pub fn check_file_with(
     options: &solve::Options,
     power_budget: voting::PowerBudget,
 ) -> Result<Vec<ExpectResult>, AnalysisError> {
+    check_file_cached(model, options, power_budget, &mut PowerCache::default())
+}
+
+/// The power indices computed during one `treaty test` run, by game, so that a body and
+/// rule named by the expectations of several files (or of a file and its scenarios) is
+/// computed once per run. The key is everything the computation reads of the body (its
+/// id, for error messages; its dimension count; every member's weights) and the rule,
+/// so an entry never answers for a different game.
+#[derive(Default)]
+pub struct PowerCache {
+    games: Vec<(GameKey, Result<voting::PowerIndices, voting::PowerError>)>,
+}
+
+#[derive(PartialEq)]
+struct GameKey {
+    body: String,
+    dimensions: usize,
+    weights: Vec<Vec<u64>>,
+    rule: crate::model::Rule,
+}
+
+impl PowerCache {
+    /// How many games have been computed.
+    pub fn len(&self) -> usize {
+        self.games.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.games.is_empty()
+    }
+
+    fn power(
+        &mut self,
+        body: &crate::model::Body,
+        rule: &crate::model::Rule,
+        budget: voting::PowerBudget,
+    ) -> Result<voting::PowerIndices, voting::PowerError> {
+        let key = GameKey {
+            body: body.id.clone(),
+            dimensions: body.dimensions.len(),
+            weights: body.members.iter().map(|m| m.weights.clone()).collect(),
+            rule: rule.clone(),
+        };
+        if let Some((_, computed)) = self.games.iter().find(|(k, _)| *k == key) {
+            return computed.clone();
+        }
+        let computed = voting::power_within(body, rule, budget);
+        self.games.push((key, computed.clone()));
+        computed
+    }
+}
+
+/// `check_file_with`, taking the power indices from `cache` and adding those it computes.
+pub fn check_file_cached(
+    model: &Model,
+    options: &solve::Options,
+    power_budget: voting::PowerBudget,
+    cache: &mut PowerCache,
+) -> Result<Vec<ExpectResult>, AnalysisError> {
     let own: Vec<&Expect> = model.expects.iter().filter(|e| e.loc.file == 0).collect();
     let needs_analysis = own
         .iter()
@@ -725,7 +784,7 @@ pub fn check_file_with(
         if let Expectation::Power { body, rule, .. } = e.expectation {
             powers.entry((body, rule)).or_insert_with(|| {
                 let b = &model.bodies[body];
-                voting::power_within(b, &b.rule(rule).rule, power_budget)
+                cache.power(b, &b.rule(rule).rule, power_budget)
             });
         }
     }
@@ -786,6 +845,51 @@ impl Tally {
                 self.passed += 1;
             } else {
                 self.failed += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_file(population: u64, expected: &str) -> Model {
+        let text = format!(
+            "actors {{ POL \"Poland\", HUN \"Hungary\", CZE \"Czechia\" }}\n\
+             body EU \"Council\" {{\n\
+               members {{ POL population 36, HUN population 9, CZE population {population} }}\n\
+               decides by at least 60% of population\n\
+             }}\n\
+             expect power EU POL swings == {expected}\n"
+        );
+        match crate::load_str("t.treaty", &text) {
+            Ok(m) => m,
+            Err((_, d)) => panic!("{d:?}"),
+        }
+    }
+
+    /// Two files naming the same game share one computation; a different game is
+    /// computed on its own, and each answers its own expectation.
+    #[test]
+    fn power_cache_computes_each_game_once_per_run() {
+        let options = solve::Options::default();
+        let budget = voting::PowerBudget::default();
+        let mut cache = PowerCache::default();
+        let passed = |r: &[ExpectResult]| r.len() == 1 && r.iter().all(|x| x.outcome.passed);
+        // 36 + 9 + 10 = 55, quota 33: POL wins alone, so it swings in all 4 coalitions
+        // with it.
+        let first = check_file_cached(&body_file(10, "4"), &options, budget, &mut cache);
+        let again = check_file_cached(&body_file(10, "4"), &options, budget, &mut cache);
+        assert_eq!(cache.len(), 1);
+        // 36 + 9 + 50 = 95, quota 57: POL swings only in {POL, CZE} (86; CZE alone 50;
+        // all three still win without POL: 59).
+        let other = check_file_cached(&body_file(50, "1"), &options, budget, &mut cache);
+        assert_eq!(cache.len(), 2);
+        for r in [first, again, other] {
+            match r {
+                Ok(r) => assert!(passed(&r), "{r:?}"),
+                Err(e) => panic!("{e}"),
             }
         }
     }

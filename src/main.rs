@@ -1062,6 +1062,8 @@ fn test(
     // Each file with its results (`None`: it did not load), for `--format json|junit`.
     let mut docs = Vec::new();
     let files = expect::treaty_files(paths);
+    // Each game's power indices computed once per run, whichever files name it.
+    let mut powers = expect::PowerCache::default();
     let progress = report::progress::Progress::new(Some(files.len() as u64), "files");
     for file in files {
         progress.message(&treaty::model::display_path(&file));
@@ -1072,7 +1074,7 @@ fn test(
             progress.inc();
             continue;
         };
-        let mut all = expect::check_file_with(&model, &budget.options(), power)
+        let mut all = expect::check_file_cached(&model, &budget.options(), power, &mut powers)
             .map_err(|e| analysis_error(&e, color))?;
         tally.add(&all);
         if human {
@@ -1080,8 +1082,9 @@ fn test(
         }
         // `expect in scenario S ...`: checked in S's model.
         for sc in &model.scenarios {
-            let results = expect::check_file_with(&sc.model, &budget.options(), power)
-                .map_err(|e| analysis_error(&e, color))?;
+            let results =
+                expect::check_file_cached(&sc.model, &budget.options(), power, &mut powers)
+                    .map_err(|e| analysis_error(&e, color))?;
             tally.add(&results);
             if human {
                 progress.suspend(|| emit(&report::test::results(&results)))?;
