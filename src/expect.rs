@@ -669,17 +669,12 @@ pub fn check_file(
     model: &Model,
     options: &solve::Options,
 ) -> Result<Vec<ExpectResult>, AnalysisError> {
-    check_file_with(model, options, voting::PowerBudget::default())
-}
-
-/// `check_file` with power indices computed under `power` (threads), each (body, rule)
-/// once however many expectations name it.
-pub fn check_file_with(
-    model: &Model,
-    options: &solve::Options,
-    power_budget: voting::PowerBudget,
-) -> Result<Vec<ExpectResult>, AnalysisError> {
-    check_file_cached(model, options, power_budget, &mut PowerCache::default())
+    check_file_with(
+        model,
+        options,
+        voting::PowerBudget::default(),
+        &mut PowerCache::default(),
+    )
 }
 
 /// The power indices computed during one `treaty test` run, by game, so that a body and
@@ -731,8 +726,10 @@ impl PowerCache {
     }
 }
 
-/// `check_file_with`, taking the power indices from `cache` and adding those it computes.
-pub fn check_file_cached(
+/// `check_file` with power indices computed under `power_budget` (threads), each game
+/// once: taken from `cache` when an earlier file of the run computed it, else computed
+/// and added to it.
+pub fn check_file_with(
     model: &Model,
     options: &solve::Options,
     power_budget: voting::PowerBudget,
@@ -879,12 +876,12 @@ mod tests {
         let passed = |r: &[ExpectResult]| r.len() == 1 && r.iter().all(|x| x.outcome.passed);
         // 36 + 9 + 10 = 55, quota 33: POL wins alone, so it swings in all 4 coalitions
         // with it.
-        let first = check_file_cached(&body_file(10, "4"), &options, budget, &mut cache);
-        let again = check_file_cached(&body_file(10, "4"), &options, budget, &mut cache);
+        let first = check_file_with(&body_file(10, "4"), &options, budget, &mut cache);
+        let again = check_file_with(&body_file(10, "4"), &options, budget, &mut cache);
         assert_eq!(cache.len(), 1);
         // 36 + 9 + 50 = 95, quota 57: POL swings only in {POL, CZE} (86; CZE alone 50;
         // all three still win without POL: 59).
-        let other = check_file_cached(&body_file(50, "1"), &options, budget, &mut cache);
+        let other = check_file_with(&body_file(50, "1"), &options, budget, &mut cache);
         assert_eq!(cache.len(), 2);
         for r in [first, again, other] {
             match r {

@@ -1074,7 +1074,7 @@ fn test(
             progress.inc();
             continue;
         };
-        let mut all = expect::check_file_cached(&model, &budget.options(), power, &mut powers)
+        let mut all = expect::check_file_with(&model, &budget.options(), power, &mut powers)
             .map_err(|e| analysis_error(&e, color))?;
         tally.add(&all);
         if human {
@@ -1082,9 +1082,8 @@ fn test(
         }
         // `expect in scenario S ...`: checked in S's model.
         for sc in &model.scenarios {
-            let results =
-                expect::check_file_cached(&sc.model, &budget.options(), power, &mut powers)
-                    .map_err(|e| analysis_error(&e, color))?;
+            let results = expect::check_file_with(&sc.model, &budget.options(), power, &mut powers)
+                .map_err(|e| analysis_error(&e, color))?;
             tally.add(&results);
             if human {
                 progress.suspend(|| emit(&report::test::results(&results)))?;
