@@ -177,10 +177,7 @@ pub fn decision_sole_passers_with(
     options: &Options,
 ) -> Result<Vec<usize>, JointError> {
     let free = vec![Vote::Free; body.members.len()];
-    with_decision(body, rule, &free, options, |d| match claim {
-        Some(c) => d.sole_passers_claimed(c),
-        None => d.sole_passers(),
-    })
+    with_decision(body, rule, &free, options, |d| d.sole_passers_from(claim))
 }
 
 /// All the answers of `DecisionSummary` on one solver: `voting`'s claim (with
@@ -205,10 +202,7 @@ pub fn decision_summary_with(
     claim: Option<&DecisionClaim>,
     options: &Options,
 ) -> Result<DecisionSummary, JointError> {
-    with_decision(body, rule, votes, options, |d| match claim {
-        Some(c) => d.summary_claimed(c),
-        None => d.summary(),
-    })
+    with_decision(body, rule, votes, options, |d| d.summary_from(claim))
 }
 
 /// What `check --verify` asks of one body and rule, every vote free, on one solver:
@@ -222,15 +216,10 @@ pub fn decision_structure(
     let claim = crate::voting::decision_claim(body, rule, &free).ok();
     let sole = crate::voting::sole_passers_claim(body, rule).ok();
     with_decision(body, rule, &free, options, |d| {
-        let summary = match &claim {
-            Some(c) => d.summary_claimed(c)?,
-            None => d.summary()?,
-        };
-        let passers = match &sole {
-            Some(c) => d.sole_passers_claimed(c)?,
-            None => d.sole_passers()?,
-        };
-        Ok((summary, passers))
+        Ok((
+            d.summary_from(claim.as_ref())?,
+            d.sole_passers_from(sole.as_ref())?,
+        ))
     })
 }
 

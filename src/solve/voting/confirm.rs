@@ -395,11 +395,32 @@ impl DecisionSolver {
         }
     }
 
-    /// `DecisionSummary` from a claim, each part confirmed by Z3 or else searched.
-    pub(super) fn summary_claimed(
+    /// `DecisionSummary` from `claim` when there is one (`summary_claimed`), else by the
+    /// free search.
+    pub(super) fn summary_from(
         &self,
-        claim: &DecisionClaim,
+        claim: Option<&DecisionClaim>,
     ) -> Result<DecisionSummary, JointError> {
+        match claim {
+            Some(c) => self.summary_claimed(c),
+            None => self.summary(),
+        }
+    }
+
+    /// The sole passers from `claim` when there is one (`sole_passers_claimed`), else by
+    /// the free search.
+    pub(super) fn sole_passers_from(
+        &self,
+        claim: Option<&SolePassersClaim>,
+    ) -> Result<Vec<usize>, JointError> {
+        match claim {
+            Some(c) => self.sole_passers_claimed(c),
+            None => self.sole_passers(),
+        }
+    }
+
+    /// `DecisionSummary` from a claim, each part confirmed by Z3 or else searched.
+    fn summary_claimed(&self, claim: &DecisionClaim) -> Result<DecisionSummary, JointError> {
         let can_pass = self.can_pass_claimed(claim)?;
         let vetoes = self.veto_players_claimed(claim, can_pass)?;
         let min_blocking_size = self.min_blocking_claimed(claim, can_pass)?;
@@ -409,10 +430,7 @@ impl DecisionSolver {
     /// The sole passers from a claim: every claimed one refuted as failing with its yes
     /// (one query), every other member voting yes in a profile Z3 confirms to fail; else
     /// searched.
-    pub(super) fn sole_passers_claimed(
-        &self,
-        claim: &SolePassersClaim,
-    ) -> Result<Vec<usize>, JointError> {
+    fn sole_passers_claimed(&self, claim: &SolePassersClaim) -> Result<Vec<usize>, JointError> {
         let n = self.ballots.len();
         let mut sole = vec![false; n];
         let mut ok = claim.sole_passers.iter().all(|&i| {
