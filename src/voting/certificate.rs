@@ -58,25 +58,33 @@ impl Profile {
     /// Member `i` (voting yes here) casts `b` instead, when the profile still `passes`
     /// afterwards (`true`: moved).
     fn try_withhold(&mut self, game: &BallotGame, i: usize, b: Ballot, passes: bool) -> bool {
-        let moved = game.moved(&self.values, i, b, -1);
-        if game.passes_values(&moved) != passes {
-            return false;
-        }
-        self.values = moved;
-        self.ballots[i] = b;
-        true
+        self.try_move(game, i, b, -1, b, passes)
     }
 
     /// Member `i` (withholding here) votes yes instead, when the profile still `passes`
     /// afterwards.
     fn try_yes(&mut self, game: &BallotGame, i: usize, passes: bool) -> bool {
         let b = self.ballots[i];
-        let moved = game.moved(&self.values, i, b, 1);
+        self.try_move(game, i, b, 1, Ballot::Yes, passes)
+    }
+
+    /// Member `i` takes ballot `to`, the atom values moved by `sign` times the damage of
+    /// withholding `b`, when the profile still `passes` afterwards.
+    fn try_move(
+        &mut self,
+        game: &BallotGame,
+        i: usize,
+        b: Ballot,
+        sign: i128,
+        to: Ballot,
+        passes: bool,
+    ) -> bool {
+        let moved = game.moved(&self.values, i, b, sign);
         if game.passes_values(&moved) != passes {
             return false;
         }
         self.values = moved;
-        self.ballots[i] = Ballot::Yes;
+        self.ballots[i] = to;
         true
     }
 }
